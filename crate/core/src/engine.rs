@@ -1,0 +1,511 @@
+//! The engine: a bundle, the merged policy, and the rules for combining
+//! list hits into one verdict.
+//!
+//! # How a verdict is reached
+//! 1. A URL that is not a web URL (`about:`, extension pages) is allowed.
+//! 2. The policy layers' own lists, school first, then parent: the most
+//!    specific entry of the first layer that has one decides.
+//! 3. The bundle: every hit on the host, its parent domains, URL-prefix
+//!    rules and expressions, for sources that apply to the band. An allow
+//!    hit beats every block hit that is not more specific than it (so a
+//!    listed sub-site of an allowed domain is still blocked). Of the block
+//!    hits left, the one whose category has the strictest action in the
+//!    band decides; ties go to the more specific rule.
+//! 4. URLs carried inside the URL (translation proxies, caches, archives)
+//!    are checked the same way, three levels deep; the strictest wins.
+use std::sync::OnceLock;
+
+use regex::RegexSet;
+
+use crate::bundle::{Bundle, SourceKind, REGEX_SIZE_LIMIT};
+use crate::error::{Error, ErrorKind};
+use crate::host::{Host, HostKind};
+use crate::matcher::{lookup, Hit};
+use crate::policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
+use crate::unwrap::embedded_urls;
+use crate::url::ParsedUrl;
+use crate::verdict::{MatchKind, Verdict};
+
+const MAX_UNWRAP_DEPTH: usize = 3;
+
+/// Where the deciding rule came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// Nothing matched.
+    None,
+    /// A bundle hit.
+    List { source: u16, hit: Hit },
+    /// An expression, by index.
+    Expression { source: u16, index: usize },
+    /// A policy layer's own entry: layer index in `Policy::custom`, entry
+    /// index, and whether it is an allow entry.
+    Custom {
+        layer: usize,
+        entry: usize,
+        allow: bool,
+    },
+}
+
+/// A verdict before it is turned into text.
+#[derive(Clone, Copy, Debug)]
+struct Decision {
+    action: Action,
+    category: Option<u16>,
+    rule: Rule,
+    allow_override: bool,
+}
+
+impl Decision {
+    const ALLOW: Decision = Decision {
+        action: Action::Allow,
+        category: None,
+        rule: Rule::None,
+        allow_override: false,
+    };
+}
+
+/// The filter engine. Cheap to query from many threads; the policy is
+/// replaced as a whole with [`Engine::set_policy`].
+pub struct Engine {
+    bundle: Bundle,
+    defaults: PolicyLayer,
+    parent: Option<PolicyLayer>,
+    school: Option<PolicyLayer>,
+    policy: Policy,
+    /// Action per category id per band, derived from `policy`.
+    actions: Vec<[Action; 4]>,
+    expressions: OnceLock<Option<RegexSet>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("bundle", &self.bundle)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Opens a bundle and applies its default policy.
+    pub fn new(bundle: Bundle) -> Result<Engine, Error> {
+        let cats = category_keys(&bundle);
+        let defaults = match bundle.default_policy() {
+            serde_json::Value::Null => PolicyLayer::default(),
+            v => {
+                let (layer, warnings) = PolicyLayer::from_value("defaults", v, &cats)
+                    .map_err(|w| Error::new(ErrorKind::Policy, w.to_string()))?;
+                if let Some(w) = warnings.first() {
+                    return Err(Error::new(
+                        ErrorKind::Policy,
+                        format!("the bundle's default policy is invalid: {w}"),
+                    ));
+                }
+                layer
+            }
+        };
+        let mut engine = Engine {
+            bundle,
+            defaults,
+            parent: None,
+            school: None,
+            policy: Policy::merge(&[]),
+            actions: Vec::new(),
+            expressions: OnceLock::new(),
+        };
+        engine.remerge();
+        Ok(engine)
+    }
+
+    /// Opens bundle bytes (see [`Bundle::from_bytes`]).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Engine, Error> {
+        Engine::new(Bundle::from_bytes(bytes)?)
+    }
+
+    /// The bundle.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The merged policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Sets the parent's and school's layers from JSON (`None` clears a
+    /// layer). Bad values are returned as warnings and ignored; a layer
+    /// that is not JSON at all is ignored as a whole, with one warning.
+    pub fn set_policy(&mut self, parent: Option<&str>, school: Option<&str>) -> Vec<PolicyWarning> {
+        let cats = category_keys(&self.bundle);
+        let mut warnings = Vec::new();
+        let mut parse = |name: &str, json: Option<&str>| -> Option<PolicyLayer> {
+            let json = json?;
+            match PolicyLayer::from_json(name, json, &cats) {
+                Ok((layer, w)) => {
+                    warnings.extend(w);
+                    Some(layer)
+                }
+                Err(w) => {
+                    warnings.push(w);
+                    None
+                }
+            }
+        };
+        self.parent = parse("parent", parent);
+        self.school = parse("school", school);
+        self.remerge();
+        warnings
+    }
+
+    fn remerge(&mut self) {
+        let mut layers = vec![&self.defaults];
+        layers.extend(self.parent.as_ref());
+        layers.extend(self.school.as_ref());
+        self.policy = Policy::merge(&layers);
+        self.actions = self
+            .bundle
+            .categories()
+            .iter()
+            .map(|c| AgeBand::ALL.map(|b| self.policy.action(&c.key, b)))
+            .collect();
+    }
+
+    /// The verdict for a URL in the policy's band (or `band` if given).
+    pub fn check_url(&self, url: &str, band: Option<AgeBand>) -> Verdict {
+        let band = band.unwrap_or(self.policy.band());
+        let parsed = match ParsedUrl::parse(url) {
+            Ok(p) => p,
+            Err(e) => return Verdict::allow(band, format!("not a web address we filter ({e})")),
+        };
+        let (decision, matched) = self.decide_with_embedded(&parsed, band, 0);
+        self.explain(
+            decision,
+            band,
+            matched.as_ref().unwrap_or(&parsed),
+            matched.is_some(),
+        )
+    }
+
+    /// The fast path: the action (0 allow, 1 warn, 2 block) in the low two
+    /// bits and the category id + 1 (0 = none) above them.
+    pub fn check_code(&self, url: &str, band: Option<AgeBand>) -> u32 {
+        let band = band.unwrap_or(self.policy.band());
+        let Ok(parsed) = ParsedUrl::parse(url) else {
+            return 0;
+        };
+        let (d, _) = self.decide_with_embedded(&parsed, band, 0);
+        (d.action as u32) | (d.category.map_or(0, |c| c as u32 + 1) << 2)
+    }
+
+    fn decide_with_embedded(
+        &self,
+        url: &ParsedUrl,
+        band: AgeBand,
+        depth: usize,
+    ) -> (Decision, Option<ParsedUrl>) {
+        let mut best = (self.decide(url, band), None);
+        if depth >= MAX_UNWRAP_DEPTH || best.0.action == Action::Block {
+            return best;
+        }
+        for inner in embedded_urls(url) {
+            let Ok(inner) = ParsedUrl::parse(&inner) else {
+                continue;
+            };
+            let (d, deeper) = self.decide_with_embedded(&inner, band, depth + 1);
+            if d.action > best.0.action {
+                best = (d, Some(deeper.unwrap_or(inner)));
+            }
+        }
+        best
+    }
+
+    fn decide(&self, url: &ParsedUrl, band: AgeBand) -> Decision {
+        if let Some(d) = self.decide_custom(url) {
+            return d;
+        }
+        self.decide_lists(url, band)
+    }
+
+    fn decide_custom(&self, url: &ParsedUrl) -> Option<Decision> {
+        let host = url.host().as_str();
+        let path = url.path().to_ascii_lowercase();
+        for (li, layer) in self.policy.custom.iter().enumerate() {
+            let mut best: Option<(usize, usize, bool)> = None;
+            for (allow, list) in [(true, &layer.allow), (false, &layer.block)] {
+                for (ei, e) in list.iter().enumerate() {
+                    if !host_covers(&e.host, host, url.host().kind())
+                        || !path_covers(&e.path, &path)
+                    {
+                        continue;
+                    }
+                    let spec = e.host.len() + e.path.len();
+                    // Equal specificity: block wins inside one layer.
+                    let better = match best {
+                        None => true,
+                        Some((s, _, a)) => spec > s || (spec == s && a && !allow),
+                    };
+                    if better {
+                        best = Some((spec, ei, allow));
+                    }
+                }
+            }
+            if let Some((_, entry, allow)) = best {
+                let action = if allow { Action::Allow } else { Action::Block };
+                return Some(Decision {
+                    action,
+                    category: None,
+                    rule: Rule::Custom {
+                        layer: li,
+                        entry,
+                        allow,
+                    },
+                    allow_override: false,
+                });
+            }
+        }
+        None
+    }
+
+    fn decide_lists(&self, url: &ParsedUrl, band: AgeBand) -> Decision {
+        let host = url.host();
+        let hits = lookup(&self.bundle.fst, host.as_str(), host.kind(), url.path());
+        let host_len = host.as_str().len();
+        let sources = self.bundle.sources();
+        // Most specific allow hit.
+        let mut allow_spec: Option<usize> = None;
+        for hit in hits.as_slice() {
+            for sid in self.bundle.combo(hit.combo) {
+                let s = &sources[sid as usize];
+                if s.kind == SourceKind::Allow && s.applies_to(band) {
+                    allow_spec = allow_spec.max(Some(hit.specificity(host_len)));
+                }
+            }
+        }
+        let mut best = Decision::ALLOW;
+        let mut best_spec = 0usize;
+        let mut overridden = false;
+        for hit in hits.as_slice() {
+            let spec = hit.specificity(host_len);
+            for sid in self.bundle.combo(hit.combo) {
+                let s = &sources[sid as usize];
+                if s.kind != SourceKind::Block || !s.applies_to(band) {
+                    continue;
+                }
+                if allow_spec.is_some_and(|a| a >= spec) {
+                    overridden = true;
+                    continue;
+                }
+                let cat = self.category_id(&s.category);
+                let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band.index()]);
+                let better = best.category.is_none()
+                    || action > best.action
+                    || (action == best.action && spec > best_spec);
+                if better {
+                    best = Decision {
+                        action,
+                        category: cat,
+                        rule: Rule::List {
+                            source: sid,
+                            hit: *hit,
+                        },
+                        allow_override: false,
+                    };
+                    best_spec = spec;
+                }
+            }
+        }
+        if best.category.is_none() && allow_spec.is_none() {
+            if let Some(d) = self.decide_expressions(url, band) {
+                return d;
+            }
+        }
+        if best.category.is_none() && overridden {
+            best.allow_override = true;
+            best.rule = self.allow_rule(&hits, host_len, band);
+        }
+        best
+    }
+
+    fn allow_rule(&self, hits: &crate::matcher::Hits, host_len: usize, band: AgeBand) -> Rule {
+        let sources = self.bundle.sources();
+        hits.as_slice()
+            .iter()
+            .flat_map(|h| self.bundle.combo(h.combo).map(move |s| (s, *h)))
+            .filter(|(s, _)| {
+                let s = &sources[*s as usize];
+                s.kind == SourceKind::Allow && s.applies_to(band)
+            })
+            .max_by_key(|(_, h)| h.specificity(host_len))
+            .map_or(Rule::None, |(source, hit)| Rule::List { source, hit })
+    }
+
+    fn decide_expressions(&self, url: &ParsedUrl, band: AgeBand) -> Option<Decision> {
+        let exprs = &self.bundle.meta.expressions;
+        if exprs.is_empty() {
+            return None;
+        }
+        let sources = self.bundle.sources();
+        if !exprs
+            .iter()
+            .any(|e| sources[e.source as usize].applies_to(band))
+        {
+            return None;
+        }
+        let set = self.expressions.get_or_init(|| {
+            regex::RegexSetBuilder::new(exprs.iter().map(|e| e.pattern.as_str()))
+                .size_limit(REGEX_SIZE_LIMIT * 4)
+                .build()
+                .ok()
+        });
+        let set = set.as_ref()?;
+        let mut text = String::with_capacity(url.host().as_str().len() + url.path().len());
+        text.push_str(url.host().as_str());
+        text.extend(url.path().chars().map(|c| c.to_ascii_lowercase()));
+        let mut best: Option<Decision> = None;
+        for index in set.matches(&text).iter() {
+            let source = exprs[index].source;
+            let s = &sources[source as usize];
+            if s.kind != SourceKind::Block || !s.applies_to(band) {
+                continue;
+            }
+            let cat = self.category_id(&s.category);
+            let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band.index()]);
+            if best.is_none_or(|b| action > b.action) {
+                best = Some(Decision {
+                    action,
+                    category: cat,
+                    rule: Rule::Expression { source, index },
+                    allow_override: false,
+                });
+            }
+        }
+        best
+    }
+
+    fn category_id(&self, key: &str) -> Option<u16> {
+        self.bundle
+            .categories()
+            .iter()
+            .position(|c| c.key == key)
+            .map(|i| i as u16)
+    }
+
+    fn explain(&self, d: Decision, band: AgeBand, url: &ParsedUrl, embedded: bool) -> Verdict {
+        let mut v = Verdict::allow(band, "not on any list");
+        v.action = d.action;
+        v.allow_override = d.allow_override;
+        v.category = d
+            .category
+            .map(|c| self.bundle.categories()[c as usize].key.clone());
+        if embedded {
+            v.matched_url = Some(display_url(url));
+        }
+        let host = url.host().as_str();
+        match d.rule {
+            Rule::None => {}
+            Rule::List { source, hit } => {
+                let s = &self.bundle.sources()[source as usize];
+                let path = url.path()[..hit.path_len].to_ascii_lowercase();
+                let rule = format!("{}{path}", &host[hit.host_start..]);
+                v.match_kind = if hit.path_len > 0 {
+                    MatchKind::UrlPrefix
+                } else {
+                    MatchKind::Domain
+                };
+                v.source = Some(s.name.clone());
+                v.reason = if d.allow_override {
+                    v.category = Some(s.category.clone());
+                    format!(
+                        "{rule} is on the allow-list {} ({}), which wins over block lists",
+                        s.name, s.category
+                    )
+                } else {
+                    format!(
+                        "{rule} is on the {} list {} → {} for age {band}",
+                        s.category, s.name, d.action
+                    )
+                };
+                v.rule = Some(rule);
+            }
+            Rule::Expression { source, index } => {
+                let s = &self.bundle.sources()[source as usize];
+                let pattern = self.bundle.meta.expressions[index].pattern.clone();
+                v.match_kind = MatchKind::Expression;
+                v.source = Some(s.name.clone());
+                v.reason = format!(
+                    "the address matches an expression of the {} list {} → {} for age {band}",
+                    s.category, s.name, d.action
+                );
+                v.rule = Some(pattern);
+            }
+            Rule::Custom {
+                layer,
+                entry,
+                allow,
+            } => {
+                let l = &self.policy.custom[layer];
+                let list = if allow { &l.allow } else { &l.block };
+                let e = &list[entry];
+                v.match_kind = MatchKind::Custom;
+                v.source = Some(l.name().to_string());
+                v.rule = Some(e.original.clone());
+                v.reason = format!(
+                    "{} is on the {}'s {} list",
+                    e.original,
+                    l.name(),
+                    if allow { "allow" } else { "block" }
+                );
+            }
+        }
+        if embedded && d.rule != Rule::None {
+            v.reason = format!("the page carries {}: {}", display_url(url), v.reason);
+        }
+        if d.rule == Rule::None {
+            v.reason = format!("{host} is not on any list");
+        }
+        if d.category.is_some() && d.action == Action::Allow && !d.allow_override {
+            v.reason = v.reason.replace("→ allow", "→ allowed");
+        }
+        v
+    }
+}
+
+fn category_keys(bundle: &Bundle) -> Vec<&str> {
+    bundle.categories().iter().map(|c| c.key.as_str()).collect()
+}
+
+/// Whether a custom entry host covers `host` on a label boundary.
+fn host_covers(entry: &str, host: &str, kind: HostKind) -> bool {
+    if host == entry {
+        return true;
+    }
+    kind == HostKind::Domain
+        && host.len() > entry.len()
+        && host.ends_with(entry)
+        && host.as_bytes()[host.len() - entry.len() - 1] == b'.'
+}
+
+fn path_covers(prefix: &str, path: &str) -> bool {
+    if prefix.is_empty() {
+        return true;
+    }
+    path.starts_with(prefix)
+        && (path.len() == prefix.len()
+            || prefix.ends_with('/')
+            || matches!(
+                path.as_bytes()[prefix.len()],
+                b'/' | b'?' | b'#' | b'&' | b'.'
+            ))
+}
+
+fn display_url(url: &ParsedUrl) -> String {
+    let host: &Host = url.host();
+    let h = if host.kind() == HostKind::Ipv6 {
+        format!("[{}]", host.as_str())
+    } else {
+        host.as_str().into()
+    };
+    match url.port() {
+        Some(p) => format!("{}://{}:{}{}", url.scheme(), h, p, url.path()),
+        None => format!("{}://{}{}", url.scheme(), h, url.path()),
+    }
+}

@@ -1,0 +1,47 @@
+/*!
+Lá Chắn core: the decisions a parental safety filter makes, with no I/O.
+
+Everything here works on bytes and strings handed in by a caller (the
+`lachan` CLI natively, the extension's service worker through the WASM
+facade), so one engine gives the same verdict everywhere.
+
+# Overview of types
+
+* [`Bundle`] — a checksummed, versioned file holding the category lists as
+  one FST plus tables of categories and sources. Opening it is O(1): the FST
+  is read in place. [`BundleBuilder`] writes one.
+* [`Engine`] — a bundle plus the merged age [`Policy`]; [`Engine::check_url`]
+  returns a [`Verdict`] naming the action, category, source list and rule.
+* [`url::ParsedUrl`] / [`host::Host`] — WHATWG-style URL and host
+  normalisation (case, trailing dot, userinfo, percent-encoding, IPv4 forms,
+  IPv6, punycode) so that tricks cannot dodge a list.
+* [`policy`] — age bands, per-category actions, layered overrides
+  (school > parent > defaults) with validation errors that say what to fix.
+* [`text`] — page-text scoring with Vietnamese-aware normalisation.
+* [`pdq`] — PDQ perceptual image hashes and a radius index over hash lists.
+*/
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod bundle;
+mod engine;
+mod error;
+pub mod host;
+mod matcher;
+pub mod policy;
+pub mod punycode;
+pub mod unwrap;
+pub mod url;
+mod verdict;
+
+pub use bundle::{
+    checksum, counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule,
+    SourceInfo, SourceKind, FORMAT_VERSION,
+};
+pub use engine::Engine;
+pub use error::{Error, ErrorKind};
+pub use policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
+pub use verdict::{MatchKind, Verdict};
+
+#[cfg(test)]
+mod tests;

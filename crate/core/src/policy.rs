@@ -1,0 +1,580 @@
+//! Age policy: what to do with each category for each age band.
+//!
+//! A policy is built from layers in precedence order **school > parent >
+//! defaults**. The defaults ship in the bundle (written in
+//! `lists/policy/default.toml`); a parent's settings and a school's managed
+//! policy arrive as JSON at run time. Every layer is validated: a bad value
+//! is reported as a [`PolicyWarning`] and ignored, the rest of the layer
+//! still applies, so one typo never disables the filter.
+//!
+//! A layer in JSON:
+//! ```json
+//! { "age_band": "11-14",
+//!   "categories": { "social_networks": "allow",
+//!                   "dating": { "15-17": "warn", "11-14": "block" } },
+//!   "allow": ["khanacademy.org", "example.com/homework"],
+//!   "block": ["game.example"] }
+//! ```
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::host::normalize_host;
+
+/// An age band. The bands follow Vietnam's school stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AgeBand {
+    /// Under 6 (pre-school).
+    #[serde(rename = "under-6")]
+    Under6,
+    /// 6 to 10 (primary school).
+    #[serde(rename = "6-10")]
+    Age6To10,
+    /// 11 to 14 (lower secondary).
+    #[serde(rename = "11-14")]
+    Age11To14,
+    /// 15 to 17 (upper secondary).
+    #[serde(rename = "15-17")]
+    Age15To17,
+}
+
+impl AgeBand {
+    /// Every band, youngest first.
+    pub const ALL: [AgeBand; 4] = [
+        AgeBand::Under6,
+        AgeBand::Age6To10,
+        AgeBand::Age11To14,
+        AgeBand::Age15To17,
+    ];
+
+    /// The band's key as written in policies: `under-6`, `6-10`, `11-14`, `15-17`.
+    pub fn key(self) -> &'static str {
+        match self {
+            AgeBand::Under6 => "under-6",
+            AgeBand::Age6To10 => "6-10",
+            AgeBand::Age11To14 => "11-14",
+            AgeBand::Age15To17 => "15-17",
+        }
+    }
+
+    /// Parses a band key; also accepts an age in years (`"9"` → 6-10).
+    pub fn parse(s: &str) -> Option<AgeBand> {
+        let s = s.trim();
+        if let Some(b) = AgeBand::ALL.iter().find(|b| b.key() == s) {
+            return Some(*b);
+        }
+        match s {
+            "under6" | "u6" | "0-5" => return Some(AgeBand::Under6),
+            _ => {}
+        }
+        match s.parse::<u32>().ok()? {
+            0..=5 => Some(AgeBand::Under6),
+            6..=10 => Some(AgeBand::Age6To10),
+            11..=14 => Some(AgeBand::Age11To14),
+            15..=17 => Some(AgeBand::Age15To17),
+            _ => None,
+        }
+    }
+
+    /// Position in [`AgeBand::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for AgeBand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// What to do with a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Let it load.
+    Allow,
+    /// Show a warning the child may pass with some friction.
+    Warn,
+    /// Do not show it.
+    Block,
+}
+
+impl Action {
+    /// Parses `allow`, `warn` or `block`.
+    pub fn parse(s: &str) -> Option<Action> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "allow" => Some(Action::Allow),
+            "warn" => Some(Action::Warn),
+            "block" => Some(Action::Block),
+            _ => None,
+        }
+    }
+
+    /// `allow`, `warn` or `block`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::Allow => "allow",
+            Action::Warn => "warn",
+            Action::Block => "block",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A value in a policy layer that was reported and ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicyWarning {
+    /// Which layer: `defaults`, `parent` or `school`.
+    pub layer: String,
+    /// Where in the layer, as a path: `categories.gambling`.
+    pub path: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl fmt::Display for PolicyWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} policy, {}: {}", self.layer, self.path, self.message)
+    }
+}
+
+/// An entry of a parent's or school's own allow or block list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CustomEntry {
+    /// Normalised host.
+    pub host: String,
+    /// Path prefix (starting with '/'), empty for the whole site.
+    pub path: String,
+    /// The entry as the adult wrote it.
+    pub original: String,
+}
+
+/// One layer of policy, validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyLayer {
+    name: String,
+    age_band: Option<AgeBand>,
+    actions: BTreeMap<String, [Option<Action>; 4]>,
+    pub(crate) allow: Vec<CustomEntry>,
+    pub(crate) block: Vec<CustomEntry>,
+}
+
+impl PolicyLayer {
+    /// Parses and validates a layer from JSON. `known_categories` are the
+    /// category keys of the bundle; other keys are reported and ignored.
+    ///
+    /// Returns an error only when the text is not a JSON object at all; any
+    /// bad value inside is a warning and is skipped.
+    pub fn from_json(
+        name: &str,
+        json: &str,
+        known_categories: &[&str],
+    ) -> Result<(PolicyLayer, Vec<PolicyWarning>), PolicyWarning> {
+        let value: Value = serde_json::from_str(json).map_err(|e| PolicyWarning {
+            layer: name.to_string(),
+            path: "(whole policy)".into(),
+            message: format!("not valid JSON ({e}); the whole {name} policy was ignored"),
+        })?;
+        PolicyLayer::from_value(name, &value, known_categories)
+    }
+
+    /// As [`PolicyLayer::from_json`], from an already parsed value.
+    pub fn from_value(
+        name: &str,
+        value: &Value,
+        known_categories: &[&str],
+    ) -> Result<(PolicyLayer, Vec<PolicyWarning>), PolicyWarning> {
+        let mut v = Validator {
+            layer: name.to_string(),
+            warnings: Vec::new(),
+        };
+        let obj = value.as_object().ok_or_else(|| PolicyWarning {
+            layer: name.to_string(),
+            path: "(whole policy)".into(),
+            message: "expected a JSON object; the whole policy was ignored".into(),
+        })?;
+        let mut layer = PolicyLayer {
+            name: name.to_string(),
+            ..PolicyLayer::default()
+        };
+        for (key, val) in obj {
+            match key.as_str() {
+                "age_band" => layer.age_band = v.band(key, val),
+                "categories" => layer.actions = v.categories(val, known_categories),
+                "allow" => layer.allow = v.custom_list(key, val),
+                "block" => layer.block = v.custom_list(key, val),
+                // Settings other parts of the product own (locks, contacts,
+                // UI switches) pass through without a warning.
+                _ => {}
+            }
+        }
+        Ok((layer, v.warnings))
+    }
+
+    /// The layer's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The age band this layer sets, if any.
+    pub fn age_band(&self) -> Option<AgeBand> {
+        self.age_band
+    }
+
+    /// The action this layer sets for a category and band, if any.
+    pub fn action(&self, category: &str, band: AgeBand) -> Option<Action> {
+        self.actions.get(category).and_then(|a| a[band.index()])
+    }
+
+    /// Category keys this layer mentions.
+    pub fn categories(&self) -> impl Iterator<Item = &str> {
+        self.actions.keys().map(|k| k.as_str())
+    }
+}
+
+struct Validator {
+    layer: String,
+    warnings: Vec<PolicyWarning>,
+}
+
+impl Validator {
+    fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(PolicyWarning {
+            layer: self.layer.clone(),
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn band(&mut self, path: &str, val: &Value) -> Option<AgeBand> {
+        let parsed = match val {
+            Value::String(s) => AgeBand::parse(s),
+            Value::Number(n) => n.as_u64().and_then(|n| AgeBand::parse(&n.to_string())),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.warn(
+                path,
+                format!("{val} is not an age band; use one of under-6, 6-10, 11-14, 15-17"),
+            );
+        }
+        parsed
+    }
+
+    fn action(&mut self, path: &str, val: &Value) -> Option<Action> {
+        let parsed = val.as_str().and_then(Action::parse);
+        if parsed.is_none() {
+            self.warn(
+                path,
+                format!("{val} is not an action; use allow, warn or block"),
+            );
+        }
+        parsed
+    }
+
+    fn categories(&mut self, val: &Value, known: &[&str]) -> BTreeMap<String, [Option<Action>; 4]> {
+        let mut out = BTreeMap::new();
+        let Some(obj) = val.as_object() else {
+            self.warn("categories", "expected an object of category: action");
+            return out;
+        };
+        for (cat, spec) in obj {
+            let path = format!("categories.{cat}");
+            if !known.is_empty() && !known.contains(&cat.as_str()) {
+                let hint = closest(cat, known).map(|k| format!(" (did you mean {k}?)"));
+                self.warn(
+                    &path,
+                    format!(
+                        "unknown category{}; known: {}",
+                        hint.unwrap_or_default(),
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let mut per_band = [None; 4];
+            match spec {
+                Value::Object(bands) => {
+                    for (band_key, act) in bands {
+                        let bpath = format!("{path}.{band_key}");
+                        let Some(band) = AgeBand::parse(band_key) else {
+                            self.warn(&bpath, "not an age band; use under-6, 6-10, 11-14 or 15-17");
+                            continue;
+                        };
+                        per_band[band.index()] = self.action(&bpath, act);
+                    }
+                }
+                other => {
+                    if let Some(a) = self.action(&path, other) {
+                        per_band = [Some(a); 4];
+                    }
+                }
+            }
+            if per_band.iter().any(Option::is_some) {
+                out.insert(cat.clone(), per_band);
+            }
+        }
+        out
+    }
+
+    fn custom_list(&mut self, key: &str, val: &Value) -> Vec<CustomEntry> {
+        let Some(items) = val.as_array() else {
+            self.warn(key, "expected a list of sites, e.g. [\"example.com\"]");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{key}[{i}]");
+            let Some(text) = item.as_str() else {
+                self.warn(
+                    &path,
+                    format!("{item} is not text; write a site like \"example.com\""),
+                );
+                continue;
+            };
+            match parse_custom_entry(text) {
+                Ok(entry) => out.push(entry),
+                Err(why) => self.warn(&path, format!("\"{text}\": {why}")),
+            }
+        }
+        out
+    }
+}
+
+/// Parses a site an adult typed: `example.com`, `*.example.com`,
+/// `https://www.example.com/path`, `example.com/path`.
+pub(crate) fn parse_custom_entry(text: &str) -> Result<CustomEntry, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty entry".into());
+    }
+    let no_scheme = match t.find("://") {
+        Some(i) => &t[i + 3..],
+        None => t,
+    };
+    let no_wild = no_scheme.strip_prefix("*.").unwrap_or(no_scheme);
+    let (host_part, path) = match no_wild.find(['/', '?', '#']) {
+        Some(i) => (&no_wild[..i], &no_wild[i..]),
+        None => (no_wild, ""),
+    };
+    let host_part = host_part.rsplit('@').next().unwrap_or(host_part);
+    let host_part = strip_port(host_part);
+    let host = normalize_host(host_part).map_err(|e| e.to_string())?;
+    if host.kind() == crate::host::HostKind::Domain && !host.as_str().contains('.') {
+        return Err("a site needs a dot, like example.com".into());
+    }
+    let path = path.split('#').next().unwrap_or("");
+    let path = if path == "/" { "" } else { path };
+    Ok(CustomEntry {
+        host: host.as_str().to_string(),
+        path: path.to_ascii_lowercase(),
+        original: t.to_string(),
+    })
+}
+
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.find(']').map(|i| &host[..=i]).unwrap_or(host);
+    }
+    match host.rfind(':') {
+        Some(i) if host[i + 1..].bytes().all(|b| b.is_ascii_digit()) => &host[..i],
+        _ => host,
+    }
+}
+
+/// The known key closest to `s` by edit distance, if close enough to be a typo.
+fn closest<'a>(s: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(s, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The merged policy: defaults, then parent, then school on top.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    band: AgeBand,
+    actions: HashMap<String, [Action; 4]>,
+    /// Custom lists, highest precedence first.
+    pub(crate) custom: Vec<PolicyLayer>,
+    unknown_category_action: Action,
+}
+
+impl Policy {
+    /// Merges layers given lowest precedence first (defaults, parent, school).
+    pub fn merge(layers: &[&PolicyLayer]) -> Policy {
+        let mut band = AgeBand::Age6To10;
+        let mut actions: HashMap<String, [Action; 4]> = HashMap::new();
+        for layer in layers {
+            if let Some(b) = layer.age_band {
+                band = b;
+            }
+            for (cat, per_band) in &layer.actions {
+                let slot = actions.entry(cat.clone()).or_insert([Action::Block; 4]);
+                for (i, a) in per_band.iter().enumerate() {
+                    if let Some(a) = a {
+                        slot[i] = *a;
+                    }
+                }
+            }
+        }
+        let custom = layers.iter().rev().map(|l| (*l).clone()).collect();
+        // A listed category the policy never mentions is blocked: a list is
+        // only compiled in because someone judged it harmful.
+        Policy {
+            band,
+            actions,
+            custom,
+            unknown_category_action: Action::Block,
+        }
+    }
+
+    /// The age band in force.
+    pub fn band(&self) -> AgeBand {
+        self.band
+    }
+
+    /// The action for a category in a band.
+    pub fn action(&self, category: &str, band: AgeBand) -> Action {
+        self.actions
+            .get(category)
+            .map(|a| a[band.index()])
+            .unwrap_or(self.unknown_category_action)
+    }
+
+    /// The full action table, for the options page and `lachan policy`.
+    pub fn table(&self) -> BTreeMap<String, BTreeMap<&'static str, Action>> {
+        self.actions
+            .iter()
+            .map(|(cat, a)| {
+                (
+                    cat.clone(),
+                    AgeBand::ALL
+                        .iter()
+                        .map(|b| (b.key(), a[b.index()]))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATS: &[&str] = &["adult", "gambling", "dating", "social_networks"];
+
+    fn layer(name: &str, json: &str) -> (PolicyLayer, Vec<PolicyWarning>) {
+        PolicyLayer::from_json(name, json, CATS).unwrap()
+    }
+
+    #[test]
+    fn school_beats_parent_beats_defaults() {
+        let (d, _) = layer(
+            "defaults",
+            r#"{"age_band":"6-10","categories":{"dating":{"under-6":"block","6-10":"block","11-14":"block","15-17":"warn"},"social_networks":"block"}}"#,
+        );
+        let (p, _) = layer(
+            "parent",
+            r#"{"age_band":"15-17","categories":{"dating":"allow","social_networks":"allow"}}"#,
+        );
+        let (s, _) = layer(
+            "school",
+            r#"{"categories":{"social_networks":{"15-17":"block"}}}"#,
+        );
+        let pol = Policy::merge(&[&d, &p, &s]);
+        assert_eq!(pol.band(), AgeBand::Age15To17);
+        assert_eq!(pol.action("dating", AgeBand::Age15To17), Action::Allow);
+        assert_eq!(
+            pol.action("social_networks", AgeBand::Age15To17),
+            Action::Block
+        );
+        assert_eq!(
+            pol.action("social_networks", AgeBand::Age6To10),
+            Action::Allow
+        );
+        // Not mentioned anywhere: blocked.
+        assert_eq!(pol.action("gambling", AgeBand::Age15To17), Action::Block);
+    }
+
+    #[test]
+    fn bad_values_are_reported_and_ignored() {
+        let (l, w) = layer(
+            "parent",
+            r#"{"age_band":"twelve","categories":{"gamblng":"allow","adult":"maybe","dating":{"16-18":"warn","15-17":"warn"}},"allow":["ok.example.com","not a host","",42,"*.good.org/path"]}"#,
+        );
+        let paths: Vec<&str> = w.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "age_band",
+                "allow[1]",
+                "allow[2]",
+                "allow[3]",
+                "categories.adult",
+                "categories.dating.16-18",
+                "categories.gamblng"
+            ]
+        );
+        assert!(w
+            .iter()
+            .any(|w| w.message.contains("did you mean gambling")));
+        assert_eq!(l.age_band(), None);
+        assert_eq!(l.action("dating", AgeBand::Age15To17), Some(Action::Warn));
+        assert_eq!(l.action("adult", AgeBand::Age15To17), None);
+        let hosts: Vec<(&str, &str)> = l
+            .allow
+            .iter()
+            .map(|e| (e.host.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(hosts, [("ok.example.com", ""), ("good.org", "/path")]);
+    }
+
+    #[test]
+    fn not_json_is_one_clear_error() {
+        let err = PolicyLayer::from_json("school", "{oops", CATS).unwrap_err();
+        assert!(err.message.contains("not valid JSON"), "{err}");
+        let err = PolicyLayer::from_json("school", "[1]", CATS).unwrap_err();
+        assert!(err.message.contains("expected a JSON object"), "{err}");
+    }
+
+    #[test]
+    fn band_parsing() {
+        for (s, b) in [
+            ("under-6", Some(AgeBand::Under6)),
+            ("4", Some(AgeBand::Under6)),
+            ("6-10", Some(AgeBand::Age6To10)),
+            ("13", Some(AgeBand::Age11To14)),
+            ("15-17", Some(AgeBand::Age15To17)),
+            ("18", None),
+            ("teen", None),
+        ] {
+            assert_eq!(AgeBand::parse(s), b, "{s}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Punycode (RFC 3492). (Contract stub.)

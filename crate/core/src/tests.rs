@@ -1,0 +1,377 @@
+//! Table-driven tests of the engine over a small hand-made bundle.
+use crate::{AgeBand, BundleBuilder, Engine, SourceInfo, SourceKind};
+
+fn source(name: &str, category: &str, kind: SourceKind, bands: &[AgeBand]) -> SourceInfo {
+    SourceInfo {
+        name: name.into(),
+        category: category.into(),
+        kind,
+        licence: "test".into(),
+        upstream: String::new(),
+        bands: bands.to_vec(),
+        entries: 0,
+    }
+}
+
+/// The bundle every case runs against.
+fn engine() -> Engine {
+    let mut b = BundleBuilder::new();
+    let gambling = b
+        .source(source("gamb", "gambling", SourceKind::Block, &[]))
+        .unwrap();
+    let adult = b
+        .source(source("porn", "adult", SourceKind::Block, &[]))
+        .unwrap();
+    let dating = b
+        .source(source("date", "dating", SourceKind::Block, &[]))
+        .unwrap();
+    let strict = b
+        .source(source(
+            "strict",
+            "adult",
+            SourceKind::Block,
+            &[AgeBand::Under6],
+        ))
+        .unwrap();
+    let safe = b
+        .source(source("safe", "safe", SourceKind::Allow, &[]))
+        .unwrap();
+    for d in [
+        "bad.com",
+        "casino.example.org",
+        "10.1.2.3",
+        "xn--bcher-kva.de",
+    ] {
+        b.add_domain(gambling, d).unwrap();
+    }
+    for d in ["bad.com", "porn.test", "blogspot.com/adult-stuff"] {
+        if d.contains('/') {
+            b.add_url(adult, d).unwrap();
+        } else {
+            b.add_domain(adult, d).unwrap();
+        }
+    }
+    b.add_domain(dating, "meet.example").unwrap();
+    b.add_url(gambling, "news.example/bet").unwrap();
+    b.add_expression(strict, "(^|[-/_.])xxx([-/_.]|$)").unwrap();
+    b.add_domain(safe, "edu.bad.com").unwrap();
+    b.add_domain(safe, "blogspot.com").unwrap();
+    b.set_policy(serde_json::json!({
+        "age_band": "6-10",
+        "categories": {
+            "gambling": "block", "adult": "block",
+            "dating": {"under-6": "block", "6-10": "block", "11-14": "block", "15-17": "warn"}
+        }
+    }));
+    Engine::from_bytes(b.build().unwrap()).unwrap()
+}
+
+struct Case {
+    url: &'static str,
+    band: Option<AgeBand>,
+    action: &'static str,
+    category: Option<&'static str>,
+    rule: Option<&'static str>,
+}
+
+macro_rules! case {
+    ($url:expr, $action:expr) => {
+        Case {
+            url: $url,
+            band: None,
+            action: $action,
+            category: None,
+            rule: None,
+        }
+    };
+    ($url:expr, $action:expr, $cat:expr, $rule:expr) => {
+        Case {
+            url: $url,
+            band: None,
+            action: $action,
+            category: Some($cat),
+            rule: Some($rule),
+        }
+    };
+    ($url:expr, $band:expr => $action:expr, $cat:expr, $rule:expr) => {
+        Case {
+            url: $url,
+            band: Some($band),
+            action: $action,
+            category: Some($cat),
+            rule: Some($rule),
+        }
+    };
+}
+
+const LABEL_BOUNDARIES: &[Case] = &[
+    case!("https://bad.com/", "block", "gambling", "bad.com"),
+    case!("https://www.bad.com/x", "block", "gambling", "bad.com"),
+    case!("https://a.b.c.bad.com/x", "block", "gambling", "bad.com"),
+    case!("https://notbad.com/", "allow"),
+    case!("https://bad.com.evil.net/", "allow"),
+    case!("https://bad.co/", "allow"),
+    case!("https://example.org/", "allow"),
+    case!(
+        "https://www.casino.example.org/",
+        "block",
+        "gambling",
+        "casino.example.org"
+    ),
+];
+
+const TRICKY_HOSTS: &[Case] = &[
+    case!("HTTPS://WWW.BAD.COM./", "block", "gambling", "bad.com"),
+    case!("http://good.com@bad.com/", "block", "gambling", "bad.com"),
+    case!("http://10.1.2.3/", "block", "gambling", "10.1.2.3"),
+    case!("http://bücher.de/", "block", "gambling", "xn--bcher-kva.de"),
+    case!("not a url at all", "allow"),
+    case!("about:blank", "allow"),
+];
+
+const RULE_KINDS: &[Case] = &[
+    case!(
+        "https://news.example/bet",
+        "block",
+        "gambling",
+        "news.example/bet"
+    ),
+    case!(
+        "https://news.example/bet/today?x=1",
+        "block",
+        "gambling",
+        "news.example/bet"
+    ),
+    case!(
+        "https://news.example/BET",
+        "block",
+        "gambling",
+        "news.example/bet"
+    ),
+    case!("https://news.example/betting-tips", "allow"),
+    case!("https://news.example/", "allow"),
+    // Allow-list beats the broader block on bad.com ...
+    case!("https://edu.bad.com/lesson", "allow"),
+    // ... but a more specific block beats a broader allow.
+    case!(
+        "https://blogspot.com/adult-stuff/1",
+        "block",
+        "adult",
+        "blogspot.com/adult-stuff"
+    ),
+    case!("https://blogspot.com/homework", "allow"),
+];
+
+const BANDS: &[Case] = &[
+    case!("https://meet.example/", AgeBand::Age15To17 => "warn", "dating", "meet.example"),
+    case!("https://meet.example/", AgeBand::Age11To14 => "block", "dating", "meet.example"),
+    case!("https://site.net/xxx/", AgeBand::Under6 => "block", "adult", "(^|[-/_.])xxx([-/_.]|$)"),
+    case!("https://site.net/xxx/", "allow"),
+];
+
+fn run(cases: &[Case]) {
+    let engine = engine();
+    let mut failures = Vec::new();
+    for c in cases {
+        let v = engine.check_url(c.url, c.band);
+        let got = (v.action.key(), v.category.as_deref(), v.rule.as_deref());
+        let want_rule = if c.action == "allow" { got.2 } else { c.rule };
+        let want_cat = if c.action == "allow" {
+            got.1
+        } else {
+            c.category
+        };
+        if got != (c.action, want_cat, want_rule) {
+            failures.push(format!(
+                "{}: got {:?}, want {:?} ({})",
+                c.url,
+                got,
+                (c.action, c.category, c.rule),
+                v.reason
+            ));
+        }
+        // The fast path agrees with the full verdict.
+        let code = engine.check_code(c.url, c.band);
+        assert_eq!(
+            code & 3,
+            v.action as u32,
+            "check_code disagrees for {}",
+            c.url
+        );
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn label_boundaries() {
+    run(LABEL_BOUNDARIES);
+}
+
+#[test]
+fn tricky_hosts() {
+    run(TRICKY_HOSTS);
+}
+
+#[test]
+fn rule_kinds() {
+    run(RULE_KINDS);
+}
+
+#[test]
+fn bands() {
+    run(BANDS);
+}
+
+#[test]
+fn allow_override_is_explained() {
+    let v = engine().check_url("https://edu.bad.com/", None);
+    assert!(v.allow_override);
+    assert_eq!(v.source.as_deref(), Some("safe"));
+    assert!(v.reason.contains("allow-list"), "{}", v.reason);
+}
+
+#[test]
+fn verdict_names_source_and_reason() {
+    let v = engine().check_url("https://www.bad.com/", Some(AgeBand::Age11To14));
+    assert_eq!(v.source.as_deref(), Some("gamb"));
+    assert!(
+        v.reason.contains("gambling") && v.reason.contains("11-14"),
+        "{}",
+        v.reason
+    );
+}
+
+#[test]
+fn parent_and_school_layers() {
+    let mut e = engine();
+    let w = e.set_policy(
+        Some(r#"{"age_band":"15-17","allow":["bad.com"],"block":["example.org"],"categories":{"dating":"allow"}}"#),
+        Some(r#"{"block":["bad.com/casino"]}"#),
+    );
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(
+        e.check_url("https://example.org/", None).action.key(),
+        "block"
+    );
+    assert_eq!(e.check_url("https://bad.com/", None).action.key(), "allow");
+    // The school's block of a sub-path wins over the parent's allow.
+    let v = e.check_url("https://www.bad.com/casino/x", None);
+    assert_eq!(
+        (v.action.key(), v.source.as_deref()),
+        ("block", Some("school"))
+    );
+    assert_eq!(
+        e.check_url("https://meet.example/", None).action.key(),
+        "allow"
+    );
+    // Clearing the layers restores the defaults.
+    e.set_policy(None, None);
+    assert_eq!(
+        e.check_url("https://example.org/", None).action.key(),
+        "allow"
+    );
+}
+
+#[test]
+fn bad_policy_json_is_reported_and_ignored() {
+    let mut e = engine();
+    let w = e.set_policy(
+        Some("{not json"),
+        Some(r#"{"categories":{"gambling":"sometimes"}}"#),
+    );
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(e.check_url("https://bad.com/", None).action.key(), "block");
+}
+
+#[test]
+fn embedded_urls_are_checked() {
+    let e = engine();
+    for url in [
+        "https://bad-com.translate.goog/?_x_tr_sl=auto",
+        "https://translate.google.com/translate?u=https%3A%2F%2Fbad.com%2F",
+        "https://web.archive.org/web/2020/https://bad.com/",
+    ] {
+        let v = e.check_url(url, None);
+        assert_eq!(v.action.key(), "block", "{url}: {}", v.reason);
+        assert!(
+            v.matched_url
+                .as_deref()
+                .is_some_and(|u| u.contains("bad.com")),
+            "{url}: {v:?}"
+        );
+    }
+}
+
+mod bundle_format {
+    use crate::{Bundle, BundleBuilder, ErrorKind, SourceInfo, SourceKind};
+
+    fn bytes() -> Vec<u8> {
+        let mut b = BundleBuilder::new();
+        let s = b
+            .source(SourceInfo {
+                name: "s".into(),
+                category: "adult".into(),
+                kind: SourceKind::Block,
+                licence: String::new(),
+                upstream: String::new(),
+                bands: vec![],
+                entries: 0,
+            })
+            .unwrap();
+        for i in 0..1000 {
+            b.add_domain(s, &format!("host{i}.example")).unwrap();
+        }
+        b.add_domain(s, "host1.example").unwrap();
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn round_trip_and_counts() {
+        let bundle = Bundle::from_bytes(bytes()).unwrap();
+        bundle.verify().unwrap();
+        let info = bundle.info();
+        assert_eq!(info.keys, 1000);
+        assert_eq!(info.sources[0].entries, 1000, "duplicates are counted once");
+        assert_eq!(bundle.export_rules().len(), 1000);
+    }
+
+    #[test]
+    fn every_truncation_is_a_typed_error() {
+        let full = bytes();
+        for len in (0..full.len()).step_by(7) {
+            let err = Bundle::from_bytes(full[..len].to_vec()).unwrap_err();
+            assert!(
+                matches!(err.kind(), ErrorKind::NotABundle | ErrorKind::Truncated),
+                "len {len}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn flipped_bits_fail_verify_or_open_never_panic() {
+        let full = bytes();
+        for at in (0..full.len()).step_by(13) {
+            let mut b = full.clone();
+            b[at] ^= 0x20;
+            match Bundle::from_bytes(b) {
+                Ok(bundle) => assert!(bundle.verify().is_err(), "flip at {at} not detected"),
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
+
+    #[test]
+    fn version_mismatch_says_what_to_do() {
+        let mut b = bytes();
+        b[8] = 9;
+        let err = Bundle::from_bytes(b).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::Version {
+                expected: 1,
+                got: 9
+            }
+        );
+        assert!(err.to_string().contains("rebuild"), "{err}");
+    }
+}

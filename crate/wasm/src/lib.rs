@@ -1,0 +1,101 @@
+//! The WASM facade of the Lá Chắn core: a thin `#[wasm_bindgen]` layer over
+//! [`lachan_core::Engine`] for the extension's service worker and Node.
+//!
+//! Results cross the boundary as JSON strings (one `JSON.parse` on the JS
+//! side) except on the hot path, [`WasmEngine::check_code`], which returns a
+//! number. Errors become JS exceptions whose message says what to do.
+#![forbid(unsafe_code)]
+
+use lachan_core::{AgeBand, Engine};
+use wasm_bindgen::prelude::*;
+
+/// The engine as JS sees it: `Engine` in the generated bindings.
+#[wasm_bindgen(js_name = Engine)]
+pub struct WasmEngine {
+    inner: Engine,
+}
+
+fn band_from_js(band: Option<String>) -> Result<Option<AgeBand>, JsError> {
+    match band {
+        None => Ok(None),
+        Some(b) if b.is_empty() => Ok(None),
+        Some(b) => AgeBand::parse(&b).map(Some).ok_or_else(|| {
+            JsError::new(&format!(
+                "unknown age band {b:?}; use under-6, 6-10, 11-14 or 15-17"
+            ))
+        }),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl WasmEngine {
+    /// Opens a bundle from its bytes (copied once into WASM memory). Throws
+    /// on a truncated or malformed bundle.
+    pub fn open(bytes: &[u8]) -> Result<WasmEngine, JsError> {
+        let inner = Engine::from_bytes(bytes.to_vec()).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(WasmEngine { inner })
+    }
+
+    /// Verifies the bundle checksum; throws if the bytes are corrupt.
+    pub fn verify(&self) -> Result<(), JsError> {
+        self.inner
+            .bundle()
+            .verify()
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Sets the parent's and the school's policy layers (JSON text; `undefined`
+    /// clears a layer). Returns the warnings as a JSON array.
+    #[wasm_bindgen(js_name = setPolicy)]
+    pub fn set_policy(&mut self, parent: Option<String>, school: Option<String>) -> String {
+        to_json(&self.inner.set_policy(parent.as_deref(), school.as_deref()))
+    }
+
+    /// The full verdict for a URL as JSON: `{action, category, source, rule,
+    /// match_kind, band, matched_url, allow_override, reason}`.
+    pub fn check(&self, url: &str, band: Option<String>) -> Result<String, JsError> {
+        Ok(to_json(&self.inner.check_url(url, band_from_js(band)?)))
+    }
+
+    /// Fast path: `action | (categoryId + 1) << 2`, action 0 allow, 1 warn,
+    /// 2 block; `band` is an index into `under-6, 6-10, 11-14, 15-17`, or
+    /// any other number for the policy's band.
+    #[wasm_bindgen(js_name = checkCode)]
+    pub fn check_code(&self, url: &str, band: u32) -> u32 {
+        let band = AgeBand::ALL.get(band as usize).copied();
+        self.inner.check_code(url, band)
+    }
+
+    /// Categories in id order, JSON `[{key, description}]`.
+    pub fn categories(&self) -> String {
+        to_json(&self.inner.bundle().categories())
+    }
+
+    /// Bundle facts as JSON (sizes, sources with licences and counts).
+    pub fn info(&self) -> String {
+        to_json(&self.inner.bundle().info())
+    }
+
+    /// The age band in force (`6-10`…).
+    #[wasm_bindgen(js_name = policyBand)]
+    pub fn policy_band(&self) -> String {
+        self.inner.policy().band().key().to_string()
+    }
+
+    /// The merged action table, JSON `{category: {band: action}}`.
+    #[wasm_bindgen(js_name = policyTable)]
+    pub fn policy_table(&self) -> String {
+        to_json(&self.inner.policy().table())
+    }
+
+    /// Every host and URL rule with its source ids, JSON (build tools only:
+    /// generates declarativeNetRequest rulesets from the same bundle).
+    #[wasm_bindgen(js_name = exportRules)]
+    pub fn export_rules(&self) -> String {
+        to_json(&self.inner.bundle().export_rules())
+    }
+}
