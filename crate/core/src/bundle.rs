@@ -475,7 +475,7 @@ impl BundleBuilder {
 
     /// Adds a regular expression matched against `host/path` (lower-case).
     pub fn add_expression(&mut self, source: u16, pattern: &str) -> Result<(), String> {
-        regex::RegexBuilder::new(pattern)
+        regex_lite::RegexBuilder::new(pattern)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map_err(|e| format!("invalid expression: {e}"))?;

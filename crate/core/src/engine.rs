@@ -15,7 +15,7 @@
 //!    are checked the same way, three levels deep; the strictest wins.
 use std::sync::OnceLock;
 
-use regex::RegexSet;
+use regex_lite::Regex;
 
 use crate::bundle::{Bundle, SourceKind, REGEX_SIZE_LIMIT};
 use crate::error::{Error, ErrorKind};
@@ -74,7 +74,7 @@ pub struct Engine {
     policy: Policy,
     /// Action per category id per band, derived from `policy`.
     actions: Vec<[Action; 4]>,
-    expressions: OnceLock<Option<RegexSet>>,
+    expressions: OnceLock<Vec<Option<Regex>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -350,21 +350,29 @@ impl Engine {
         {
             return None;
         }
-        let set = self.expressions.get_or_init(|| {
-            regex::RegexSetBuilder::new(exprs.iter().map(|e| e.pattern.as_str()))
-                .size_limit(REGEX_SIZE_LIMIT * 4)
-                .build()
-                .ok()
+        // Compiled on first use: most bands never need them.
+        let compiled = self.expressions.get_or_init(|| {
+            exprs
+                .iter()
+                .map(|e| {
+                    regex_lite::RegexBuilder::new(&e.pattern)
+                        .size_limit(REGEX_SIZE_LIMIT)
+                        .build()
+                        .ok()
+                })
+                .collect()
         });
-        let set = set.as_ref()?;
         let mut text = String::with_capacity(url.host().as_str().len() + url.path().len());
         text.push_str(url.host().as_str());
         text.extend(url.path().chars().map(|c| c.to_ascii_lowercase()));
         let mut best: Option<Decision> = None;
-        for index in set.matches(&text).iter() {
+        for (index, re) in compiled.iter().enumerate() {
             let source = exprs[index].source;
             let s = &sources[source as usize];
             if s.kind != SourceKind::Block || !s.applies_to(band) {
+                continue;
+            }
+            if !re.as_ref().is_some_and(|re| re.is_match(&text)) {
                 continue;
             }
             let cat = self.category_id(&s.category);

@@ -1,0 +1,68 @@
+// The URL fixture through the WASM build in Node: every verdict must equal
+// the fixture's expectation AND the native engine's full verdict (as printed
+// by `lachan check --json`), field by field.
+//
+// Usage: node tests/wasm/parity.mjs <pkg dir (wasm-bindgen --target nodejs)> <bundle> <lachan binary>
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [pkgDir, bundlePath, lachanBin] = process.argv.slice(2);
+if (!pkgDir || !bundlePath || !lachanBin) {
+  console.error('usage: node tests/wasm/parity.mjs PKG_DIR BUNDLE LACHAN_BIN');
+  process.exit(2);
+}
+const require = createRequire(import.meta.url);
+const { Engine } = require(path.resolve(pkgDir, 'lachan.js'));
+
+const fixture = new URL('../fixtures/urls.tsv', import.meta.url);
+const cases = readFileSync(fixture, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#'))
+  .map((l) => {
+    const [url, band, action, category] = l.split('\t');
+    return { url, band: band === '-' ? undefined : band, action, category: category === '-' ? null : category };
+  });
+
+const t0 = process.hrtime.bigint();
+const engine = Engine.open(readFileSync(bundlePath));
+const openMs = Number(process.hrtime.bigint() - t0) / 1e6;
+
+// Native verdicts, one `lachan check` per band.
+const native = new Map();
+const bands = [...new Set(cases.map((c) => c.band ?? ''))];
+for (const band of bands) {
+  const urls = cases.filter((c) => (c.band ?? '') === band).map((c) => c.url);
+  const args = ['check', '--json', '--bundle', bundlePath, ...(band ? ['--age', band] : []), ...urls];
+  const out = execFileSync(lachanBin, args, { encoding: 'utf8' });
+  const verdicts = out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  if (verdicts.length !== urls.length) throw new Error(`lachan check printed ${verdicts.length} verdicts for ${urls.length} URLs`);
+  urls.forEach((u, i) => native.set(`${band}\t${u}`, verdicts[i]));
+}
+
+let passed = 0;
+let failed = 0;
+for (const c of cases) {
+  const wasm = JSON.parse(engine.check(c.url, c.band));
+  const nat = native.get(`${c.band ?? ''}\t${c.url}`);
+  const problems = [];
+  if (wasm.action !== c.action) problems.push(`action ${wasm.action}, expected ${c.action}`);
+  if (c.category !== null && wasm.category !== c.category) problems.push(`category ${wasm.category}, expected ${c.category}`);
+  if (c.category === null && c.action !== 'allow' && wasm.category !== null) problems.push(`category ${wasm.category}, expected none`);
+  const a = JSON.stringify(wasm);
+  const b = JSON.stringify(nat);
+  if (a !== b) problems.push(`differs from native:\n    wasm   ${a}\n    native ${b}`);
+  const code = engine.checkCode(c.url, ['under-6', '6-10', '11-14', '15-17'].indexOf(c.band ?? 'x'));
+  const codeAction = ['allow', 'warn', 'block'][code & 3];
+  if (codeAction !== wasm.action) problems.push(`checkCode says ${codeAction}`);
+  if (problems.length) {
+    failed++;
+    console.log(`FAIL ${c.url} [${c.band ?? 'default'}]: ${problems.join('; ')}`);
+  } else {
+    passed++;
+  }
+}
+console.log(`wasm parity: bundle opened in ${openMs.toFixed(2)} ms; ${cases.length} fixture URLs`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
