@@ -1,0 +1,60 @@
+# Lá Chắn: the two commands of the README.
+#   make        build the bundle from the lists, the extension under dist/,
+#               and check two URLs with the CLI
+#   make test   every test: Rust (unit, integration on the real lists),
+#               WASM parity in Node, extension lint, real-browser e2e
+# Both install what they need first (.ci/setup; idempotent).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+LACHAN := target/release/lachan
+BUNDLE := dist/lachan.lcb
+WASM := target/wasm32-unknown-unknown/release/lachan_wasm.wasm
+
+.PHONY: all setup bundle wasm extension demo test test-rust test-wasm test-extension test-e2e lint bench
+
+all: setup bundle extension demo
+
+setup:
+	bash .ci/setup
+
+$(LACHAN): FORCE
+	$(CARGO) build --release --bin lachan
+
+bundle: $(LACHAN)
+	$(LACHAN) build --out $(BUNDLE)
+
+wasm:
+	$(CARGO) build --release -p lachan-wasm --target wasm32-unknown-unknown
+
+extension: wasm bundle
+	node extension/build.mjs --bundle $(BUNDLE) --out dist
+
+demo: $(LACHAN)
+	$(LACHAN) check --bundle $(BUNDLE) https://www.00224118.com/x https://vnexpress.net/
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test: setup lint bundle test-rust test-wasm test-extension test-e2e
+
+test-rust: bundle
+	LACHAN_BUNDLE=$(CURDIR)/$(BUNDLE) $(CARGO) test --workspace --release
+
+# The same fixture through the WASM build in Node, compared with the CLI.
+test-wasm: wasm bundle
+	wasm-bindgen --target nodejs --out-dir target/wasm-node --out-name lachan $(WASM)
+	node tests/wasm/parity.mjs target/wasm-node $(BUNDLE) $(LACHAN)
+
+test-extension: extension
+	cd extension && npx --no-install web-ext lint --source-dir ../dist/firefox --self-hosted
+
+test-e2e: wasm
+	node tests/e2e/run.mjs
+
+bench: bundle wasm
+	$(CARGO) bench -p lachan-core
+	node bench/run.mjs
+
+FORCE:
