@@ -20,6 +20,7 @@ use regex_lite::Regex;
 use crate::bundle::{Bundle, SourceKind, REGEX_SIZE_LIMIT};
 use crate::error::{Error, ErrorKind};
 use crate::host::{Host, HostKind};
+use crate::images::{self, ImageMatch, ImageVerdict};
 use crate::matcher::{lookup, Hit};
 use crate::policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
 use crate::unwrap::embedded_urls;
@@ -74,7 +75,11 @@ pub struct Engine {
     policy: Policy,
     /// Action per category id per band, derived from `policy`.
     actions: Vec<[Action; 4]>,
+    /// Category id of each source, resolved once.
+    source_categories: Vec<Option<u16>>,
     expressions: OnceLock<Vec<Option<Regex>>>,
+    /// The image-hash index, opened on the first image check.
+    images: OnceLock<Option<lachan_pdq::HashIndex>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -110,8 +115,16 @@ impl Engine {
             school: None,
             policy: Policy::merge(&[]),
             actions: Vec::new(),
+            source_categories: Vec::new(),
             expressions: OnceLock::new(),
+            images: OnceLock::new(),
         };
+        engine.source_categories = engine
+            .bundle
+            .sources()
+            .iter()
+            .map(|s| engine.category_id(&s.category))
+            .collect();
         engine.remerge();
         Ok(engine)
     }
@@ -226,6 +239,14 @@ impl Engine {
     }
 
     fn decide_custom(&self, url: &ParsedUrl) -> Option<Decision> {
+        if self
+            .policy
+            .custom
+            .iter()
+            .all(|l| l.allow.is_empty() && l.block.is_empty())
+        {
+            return None;
+        }
         let host = url.host().as_str();
         let path = url.path().to_ascii_lowercase();
         for (li, layer) in self.policy.custom.iter().enumerate() {
@@ -294,7 +315,7 @@ impl Engine {
                     overridden = true;
                     continue;
                 }
-                let cat = self.category_id(&s.category);
+                let cat = self.source_categories[sid as usize];
                 let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band.index()]);
                 let better = best.category.is_none()
                     || action > best.action
@@ -375,7 +396,7 @@ impl Engine {
             if !re.as_ref().is_some_and(|re| re.is_match(&text)) {
                 continue;
             }
-            let cat = self.category_id(&s.category);
+            let cat = self.source_categories[source as usize];
             let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band.index()]);
             if best.is_none_or(|b| action > b.action) {
                 best = Some(Decision {
@@ -387,6 +408,38 @@ impl Engine {
             }
         }
         best
+    }
+
+    fn image_index(&self) -> Option<&lachan_pdq::HashIndex> {
+        self.images
+            .get_or_init(|| {
+                let bytes = self.bundle.section(b"PDQI")?;
+                lachan_pdq::HashIndex::from_bytes(bytes).ok()
+            })
+            .as_ref()
+    }
+
+    /// Number of image hashes in the bundle's hash list.
+    pub fn image_hashes(&self) -> usize {
+        self.image_index().map_or(0, |i| i.len())
+    }
+
+    /// PDQ-hashes an RGBA image (as a canvas gives it) and looks it up in the
+    /// bundle's hash list, all rotations and flips, within distance 31.
+    pub fn check_image_rgba(
+        &self,
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<ImageVerdict, Error> {
+        images::check_rgba(self.image_index(), pixels, width, height)
+            .map_err(|e| Error::new(ErrorKind::Entry, format!("cannot hash this image: {e}")))
+    }
+
+    /// Looks up a PDQ hash given as 64 hex digits.
+    pub fn check_image_hash(&self, hex: &str) -> Result<Option<ImageMatch>, Error> {
+        images::check_hex(self.image_index(), hex)
+            .map_err(|e| Error::new(ErrorKind::Entry, format!("not a PDQ hash: {e}")))
     }
 
     fn category_id(&self, key: &str) -> Option<u16> {

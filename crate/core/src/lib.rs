@@ -27,6 +27,7 @@ mod bundle;
 mod engine;
 mod error;
 pub mod host;
+mod images;
 mod matcher;
 pub mod policy;
 pub mod punycode;
@@ -34,12 +35,15 @@ pub mod unwrap;
 pub mod url;
 mod verdict;
 
+pub use lachan_pdq as pdq;
+
 pub use bundle::{
     checksum, counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule,
     SourceInfo, SourceKind, FORMAT_VERSION,
 };
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
+pub use images::{ImageMatch, ImageVerdict};
 pub use policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
 pub use verdict::{MatchKind, Verdict};
 

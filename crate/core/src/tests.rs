@@ -375,3 +375,81 @@ mod bundle_format {
         assert!(err.to_string().contains("rebuild"), "{err}");
     }
 }
+
+mod image_checks {
+    use crate::pdq::{parse_hash_list, pdq_hash_rgba, HashIndex};
+    use crate::{BundleBuilder, Engine};
+
+    /// A w×h RGBA test pattern; `seed` changes the picture.
+    fn pattern(w: u32, h: u32, seed: u32) -> Vec<u8> {
+        let mut px = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let v = if ((x + seed * 7) / 12 + (y + seed * 3) / 16) % 2 == 0 {
+                    230
+                } else {
+                    (x * 2) as u8
+                };
+                px.extend_from_slice(&[v, (y * 3 + seed) as u8, 255 - v, 255]);
+            }
+        }
+        px
+    }
+
+    /// Rotates an RGBA image 90° clockwise.
+    fn rotate90(px: &[u8], w: u32, h: u32) -> Vec<u8> {
+        let mut out = vec![0; px.len()];
+        for y in 0..h {
+            for x in 0..w {
+                let (nx, ny) = (h - 1 - y, x);
+                let src = ((y * w + x) * 4) as usize;
+                let dst = ((ny * h + nx) * 4) as usize;
+                out[dst..dst + 4].copy_from_slice(&px[src..src + 4]);
+            }
+        }
+        out
+    }
+
+    fn engine_listing(px: &[u8], w: u32, h: u32) -> Engine {
+        let hash = pdq_hash_rgba(px, w, h).unwrap();
+        let list = parse_hash_list(&format!("{},test-programme,case-1\n", hash.to_hex()));
+        let index = HashIndex::from_list(&list).unwrap();
+        let mut b = BundleBuilder::new();
+        b.set_section(*b"PDQI", index.to_bytes());
+        Engine::from_bytes(b.build().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn listed_image_matches_even_rotated_unlisted_does_not() {
+        let (w, h) = (96, 64);
+        let listed = pattern(w, h, 0);
+        let e = engine_listing(&listed, w, h);
+        assert_eq!(e.image_hashes(), 1);
+        let v = e.check_image_rgba(&listed, w, h).unwrap();
+        let m = v.matched.expect("listed image matches");
+        assert_eq!(
+            (m.distance, m.source.as_str(), m.id.as_str()),
+            (0, "test-programme", "case-1")
+        );
+        let rotated = rotate90(&listed, w, h);
+        let v = e.check_image_rgba(&rotated, h, w).unwrap();
+        assert!(v.matched.is_some(), "rotated copy must match: {v:?}");
+        let other = pattern(w, h, 5);
+        assert_eq!(e.check_image_rgba(&other, w, h).unwrap().matched, None);
+        assert!(e.check_image_hash(&m.hash).unwrap().is_some());
+        assert!(e.check_image_hash("zz").is_err());
+    }
+
+    #[test]
+    fn flat_images_are_low_quality_and_never_match() {
+        let (w, h) = (64, 64);
+        let flat = vec![128u8; (w * h * 4) as usize];
+        let e = engine_listing(&pattern(w, h, 1), w, h);
+        let v = e.check_image_rgba(&flat, w, h).unwrap();
+        assert!(v.low_quality && v.matched.is_none(), "{v:?}");
+        assert!(
+            e.check_image_rgba(&flat[..10], w, h).is_err(),
+            "short buffer is an error"
+        );
+    }
+}

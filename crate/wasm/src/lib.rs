@@ -92,6 +92,34 @@ impl WasmEngine {
         to_json(&self.inner.policy().table())
     }
 
+    /// PDQ-hashes an RGBA image (`ImageData.data` of a canvas) and checks it
+    /// against the bundle's hash list. JSON `{hash, quality, low_quality,
+    /// matched: null | {distance, hash, source, id, transform}}`.
+    #[wasm_bindgen(js_name = checkImage)]
+    pub fn check_image(&self, rgba: &[u8], width: u32, height: u32) -> Result<String, JsError> {
+        let v = self
+            .inner
+            .check_image_rgba(rgba, width, height)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(to_json(&v))
+    }
+
+    /// Looks up a PDQ hash (64 hex digits); JSON match or `null`.
+    #[wasm_bindgen(js_name = checkImageHash)]
+    pub fn check_image_hash(&self, hex: &str) -> Result<String, JsError> {
+        let m = self
+            .inner
+            .check_image_hash(hex)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(to_json(&m))
+    }
+
+    /// Number of hashes in the bundle's image-hash list (0 when none).
+    #[wasm_bindgen(js_name = imageHashCount)]
+    pub fn image_hash_count(&self) -> u32 {
+        self.inner.image_hashes() as u32
+    }
+
     /// Every host and URL rule with its source ids, JSON (build tools only:
     /// generates declarativeNetRequest rulesets from the same bundle).
     #[wasm_bindgen(js_name = exportRules)]
