@@ -1,0 +1,292 @@
+//! Page-text scoring for Lá Chắn: Vietnamese-aware normalisation and weighted phrase rules.
+//!
+//! Pure Rust, no I/O, builds for `wasm32-unknown-unknown`.
+//!
+//! * [`parse_list`] reads the phrase lists in `lists/phrases/*.txt` (format documented there and
+//!   in the crate README), reporting errors with file and line.
+//! * [`PhraseSet::compile`] builds one Aho-Corasick automaton over every phrase;
+//!   [`PhraseSet::to_bytes`] / [`PhraseSet::from_bytes`] give a versioned, checksummed form for
+//!   the bundle.
+//! * [`PhraseSet::score`] normalises the text in one pass (case, NFC/NFD, diacritics, leetspeak,
+//!   teen code, repeated letters, spaced-out letters) and returns a [`TextScore`]: per-category
+//!   scores, the phrases that matched with their spans in the original text, and
+//!   [`TextScore::decide`] per [`AgeBand`].
+//!
+//! ```
+//! use lachan_text::{parse_list, AgeBand, Category, PhraseSet};
+//!
+//! let list = concat!(
+//!     "# category: gambling\n",
+//!     "# licence: CC0-1.0\n",
+//!     "60 | nhà cái | whole | betting operator\n",
+//!     "50 | cá cược | whole | betting\n",
+//!     "# category: exception\n",
+//!     "# applies-to: gambling\n",
+//!     "-80 | triệt phá đường dây | whole | police news\n",
+//! );
+//! let rules = parse_list("example.txt", list).expect("valid list");
+//! let set = PhraseSet::compile(&rules).unwrap();
+//! // Round trip through the bundle form.
+//! let set = PhraseSet::from_bytes(&set.to_bytes()).unwrap();
+//!
+//! let text = "NHA CAI uy tín, c.a c.u.o.c bóng đá";
+//! let score = set.score(text);
+//! assert_eq!(score.score(Category::Gambling), 110);
+//! let m = &score.matches()[0];
+//! assert_eq!(&text[m.start..m.end], "NHA CAI");
+//! let d = score.decide(AgeBand::Age11To14).unwrap();
+//! assert_eq!(d.category, Category::Gambling);
+//! assert!(score.decide(AgeBand::Age15To17).is_none()); // 110 < 160
+//!
+//! // Diacritics must agree: "đảm đang" (capable) is not "dâm đãng" (lewd).
+//! let adult = parse_list("a.txt", "# category: adult\n80 | dâm đãng | whole | lewd\n").unwrap();
+//! let adult = PhraseSet::compile(&adult).unwrap();
+//! assert_eq!(adult.score("cô ấy rất đảm đang").score(Category::Adult), 0);
+//! assert_eq!(adult.score("dâm đãng").score(Category::Adult), 80);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod bytes;
+mod fold;
+mod list;
+mod normalize;
+mod set;
+mod tables;
+
+pub use bytes::FORMAT_VERSION;
+pub use list::{
+    parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
+};
+pub use normalize::{normalize, Normalized, TEEN_CODE};
+pub use set::{Decision, PhraseMatch, PhraseSet, Scanner, Scorer, TextScore};
+
+use std::fmt;
+
+/// Benchmark helper (not part of the stable API): runs only the normaliser over `text`, in the
+/// same chunks as the scorer, and returns the number of normalised bytes.
+#[doc(hidden)]
+pub fn bench_normalize_only(text: &str) -> usize {
+    let mut buf = normalize::Buf::with_capacity(40 * 1024);
+    let mut n = normalize::Normalizer::new(text, 0);
+    let mut total = 0;
+    loop {
+        let done = n.fill(&mut buf, 32 * 1024);
+        total += buf.len();
+        buf.clear();
+        if done {
+            return total;
+        }
+    }
+}
+
+/// Number of categories (including `Exception`).
+pub const N_CATEGORIES: usize = 9;
+
+/// A phrase category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Category {
+    /// Sexual content.
+    Adult = 0,
+    /// Betting, casinos, lotteries.
+    Gambling = 1,
+    /// Illegal drugs.
+    Drugs = 2,
+    /// Violence and gore.
+    Violence = 3,
+    /// Suicide and self-harm (decisions carry `support`).
+    SelfHarm = 4,
+    /// Bullying and insults.
+    Bullying = 5,
+    /// Grooming: requests for photos, secrecy, meeting, gifts.
+    Grooming = 6,
+    /// Scams and fraud.
+    Scam = 7,
+    /// Educational, health and child-protection context (negative weights).
+    Exception = 8,
+}
+
+impl Category {
+    /// All categories, in index order.
+    pub const ALL: [Category; N_CATEGORIES] = [
+        Category::Adult,
+        Category::Gambling,
+        Category::Drugs,
+        Category::Violence,
+        Category::SelfHarm,
+        Category::Bullying,
+        Category::Grooming,
+        Category::Scam,
+        Category::Exception,
+    ];
+
+    /// The name used in lists and JSON (`self_harm`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Adult => "adult",
+            Category::Gambling => "gambling",
+            Category::Drugs => "drugs",
+            Category::Violence => "violence",
+            Category::SelfHarm => "self_harm",
+            Category::Bullying => "bullying",
+            Category::Grooming => "grooming",
+            Category::Scam => "scam",
+            Category::Exception => "exception",
+        }
+    }
+
+    /// Parses a name (case-insensitive; `-` accepted for `_`).
+    pub fn from_name(name: &str) -> Option<Category> {
+        let n = name.trim().to_ascii_lowercase().replace('-', "_");
+        Category::ALL.into_iter().find(|c| c.name() == n)
+    }
+
+    pub(crate) fn from_u8(v: u8) -> Option<Category> {
+        Category::ALL.get(v as usize).copied()
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of categories (bit set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Categories(pub u16);
+
+impl Categories {
+    /// No category.
+    pub const EMPTY: Categories = Categories(0);
+    /// Every category except `Exception`.
+    pub const ALL: Categories = Categories(0xFF);
+
+    /// Whether `c` is in the set.
+    pub fn contains(self, c: Category) -> bool {
+        self.0 & (1 << c as u16) != 0
+    }
+
+    /// Adds `c`.
+    pub fn insert(&mut self, c: Category) {
+        self.0 |= 1 << c as u16;
+    }
+
+    /// The categories in the set.
+    pub fn iter(self) -> impl Iterator<Item = Category> {
+        Category::ALL.into_iter().filter(move |&c| self.contains(c))
+    }
+
+    /// Parses `all` or a comma-separated list of names; returns the bad name on error.
+    pub fn parse(s: &str) -> Result<Categories, String> {
+        if s.trim().eq_ignore_ascii_case("all") {
+            return Ok(Categories::ALL);
+        }
+        let mut set = Categories::EMPTY;
+        for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match Category::from_name(name) {
+                Some(c) if c != Category::Exception => set.insert(c),
+                _ => return Err(name.to_string()),
+            }
+        }
+        Ok(set)
+    }
+}
+
+/// Age bands of the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum AgeBand {
+    /// `under-6`
+    Under6 = 0,
+    /// `6-10`
+    Age6To10 = 1,
+    /// `11-14`
+    Age11To14 = 2,
+    /// `15-17`
+    Age15To17 = 3,
+}
+
+impl AgeBand {
+    /// All bands, youngest first.
+    pub const ALL: [AgeBand; 4] = [
+        AgeBand::Under6,
+        AgeBand::Age6To10,
+        AgeBand::Age11To14,
+        AgeBand::Age15To17,
+    ];
+
+    /// The policy name (`under-6`, `6-10`, `11-14`, `15-17`).
+    pub fn name(self) -> &'static str {
+        ["under-6", "6-10", "11-14", "15-17"][self as usize]
+    }
+
+    /// Parses a policy name.
+    pub fn from_name(name: &str) -> Option<AgeBand> {
+        AgeBand::ALL.into_iter().find(|b| b.name() == name.trim())
+    }
+}
+
+/// Score limit per age band: a category whose score reaches the limit is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Limits {
+    /// Indexed by `AgeBand as usize`.
+    pub per_band: [i32; 4],
+}
+
+impl Limits {
+    /// The limit for a band.
+    pub fn get(&self, band: AgeBand) -> i32 {
+        self.per_band[band as usize]
+    }
+}
+
+impl Default for Limits {
+    /// 40 / 60 / 100 / 160 for under-6 / 6-10 / 11-14 / 15-17 (see the README for why).
+    fn default() -> Self {
+        Limits {
+            per_band: [40, 60, 100, 160],
+        }
+    }
+}
+
+/// Errors from compiling or loading a phrase set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The bytes do not start with the phrase-set magic.
+    BadMagic,
+    /// A format version this build cannot read.
+    UnsupportedVersion(u16),
+    /// The bytes end too early (or declare impossible sizes).
+    Truncated,
+    /// The checksum does not match: the bytes are corrupt.
+    Checksum,
+    /// A string is not valid UTF-8.
+    Utf8,
+    /// An unknown category number.
+    BadCategory(u8),
+    /// Bytes left over after the last rule.
+    TrailingBytes,
+    /// An invalid rule (with its origin) or an automaton build failure.
+    Rule(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::BadMagic => f.write_str("not a Lá Chắn phrase set"),
+            Error::UnsupportedVersion(v) => write!(f, "unsupported phrase-set version {v}"),
+            Error::Truncated => f.write_str("phrase set is truncated"),
+            Error::Checksum => f.write_str("phrase set checksum mismatch (corrupt)"),
+            Error::Utf8 => f.write_str("phrase set contains invalid UTF-8"),
+            Error::BadCategory(c) => write!(f, "unknown category number {c}"),
+            Error::TrailingBytes => f.write_str("phrase set has trailing bytes"),
+            Error::Rule(m) => write!(f, "invalid rule: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

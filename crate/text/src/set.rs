@@ -1,0 +1,470 @@
+//! Compiled phrase set and scoring.
+
+use crate::list::{check_phrase, PhraseRule};
+use crate::normalize::{normalize_all, Buf, Normalizer};
+use crate::{AgeBand, Category, Error, Limits, N_CATEGORIES};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::collections::HashMap;
+
+/// Normalised bytes per chunk scanned at once (keeps the working set in cache).
+const CHUNK: usize = 32 * 1024;
+/// Multi-word phrases at least this long (without spaces) also match written together
+/// (`nhacai`, `c a c u o c` → `cacuoc`).
+const JOINED_MIN_LEN: usize = 6;
+
+/// Bytes, marks, whole word, exact, ignore marks.
+type AtomKey = (Vec<u8>, Vec<u8>, bool, bool, bool);
+
+/// One matchable form of a phrase part.
+#[derive(Debug, Clone)]
+struct Atom {
+    marks: Box<[u8]>,
+    whole: bool,
+    exact: bool,
+    ignore_marks: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    /// Per part: the atoms (variants) that count for it.
+    parts: Vec<Vec<u32>>,
+}
+
+/// A compiled, immutable set of phrase rules: the scorer.
+///
+/// Build it with [`PhraseSet::compile`] (from [`crate::parse_list`] output) or load it with
+/// [`PhraseSet::from_bytes`]; score text with [`PhraseSet::score`] or, for text arriving in
+/// pieces, [`PhraseSet::scanner`].
+#[derive(Debug, Clone)]
+pub struct PhraseSet {
+    pub(crate) rules: Vec<PhraseRule>,
+    pub(crate) limits: Limits,
+    compiled: Vec<Compiled>,
+    atoms: Vec<Atom>,
+    /// AC pattern id → atoms.
+    pat_atoms: Vec<Vec<u32>>,
+    /// Atom → rules that use it (for quick scoring of the few atoms seen).
+    atom_rules: Vec<Vec<u32>>,
+    ac: AhoCorasick,
+    max_len: usize,
+}
+
+/// Alias: the compiled phrase set is the scorer.
+pub type Scorer = PhraseSet;
+
+impl PhraseSet {
+    /// Compiles rules into one Aho-Corasick automaton, with the default [`Limits`].
+    pub fn compile(rules: &[PhraseRule]) -> Result<PhraseSet, Error> {
+        Self::compile_with_limits(rules.to_vec(), Limits::default())
+    }
+
+    /// Parses and compiles several lists in one step (`(file name, text)` pairs, e.g. every
+    /// `lists/phrases/*.txt`): what the bundle compiler needs. Errors come back as
+    /// `file:line: message` strings, all of them.
+    ///
+    /// ```
+    /// let set = lachan_text::PhraseSet::from_lists([
+    ///     ("gambling.txt", "# category: gambling\n60 | nhà cái | whole | operator\n"),
+    /// ]).unwrap();
+    /// let section: Vec<u8> = set.to_bytes(); // store as the bundle's phrase section
+    /// assert!(lachan_text::PhraseSet::from_bytes(&section).is_ok());
+    /// let err = lachan_text::PhraseSet::from_lists([("x.txt", "60 | a | whole | r\n")]);
+    /// assert_eq!(err.unwrap_err()[0], "x.txt:1: entry before any `# category:` header");
+    /// ```
+    pub fn from_lists<'a, I>(lists: I) -> Result<PhraseSet, Vec<String>>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let rules = crate::list::parse_lists(lists)
+            .map_err(|errs| errs.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        PhraseSet::compile(&rules).map_err(|e| vec![e.to_string()])
+    }
+
+    /// Returns the same set with other per-band limits.
+    pub fn with_limits(mut self, limits: Limits) -> PhraseSet {
+        self.limits = limits;
+        self
+    }
+
+    pub(crate) fn compile_with_limits(
+        rules: Vec<PhraseRule>,
+        limits: Limits,
+    ) -> Result<PhraseSet, Error> {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut pat_index: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut pat_atoms: Vec<Vec<u32>> = Vec::new();
+        let mut atoms: Vec<Atom> = Vec::new();
+        let mut atom_index: HashMap<AtomKey, u32> = HashMap::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        let mut max_len = 1;
+        let mut add_atom = |bytes: Vec<u8>, marks: Vec<u8>, whole, exact, ignore: bool| -> u32 {
+            let key = (bytes.clone(), marks.clone(), whole, exact, ignore);
+            if let Some(&a) = atom_index.get(&key) {
+                return a;
+            }
+            let pid = *pat_index.entry(bytes.clone()).or_insert_with(|| {
+                patterns.push(bytes.clone());
+                pat_atoms.push(Vec::new());
+                (patterns.len() - 1) as u32
+            });
+            let id = atoms.len() as u32;
+            atoms.push(Atom {
+                marks: marks.into_boxed_slice(),
+                whole,
+                exact,
+                ignore_marks: ignore,
+            });
+            pat_atoms[pid as usize].push(id);
+            atom_index.insert(key, id);
+            id
+        };
+        for (ri, rule) in rules.iter().enumerate() {
+            if rule.parts.is_empty() || rule.parts.len() > crate::list::MAX_PARTS {
+                return Err(Error::Rule(format!("{}: bad number of parts", rule.origin)));
+            }
+            if rule.category == Category::Exception && (rule.banned || rule.weight > 0) {
+                return Err(Error::Rule(format!(
+                    "{}: exception rules need a negative weight",
+                    rule.origin
+                )));
+            }
+            let mut parts = Vec::with_capacity(rule.parts.len());
+            for p in &rule.parts {
+                if let Some(msg) = check_phrase(p) {
+                    return Err(Error::Rule(format!("{} (rule {ri}): {msg}", rule.origin)));
+                }
+                let n = normalize_all(p, true);
+                max_len = max_len.max(n.len());
+                let mut variants = vec![add_atom(
+                    n.bytes().to_vec(),
+                    n.marks().to_vec(),
+                    rule.whole_word,
+                    rule.exact,
+                    false,
+                )];
+                if !rule.exact && n.bytes().contains(&b' ') {
+                    let joined: Vec<u8> =
+                        n.bytes().iter().copied().filter(|&b| b != b' ').collect();
+                    if joined.len() >= JOINED_MIN_LEN {
+                        let marks = vec![0; joined.len()];
+                        variants.push(add_atom(joined, marks, true, false, true));
+                    }
+                }
+                parts.push(variants);
+            }
+            compiled.push(Compiled { parts });
+        }
+        let mut atom_rules = vec![Vec::new(); atoms.len()];
+        for (ri, c) in compiled.iter().enumerate() {
+            for part in &c.parts {
+                for &a in part {
+                    let v: &mut Vec<u32> = &mut atom_rules[a as usize];
+                    if v.last() != Some(&(ri as u32)) {
+                        v.push(ri as u32);
+                    }
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| Error::Rule(e.to_string()))?;
+        Ok(PhraseSet {
+            rules,
+            limits,
+            compiled,
+            atoms,
+            pat_atoms,
+            atom_rules,
+            ac,
+            max_len,
+        })
+    }
+
+    /// The rules, in compile order (a match's `rule` indexes this).
+    pub fn rules(&self) -> &[PhraseRule] {
+        &self.rules
+    }
+
+    /// The per-band limits used by [`TextScore::decide`].
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Scores one text.
+    pub fn score(&self, text: &str) -> TextScore {
+        let mut s = self.scanner();
+        s.feed(text);
+        s.finish()
+    }
+
+    /// Starts scoring a page whose text arrives in pieces; the pieces count as one page
+    /// (each phrase once), and spans are offsets into the concatenation of the pieces.
+    pub fn scanner(&self) -> Scanner<'_> {
+        Scanner {
+            set: self,
+            counts: vec![0; self.atoms.len()],
+            spans: vec![(0, 0); self.atoms.len()],
+            seen: Vec::new(),
+            buf: Buf::default(),
+            offset: 0,
+        }
+    }
+}
+
+/// Incremental scoring of one page (see [`PhraseSet::scanner`]).
+#[derive(Debug)]
+pub struct Scanner<'a> {
+    set: &'a PhraseSet,
+    counts: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+    seen: Vec<u32>,
+    buf: Buf,
+    offset: u32,
+}
+
+impl Scanner<'_> {
+    /// Adds a piece of text. A piece boundary acts as a word boundary.
+    pub fn feed(&mut self, text: &str) {
+        let set = self.set;
+        let mut norm = Normalizer::new(text, self.offset);
+        self.buf.clear();
+        self.buf.reserve(text.len().min(CHUNK + 4096) + 16);
+        let mut carry = 0usize;
+        loop {
+            let done = norm.fill(&mut self.buf, CHUNK);
+            let end_orig = norm.orig_pos();
+            let (bytes, marks, orig) = (self.buf.bytes(), self.buf.marks(), self.buf.orig());
+            let n = bytes.len();
+            for m in set.ac.find_overlapping_iter(bytes) {
+                let (s, e) = (m.start(), m.end());
+                if e <= carry {
+                    continue;
+                }
+                let left_ok = s == 0 || bytes[s - 1] == b' ';
+                let right_ok = e == n || bytes[e] == b' ';
+                for &a in &set.pat_atoms[m.pattern().as_usize()] {
+                    let atom = &set.atoms[a as usize];
+                    if atom.whole && !(left_ok && right_ok) {
+                        continue;
+                    }
+                    if !atom.ignore_marks && !marks_ok(&atom.marks, &marks[s..e], atom.exact) {
+                        continue;
+                    }
+                    let c = &mut self.counts[a as usize];
+                    if *c == 0 {
+                        self.seen.push(a);
+                        let start = orig[s];
+                        let mut end = if e < n { orig[e] } else { end_orig };
+                        if end <= start {
+                            end = start + 1;
+                        }
+                        self.spans[a as usize] = (start, end);
+                    }
+                    *c = c.saturating_add(1);
+                }
+            }
+            if done {
+                break;
+            }
+            let keep = (set.max_len + 1).min(self.buf.len());
+            self.buf.keep_tail(keep);
+            carry = keep;
+        }
+        self.offset = self.offset.saturating_add(text.len() as u32);
+    }
+
+    /// Finishes the page: per-category scores, matched phrases and what they decide.
+    pub fn finish(self) -> TextScore {
+        let set = self.set;
+        let mut rules: Vec<u32> = self
+            .seen
+            .iter()
+            .flat_map(|&a| set.atom_rules[a as usize].iter().copied())
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let mut scores = [0i32; N_CATEGORIES];
+        let mut matches = Vec::new();
+        let mut banned = Vec::new();
+        for ri in rules {
+            let c = &set.compiled[ri as usize];
+            let rule = &set.rules[ri as usize];
+            // A part counts if any of its variants was seen; the rule if every part was.
+            let mut count = u32::MAX;
+            let mut span = (u32::MAX, 0u32);
+            for part in &c.parts {
+                let mut pc = 0u32;
+                for &a in part {
+                    let k = self.counts[a as usize];
+                    if k > 0 {
+                        pc = pc.saturating_add(k);
+                        let sp = self.spans[a as usize];
+                        if sp.0 < span.0 {
+                            span = sp;
+                        }
+                    }
+                }
+                count = count.min(pc);
+            }
+            if count == 0 {
+                continue;
+            }
+            if rule.banned {
+                banned.push(rule.category);
+            } else if rule.category == Category::Exception {
+                scores[Category::Exception as usize] += rule.weight;
+                for cat in rule.applies_to.iter() {
+                    if cat != Category::Exception {
+                        scores[cat as usize] += rule.weight;
+                    }
+                }
+            } else {
+                // Each phrase counts once per page, however often it occurs.
+                scores[rule.category as usize] += rule.weight;
+            }
+            matches.push(PhraseMatch {
+                rule: ri as usize,
+                category: rule.category,
+                weight: rule.weight,
+                banned: rule.banned,
+                count,
+                start: span.0 as usize,
+                end: span.1 as usize,
+                phrase: rule.parts.join(", "),
+                reason: rule.reason.clone(),
+                origin: rule.origin.clone(),
+            });
+        }
+        matches.sort_by_key(|m| (m.start, m.rule));
+        TextScore {
+            scores,
+            matches,
+            banned,
+            limits: set.limits,
+        }
+    }
+}
+
+/// Diacritics check: each text letter must carry the phrase's marks, or (unless `exact`) none
+/// at all (text typed without diacritics).
+#[inline]
+fn marks_ok(pattern: &[u8], text: &[u8], exact: bool) -> bool {
+    if exact {
+        pattern == text
+    } else {
+        pattern.iter().zip(text).all(|(&p, &t)| t == p || t == 0)
+    }
+}
+
+/// One phrase rule that matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PhraseMatch {
+    /// Index into [`PhraseSet::rules`].
+    pub rule: usize,
+    /// The rule's category.
+    pub category: Category,
+    /// The rule's weight (counted once per page).
+    pub weight: i32,
+    /// Whether it is a banned phrase.
+    pub banned: bool,
+    /// Occurrences seen (for combinations: of the rarest part).
+    pub count: u32,
+    /// Byte offset in the original text of the first occurrence.
+    pub start: usize,
+    /// End byte offset (exclusive) of the first occurrence.
+    pub end: usize,
+    /// The phrase as written in the list (parts joined with `, `).
+    pub phrase: String,
+    /// The list's reason.
+    pub reason: String,
+    /// The list file and line.
+    pub origin: String,
+}
+
+/// Why a page is over the limit for an age band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Decision {
+    /// The deciding category.
+    pub category: Category,
+    /// Its score (0 for a banned phrase).
+    pub score: i32,
+    /// The band's limit.
+    pub limit: i32,
+    /// Decided by a banned phrase.
+    pub banned: bool,
+    /// Show support (111) rather than a wall: set for self-harm.
+    pub support: bool,
+}
+
+/// The result of scoring a text: explainable scores and matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TextScore {
+    scores: [i32; N_CATEGORIES],
+    matches: Vec<PhraseMatch>,
+    banned: Vec<Category>,
+    limits: Limits,
+}
+
+impl TextScore {
+    /// The score of one category (for `Exception`: the sum of exception weights seen).
+    pub fn score(&self, category: Category) -> i32 {
+        self.scores[category as usize]
+    }
+
+    /// All category scores, indexed like [`Category::ALL`].
+    pub fn scores(&self) -> [(Category, i32); N_CATEGORIES] {
+        Category::ALL.map(|c| (c, self.scores[c as usize]))
+    }
+
+    /// The rules that matched, in text order.
+    pub fn matches(&self) -> &[PhraseMatch] {
+        &self.matches
+    }
+
+    /// Whether any banned phrase matched.
+    pub fn is_banned(&self) -> bool {
+        !self.banned.is_empty()
+    }
+
+    /// The decision for an age band: `None` if the page is fine.
+    ///
+    /// A banned phrase decides at once. Otherwise every category whose score reaches the band's
+    /// limit is over; self-harm wins (with `support` set, so the UI offers help rather than a
+    /// wall), then the highest score (ties: the order of [`Category::ALL`]).
+    pub fn decide(&self, band: AgeBand) -> Option<Decision> {
+        let limit = self.limits.get(band);
+        if let Some(&category) = self.banned.iter().min_by_key(|c| **c as usize) {
+            return Some(Decision {
+                category,
+                score: self.scores[category as usize],
+                limit,
+                banned: true,
+                support: category == Category::SelfHarm,
+            });
+        }
+        let over = Category::ALL
+            .into_iter()
+            .filter(|&c| c != Category::Exception && self.scores[c as usize] >= limit);
+        let sh = Category::SelfHarm;
+        let best = if self.scores[sh as usize] >= limit {
+            Some(sh)
+        } else {
+            over.fold(None, |best: Option<Category>, c| match best {
+                Some(b) if self.scores[b as usize] >= self.scores[c as usize] => Some(b),
+                _ => Some(c),
+            })
+        }?;
+        Some(Decision {
+            category: best,
+            score: self.scores[best as usize],
+            limit,
+            banned: false,
+            support: best == sh,
+        })
+    }
+}
