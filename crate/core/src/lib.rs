@@ -33,9 +33,11 @@ pub mod policy;
 pub mod punycode;
 pub mod unwrap;
 pub mod url;
+mod text_check;
 mod verdict;
 
 pub use lachan_pdq as pdq;
+pub use lachan_text as text;
 
 pub use bundle::{
     checksum, counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule,
@@ -44,6 +46,7 @@ pub use bundle::{
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use images::{ImageMatch, ImageVerdict};
+pub use text_check::{TextMatch, TextVerdict};
 pub use policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
 pub use verdict::{MatchKind, Verdict};
 

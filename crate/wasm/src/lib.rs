@@ -92,6 +92,15 @@ impl WasmEngine {
         to_json(&self.inner.policy().table())
     }
 
+    /// Scores page text or a search query. JSON `{action, category, support,
+    /// score, limit, band, scores, matches: [{phrase, category, weight,
+    /// start, end, reason}]}`; `action` is `warn` (blur + overlay) over the
+    /// band's limit, `block` for a banned phrase.
+    #[wasm_bindgen(js_name = checkText)]
+    pub fn check_text(&self, text: &str, band: Option<String>) -> Result<String, JsError> {
+        Ok(to_json(&self.inner.check_text(text, band_from_js(band)?)))
+    }
+
     /// PDQ-hashes an RGBA image (`ImageData.data` of a canvas) and checks it
     /// against the bundle's hash list. JSON `{hash, quality, low_quality,
     /// matched: null | {distance, hash, source, id, transform}}`.

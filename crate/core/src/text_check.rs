@@ -1,0 +1,104 @@
+//! Page-text checks: score text with the bundle's phrase set (`PHRS`) and
+//! turn the per-band decision into a verdict the extension can act on.
+use serde::Serialize;
+
+use lachan_text::{PhraseSet, TextScore};
+
+use crate::policy::{Action, AgeBand};
+
+/// Matches reported per verdict at most: enough to explain, bounded.
+const MAX_REPORTED_MATCHES: usize = 12;
+
+/// The answer for a piece of page text (or a search query).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TextVerdict {
+    /// `allow`; `warn` (blur the page and show the overlay, the child can go
+    /// back) when a category is over the band's limit; `block` for a banned
+    /// phrase.
+    pub action: Action,
+    /// The deciding category (`gambling`, `self_harm`, …), if over a limit.
+    pub category: Option<String>,
+    /// Show support and 111 rather than a wall (self-harm).
+    pub support: bool,
+    /// The deciding category's score and the band's limit.
+    pub score: i32,
+    /// The band's limit.
+    pub limit: i32,
+    /// The band decided for.
+    pub band: AgeBand,
+    /// Score per category (only non-zero ones).
+    pub scores: Vec<(String, i32)>,
+    /// The phrases that matched (first few), so every decision is explained.
+    pub matches: Vec<TextMatch>,
+}
+
+/// One phrase that matched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TextMatch {
+    /// The phrase as written in the list.
+    pub phrase: String,
+    /// Its category.
+    pub category: String,
+    /// Its weight.
+    pub weight: i32,
+    /// Byte span of its first occurrence in the text.
+    pub start: usize,
+    /// End of that span (exclusive).
+    pub end: usize,
+    /// The list's reason for the entry.
+    pub reason: String,
+}
+
+pub(crate) fn score(set: &PhraseSet, text: &str, band: AgeBand) -> TextVerdict {
+    verdict(&set.score(text), band)
+}
+
+/// The verdict when the bundle has no phrases.
+pub(crate) fn allow(band: AgeBand) -> TextVerdict {
+    TextVerdict {
+        action: Action::Allow,
+        category: None,
+        support: false,
+        score: 0,
+        limit: 0,
+        band,
+        scores: Vec::new(),
+        matches: Vec::new(),
+    }
+}
+
+fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
+    let tband = lachan_text::AgeBand::ALL[band.index()];
+    let decision = score.decide(tband);
+    let mut matches: Vec<TextMatch> = score
+        .matches()
+        .iter()
+        .map(|m| TextMatch {
+            phrase: m.phrase.clone(),
+            category: m.category.name().to_string(),
+            weight: m.weight,
+            start: m.start,
+            end: m.end,
+            reason: m.reason.clone(),
+        })
+        .collect();
+    matches.sort_by_key(|m| std::cmp::Reverse(m.weight.abs()));
+    matches.truncate(MAX_REPORTED_MATCHES);
+    let scores = score
+        .scores()
+        .iter()
+        .filter(|(_, s)| *s != 0)
+        .map(|(c, s)| (c.name().to_string(), *s))
+        .collect();
+    let (action, category, support, score_v, limit) = match decision {
+        Some(d) => (
+            if d.banned { Action::Block } else { Action::Warn },
+            Some(d.category.name().to_string()),
+            d.support,
+            d.score,
+            d.limit,
+        ),
+        None => (Action::Allow, None, false, 0, 0),
+    };
+    TextVerdict { action, category, support, score: score_v, limit, band, scores, matches }
+}
