@@ -41,6 +41,15 @@ for (const band of bands) {
   urls.forEach((u, i) => native.set(`${band}\t${u}`, verdicts[i]));
 }
 
+/** JSON with sorted keys, so field order does not matter. */
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 let passed = 0;
 let failed = 0;
 for (const c of cases) {
@@ -50,8 +59,11 @@ for (const c of cases) {
   if (wasm.action !== c.action) problems.push(`action ${wasm.action}, expected ${c.action}`);
   if (c.category !== null && wasm.category !== c.category) problems.push(`category ${wasm.category}, expected ${c.category}`);
   if (c.category === null && c.action !== 'allow' && wasm.category !== null) problems.push(`category ${wasm.category}, expected none`);
-  const a = JSON.stringify(wasm);
-  const b = JSON.stringify(nat);
+  // The CLI adds the URL it checked; the verdict fields must match exactly.
+  if (nat.url !== c.url) problems.push(`native verdict is for ${nat.url}`);
+  const { url: _checked, ...natVerdict } = nat;
+  const a = canonical(wasm);
+  const b = canonical(natVerdict);
   if (a !== b) problems.push(`differs from native:\n    wasm   ${a}\n    native ${b}`);
   const code = engine.checkCode(c.url, ['under-6', '6-10', '11-14', '15-17'].indexOf(c.band ?? 'x'));
   const codeAction = ['allow', 'warn', 'block'][code & 3];

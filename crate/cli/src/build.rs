@@ -1,0 +1,462 @@
+//! `lachan build`: compile the registry's sources into one bundle.
+use std::collections::{BTreeMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lachan_core::{counts_by_category, BundleBuilder, BundleInfo, Engine, SourceInfo, SourceKind};
+
+use crate::fetch::{Fetcher, Input};
+use crate::parse::{parse_bytes_with_progress, Item, Skip};
+use crate::registry::Registry;
+use crate::util::{human_bytes, thousands};
+
+/// Inputs at least this large (all sources together) get a progress bar.
+const PROGRESS_MIN_BYTES: u64 = 1 << 20;
+
+/// What `lachan build` was asked to do.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The registry file.
+    pub registry: PathBuf,
+    /// The mirror directory read before downloading, if any.
+    pub mirror: Option<PathBuf>,
+    /// Where the bundle goes (written atomically).
+    pub out: PathBuf,
+    /// Never download; sources missing from the mirror fail.
+    pub offline: bool,
+    /// No progress bar, no per-line or per-source reports.
+    pub quiet: bool,
+    /// Any failed source fails the build.
+    pub strict: bool,
+    /// How many rejected lines to print per source.
+    pub show_rejected: usize,
+}
+
+/// Why a build did not produce a bundle.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The registry or its companion files are wrong (exit 2).
+    Config(String),
+    /// The build ran but produced nothing usable, or writing failed (exit 1).
+    Failed(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Config(m) | BuildError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// What happened to one source.
+#[derive(Clone, Debug, Default)]
+pub struct SourceReport {
+    /// Source id.
+    pub name: String,
+    /// Category key.
+    pub category: String,
+    /// Licence.
+    pub licence: String,
+    /// Where its files came from (`mirror`, `project`, `download`).
+    pub origin: Option<&'static str>,
+    /// The files read (paths or URLs).
+    pub files: Vec<String>,
+    /// Entries the core accepted (before de-duplication).
+    pub accepted: u64,
+    /// Entries in the bundle (after de-duplication within the source).
+    pub added: u64,
+    /// Entries that repeat one already in this source.
+    pub duplicates: u64,
+    /// Lines that could not be used.
+    pub rejected: u64,
+    /// Lines deliberately skipped, by reason.
+    pub skipped: BTreeMap<Skip, u64>,
+    /// The first rejected lines, as `file:line: reason`.
+    pub first_rejects: Vec<String>,
+    /// Why the source could not be read at all.
+    pub error: Option<String>,
+}
+
+/// The result of a successful build.
+#[derive(Clone, Debug)]
+pub struct BuildReport {
+    /// One report per registry source, in registry order.
+    pub sources: Vec<SourceReport>,
+    /// The written bundle's facts.
+    pub info: BundleInfo,
+    /// Entries per category (sum over its sources).
+    pub by_category: BTreeMap<String, u64>,
+    /// The output file.
+    pub out: PathBuf,
+    /// Time spent reading and downloading.
+    pub read_time: Duration,
+    /// Total build time.
+    pub elapsed: Duration,
+    /// Notes from the extra-sections hook.
+    pub notes: Vec<String>,
+}
+
+impl BuildReport {
+    /// Sources that could not be read.
+    pub fn failed(&self) -> impl Iterator<Item = &SourceReport> {
+        self.sources.iter().filter(|s| s.error.is_some())
+    }
+}
+
+/// Hook for the page-text phrase (`PHRS`) and image-hash (`PDQI`) sections.
+///
+/// The `lachan-text` and `lachan-pdq` crates produce those bytes; this is
+/// where they plug in, e.g.
+/// `builder.set_section(*b"PHRS", lachan_text::compile(&reg.dir.join("phrases"))?)`.
+/// Return notes to print in the build summary; an `Err` fails the build.
+/// Nothing is wired yet, so bundles carry no `PHRS`/`PDQI` section.
+pub fn extra_sections(
+    reg: &Registry,
+    builder: &mut BundleBuilder,
+) -> Result<Vec<String>, String> {
+    let _ = (reg, builder);
+    Ok(Vec::new())
+}
+
+/// Runs a build and writes the bundle. Rejected lines and source failures
+/// are printed to stderr as they happen (unless `quiet`); the summary is
+/// the caller's (see [`print_report`]).
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let reg = Registry::load(&opts.registry).map_err(BuildError::Config)?;
+    let fetcher = Fetcher::new(opts.mirror.clone(), opts.offline);
+
+    let mut builder = BundleBuilder::new();
+    for c in &reg.categories {
+        builder.category(&c.key, &c.description);
+    }
+
+    // Read everything first: sizes drive the progress bar, and a failed
+    // download is reported before the long part starts.
+    let mut reports: Vec<SourceReport> = Vec::new();
+    let mut loaded: Vec<(usize, Vec<Input>)> = Vec::new();
+    for (i, src) in reg.sources.iter().enumerate() {
+        let mut rep = SourceReport {
+            name: src.name.clone(),
+            category: src.category.clone(),
+            licence: src.licence.clone(),
+            ..Default::default()
+        };
+        let will_download = !src.local
+            && !opts.offline
+            && fetcher
+                .mirror()
+                .is_none_or(|m| !m.join(&src.path).exists() && !gz(&m.join(&src.path)).exists());
+        if will_download && !opts.quiet {
+            eprintln!("downloading {} from {}", src.name, src.upstream);
+        }
+        match fetcher.inputs(&reg, src) {
+            Ok(inputs) => {
+                rep.origin = inputs.first().map(|x| x.origin.word());
+                rep.files = inputs.iter().map(|x| x.label.clone()).collect();
+                loaded.push((i, inputs));
+            }
+            Err(e) => {
+                eprintln!("error: source {}: {e}; continuing without it", src.name);
+                rep.error = Some(e);
+            }
+        }
+        reports.push(rep);
+    }
+    let read_time = start.elapsed();
+
+    if opts.strict {
+        if let Some(bad) = reports.iter().find(|r| r.error.is_some()) {
+            return Err(BuildError::Failed(format!(
+                "source {} could not be read and --strict is set; no bundle written",
+                bad.name
+            )));
+        }
+    }
+
+    let total: u64 = loaded
+        .iter()
+        .flat_map(|(_, inputs)| inputs.iter().map(|x| x.bytes.len() as u64))
+        .sum();
+    let pb = if !opts.quiet && total >= PROGRESS_MIN_BYTES && std::io::stderr().is_terminal() {
+        let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg:24!} [{bar:32}] {bytes}/{total_bytes} ({eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut usable_block = 0u64;
+    let mut dup_expressions: BTreeMap<usize, u64> = BTreeMap::new();
+    for (i, inputs) in &loaded {
+        let src = &reg.sources[*i];
+        let rep = &mut reports[*i];
+        let id = builder
+            .source(SourceInfo {
+                name: src.name.clone(),
+                category: src.category.clone(),
+                kind: src.kind,
+                licence: src.licence.clone(),
+                upstream: source_credit(&reg, src),
+                bands: src.bands.clone(),
+                entries: 0,
+            })
+            .map_err(|e| BuildError::Config(e.to_string()))?;
+        pb.set_message(src.name.clone());
+        let mut seen_expr: HashSet<String> = HashSet::new();
+        for input in inputs {
+            let label = input.label.as_str();
+            let reject = |rep: &mut SourceReport, line: usize, reason: &str| {
+                rep.rejected += 1;
+                if rep.first_rejects.len() < opts.show_rejected {
+                    let msg = format!("{label}:{line}: {reason}");
+                    if !opts.quiet {
+                        pb.suspend(|| eprintln!("warning: {msg}"));
+                    }
+                    rep.first_rejects.push(msg);
+                }
+            };
+            parse_bytes_with_progress(
+                input.format,
+                &input.bytes,
+                |line, item| {
+                    let result = match item {
+                        Item::Domain(d) => builder.add_domain(id, d),
+                        Item::Url(u) => builder.add_url(id, u),
+                        Item::Expression(x) => {
+                            if !seen_expr.insert(x.to_string()) {
+                                *dup_expressions.entry(*i).or_default() += 1;
+                                return;
+                            }
+                            builder.add_expression(id, x)
+                        }
+                        Item::Skip(k) => {
+                            *rep.skipped.entry(k).or_default() += 1;
+                            return;
+                        }
+                        Item::Reject(why) => Err(why),
+                    };
+                    match result {
+                        Ok(()) => rep.accepted += 1,
+                        Err(why) => reject(rep, line, &why),
+                    }
+                },
+                |n| pb.inc(n),
+            );
+        }
+        if rep.rejected > rep.first_rejects.len() as u64 && !opts.quiet {
+            let more = rep.rejected - rep.first_rejects.len() as u64;
+            pb.suspend(|| {
+                eprintln!(
+                    "warning: … and {} more rejected lines in {}",
+                    thousands(more),
+                    src.name
+                )
+            });
+        }
+        if src.kind == SourceKind::Block {
+            usable_block += rep.accepted;
+        }
+    }
+    pb.finish_and_clear();
+
+    let notes = extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?;
+
+    let out_shown = opts.out.display();
+    let keep = if opts.out.exists() {
+        format!("; the existing {out_shown} is left as it was")
+    } else {
+        String::new()
+    };
+    if usable_block == 0 {
+        let failed = reports.iter().filter(|r| r.error.is_some()).count();
+        return Err(BuildError::Failed(format!(
+            "nothing usable: no block list yielded a single entry ({failed} of {} sources could \
+             not be read, the rest were empty or every line was rejected); no bundle written{keep}",
+            reports.len()
+        )));
+    }
+
+    builder.set_policy(reg.policy.clone());
+    let bytes = builder
+        .build()
+        .map_err(|e| BuildError::Failed(format!("building the bundle failed: {e}{keep}")))?;
+    // Never write a bundle the engine cannot open: re-open, verify and
+    // apply the default policy before it replaces the last good one.
+    let engine = Engine::from_bytes(bytes.clone()).map_err(|e| {
+        BuildError::Failed(format!("the new bundle does not open: {e}; not written{keep}"))
+    })?;
+    engine.bundle().verify().map_err(|e| {
+        BuildError::Failed(format!("the new bundle does not verify: {e}; not written{keep}"))
+    })?;
+    let info = engine.bundle().info();
+    write_atomically(&opts.out, &bytes)
+        .map_err(|e| BuildError::Failed(format!("cannot write {out_shown}: {e}{keep}")))?;
+
+    for (i, rep) in reports.iter_mut().enumerate() {
+        if rep.error.is_some() {
+            continue;
+        }
+        rep.added = info
+            .sources
+            .iter()
+            .find(|s| s.name == rep.name)
+            .map_or(0, |s| s.entries);
+        rep.duplicates =
+            rep.accepted.saturating_sub(rep.added) + dup_expressions.get(&i).copied().unwrap_or(0);
+    }
+    Ok(BuildReport {
+        by_category: counts_by_category(&info),
+        sources: reports,
+        info,
+        out: opts.out.clone(),
+        read_time,
+        elapsed: start.elapsed(),
+        notes,
+    })
+}
+
+fn gz(p: &Path) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(".gz");
+    PathBuf::from(s)
+}
+
+/// The bundle's `upstream` field: the pinned address and who to credit
+/// (the core's `SourceInfo` has no attribution field of its own yet).
+fn source_credit(reg: &Registry, src: &crate::registry::Source) -> String {
+    let addr = if src.local {
+        // Named from the registry's folder, e.g. `lists/curated/safe.txt`.
+        let folder = reg
+            .dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "lists".into());
+        format!("{folder}/{}", src.path)
+    } else {
+        src.upstream.clone()
+    };
+    if src.attribution.is_empty() {
+        addr
+    } else {
+        format!("{addr} — {}", src.attribution)
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `out`, syncs it and renames it
+/// over `out`, so a crash or a full disk never leaves a half-written bundle
+/// where the last good one was.
+pub fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, out)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Prints the build summary: per-source counts, per-category counts, the
+/// bundle's size, bytes per key and the build time.
+pub fn print_report(r: &BuildReport, quiet: bool, w: &mut dyn Write) -> std::io::Result<()> {
+    let size = r.info.size;
+    let keys = r.info.keys.max(1);
+    if quiet {
+        return writeln!(
+            w,
+            "wrote {} ({} keys, {}, {:.1} s)",
+            r.out.display(),
+            thousands(r.info.keys),
+            human_bytes(size),
+            r.elapsed.as_secs_f64()
+        );
+    }
+    writeln!(w, "Sources ({}):", r.sources.len())?;
+    let width = r.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for s in &r.sources {
+        match &s.error {
+            Some(e) => writeln!(w, "  {:width$}  FAILED: {e}", format!("{}:", s.name))?,
+            None => {
+                let mut line = format!(
+                    "  {:width$}  {} added, {} duplicates, {} rejected",
+                    format!("{}:", s.name),
+                    thousands(s.added),
+                    thousands(s.duplicates),
+                    thousands(s.rejected),
+                    width = width + 1
+                );
+                for (k, n) in &s.skipped {
+                    line.push_str(&format!(", {} {} skipped", thousands(*n), k.label()));
+                }
+                if let Some(o) = s.origin {
+                    line.push_str(&format!("  [{o}]"));
+                }
+                writeln!(w, "{line}")?;
+            }
+        }
+    }
+    writeln!(w, "Categories (entries summed over their sources):")?;
+    let cwidth = r.info.categories.iter().map(|c| c.key.len()).max().unwrap_or(0);
+    for c in &r.info.categories {
+        let n = r.by_category.get(&c.key).copied().unwrap_or(0);
+        writeln!(w, "  {:cwidth$}  {:>10}", c.key, thousands(n))?;
+    }
+    for n in &r.notes {
+        writeln!(w, "note: {n}")?;
+    }
+    let failed = r.failed().count();
+    writeln!(w, "Bundle {}:", r.out.display())?;
+    writeln!(
+        w,
+        "  {} keys (hosts and URL rules), {} expressions, {} sources, {} categories",
+        thousands(r.info.keys),
+        thousands(r.info.expressions as u64),
+        r.info.sources.len(),
+        r.info.categories.len()
+    )?;
+    writeln!(
+        w,
+        "  size {} ({} bytes; host index {}), {:.2} bytes per key",
+        human_bytes(size),
+        thousands(size),
+        human_bytes(r.info.fst_size),
+        size as f64 / keys as f64
+    )?;
+    writeln!(
+        w,
+        "  built in {:.2} s (reading {:.2} s)",
+        r.elapsed.as_secs_f64(),
+        r.read_time.as_secs_f64()
+    )?;
+    if failed > 0 {
+        writeln!(
+            w,
+            "  {failed} source(s) FAILED and are not in the bundle (see above)"
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,23 @@
+/*!
+The `lachan` list compiler and checker, as a library.
+
+* [`registry`] — `lists/registry.toml`: the source lists, their category,
+  format, upstream address and licence.
+* [`parse`] — line parsers for plain domains, hosts files, UT1 folders,
+  Adblock `||domain^` rules, URL lists and expressions.
+* [`fetch`] — reading a source from the project, a mirror directory or its
+  upstream address (HTTP(S), gzip decompressed transparently).
+* [`build`] — `lachan build`: compile everything into one bundle, report
+  per source and per category, write atomically.
+* [`commands`] — `lachan check` and `lachan verify`.
+
+The binary (`src/main.rs`) is only the command-line front.
+*/
+#![forbid(unsafe_code)]
+
+pub mod build;
+pub mod commands;
+pub mod fetch;
+pub mod parse;
+pub mod registry;
+pub mod util;

@@ -1,0 +1,6 @@
+//! Integration tests. One binary; each module says what belongs in it.
+
+// URL -> verdict expectations in tests/fixtures/urls.tsv over the real lists.
+mod fixtures;
+// Every list of the registry: listed hosts, subdomains, neighbours, tricks.
+mod real_lists;
