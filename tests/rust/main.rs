@@ -4,3 +4,5 @@
 mod fixtures;
 // Every list of the registry: listed hosts, subdomains, neighbours, tricks.
 mod real_lists;
+// The lachan list compiler as a library: parsers, registry, fixture build.
+mod cli;

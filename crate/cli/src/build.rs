@@ -113,10 +113,7 @@ impl BuildReport {
 /// `builder.set_section(*b"PHRS", lachan_text::compile(&reg.dir.join("phrases"))?)`.
 /// Return notes to print in the build summary; an `Err` fails the build.
 /// Nothing is wired yet, so bundles carry no `PHRS`/`PDQI` section.
-pub fn extra_sections(
-    reg: &Registry,
-    builder: &mut BundleBuilder,
-) -> Result<Vec<String>, String> {
+pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec<String>, String> {
     let _ = (reg, builder);
     Ok(Vec::new())
 }
@@ -293,10 +290,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // Never write a bundle the engine cannot open: re-open, verify and
     // apply the default policy before it replaces the last good one.
     let engine = Engine::from_bytes(bytes.clone()).map_err(|e| {
-        BuildError::Failed(format!("the new bundle does not open: {e}; not written{keep}"))
+        BuildError::Failed(format!(
+            "the new bundle does not open: {e}; not written{keep}"
+        ))
     })?;
     engine.bundle().verify().map_err(|e| {
-        BuildError::Failed(format!("the new bundle does not verify: {e}; not written{keep}"))
+        BuildError::Failed(format!(
+            "the new bundle does not verify: {e}; not written{keep}"
+        ))
     })?;
     let info = engine.bundle().info();
     write_atomically(&opts.out, &bytes)
@@ -420,7 +421,13 @@ pub fn print_report(r: &BuildReport, quiet: bool, w: &mut dyn Write) -> std::io:
         }
     }
     writeln!(w, "Categories (entries summed over their sources):")?;
-    let cwidth = r.info.categories.iter().map(|c| c.key.len()).max().unwrap_or(0);
+    let cwidth = r
+        .info
+        .categories
+        .iter()
+        .map(|c| c.key.len())
+        .max()
+        .unwrap_or(0);
     for c in &r.info.categories {
         let n = r.by_category.get(&c.key).copied().unwrap_or(0);
         writeln!(w, "  {:cwidth$}  {:>10}", c.key, thousands(n))?;

@@ -9,7 +9,8 @@ use crate::util::{error_kind_name, human_bytes, thousands};
 /// A command failure: the exit code and the message for stderr.
 #[derive(Debug)]
 pub struct CmdError {
-    /// 1 = the file is bad, 2 = usage (missing file, bad option).
+    /// 1 = the file is bad, 2 = usage (missing file, bad option); 0 = the
+    /// reader of stdout went away (nothing to report).
     pub code: i32,
     /// What went wrong and what to do.
     pub message: String,
@@ -31,7 +32,14 @@ impl CmdError {
     }
 }
 
+/// A closed pipe (`lachan verify | head`) is not an error: stop quietly.
 fn io_err(e: std::io::Error) -> CmdError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return CmdError {
+            code: 0,
+            message: String::new(),
+        };
+    }
     CmdError::bad(format!("cannot write output: {e}"))
 }
 
@@ -212,15 +220,30 @@ pub fn verify(path: &Path, json: bool, out: &mut dyn Write) -> Result<(), CmdErr
         ),
     )?;
     p(w, format!("Categories ({}):", info.categories.len()))?;
-    let cw = info.categories.iter().map(|c| c.key.len()).max().unwrap_or(0);
+    let cw = info
+        .categories
+        .iter()
+        .map(|c| c.key.len())
+        .max()
+        .unwrap_or(0);
     for c in &info.categories {
         let n = by_cat.get(&c.key).copied().unwrap_or(0);
         p(w, format!("  {:cw$}  {:>10}", c.key, thousands(n)))?;
     }
     p(w, format!("Sources ({}):", info.sources.len()))?;
     let sw = info.sources.iter().map(|s| s.name.len()).max().unwrap_or(0);
-    let cw = info.sources.iter().map(|s| s.category.len()).max().unwrap_or(0);
-    let lw = info.sources.iter().map(|s| s.licence.len()).max().unwrap_or(0);
+    let cw = info
+        .sources
+        .iter()
+        .map(|s| s.category.len())
+        .max()
+        .unwrap_or(0);
+    let lw = info
+        .sources
+        .iter()
+        .map(|s| s.licence.len())
+        .max()
+        .unwrap_or(0);
     for s in &info.sources {
         let kind = match s.kind {
             SourceKind::Block => "block",
@@ -231,7 +254,11 @@ pub fn verify(path: &Path, json: bool, out: &mut dyn Write) -> Result<(), CmdErr
         } else {
             format!(
                 " [ages {}]",
-                s.bands.iter().map(|b| b.key()).collect::<Vec<_>>().join(", ")
+                s.bands
+                    .iter()
+                    .map(|b| b.key())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         p(

@@ -101,7 +101,11 @@ impl Fetcher {
         let agent = ureq::AgentBuilder::new()
             .timeout_connect(Duration::from_secs(15))
             .timeout_read(Duration::from_secs(120))
-            .user_agent(concat!("lachan/", env!("CARGO_PKG_VERSION"), " (list compiler)"))
+            .user_agent(concat!(
+                "lachan/",
+                env!("CARGO_PKG_VERSION"),
+                " (list compiler)"
+            ))
             .build();
         Fetcher {
             mirror,
@@ -164,7 +168,10 @@ impl Fetcher {
                 src.path,
                 m.display()
             ),
-            None => format!("{} has no mirror and downloads are off (--offline)", src.path),
+            None => format!(
+                "{} has no mirror and downloads are off (--offline)",
+                src.path
+            ),
         }
     }
 
@@ -175,9 +182,8 @@ impl Fetcher {
         }
         if src.local {
             let path = reg.dir.join(&src.path);
-            let found = existing(&path).ok_or_else(|| {
-                format!("project list {} does not exist", path.display())
-            })?;
+            let found = existing(&path)
+                .ok_or_else(|| format!("project list {} does not exist", path.display()))?;
             return Ok(vec![Input {
                 label: found.display().to_string(),
                 format: src.format,

@@ -110,6 +110,9 @@ fn parse_band(s: &str) -> Result<AgeBand, String> {
 }
 
 fn fail(e: CmdError) -> ExitCode {
+    if e.code == 0 {
+        return ExitCode::SUCCESS;
+    }
     eprintln!("error: {}", e.message);
     ExitCode::from(e.code as u8)
 }
@@ -149,9 +152,12 @@ fn main() -> ExitCode {
             }
             match build(&opts) {
                 Ok(report) => {
-                    if let Err(e) = print_report(&report, quiet, &mut stdout) {
-                        eprintln!("error: cannot write the report: {e}");
-                        return ExitCode::from(1);
+                    match print_report(&report, quiet, &mut stdout) {
+                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                            eprintln!("error: cannot write the report: {e}");
+                            return ExitCode::from(1);
+                        }
+                        _ => {}
                     }
                     ExitCode::SUCCESS
                 }

@@ -344,7 +344,9 @@ impl Registry {
             }
             for f in &s.files {
                 if f.is_empty() || f.contains('/') || f.contains('\\') || f == ".." {
-                    problems.push(format!("{at}: `files` entry {f:?} must be a plain file name"));
+                    problems.push(format!(
+                        "{at}: `files` entry {f:?} must be a plain file name"
+                    ));
                 }
             }
             if !s.local {
@@ -352,8 +354,7 @@ impl Registry {
                     problems.push(format!(
                         "{at}: upstream is missing (the download address at a pinned commit)"
                     ));
-                } else if !(s.upstream.starts_with("https://")
-                    || s.upstream.starts_with("http://"))
+                } else if !(s.upstream.starts_with("https://") || s.upstream.starts_with("http://"))
                 {
                     problems.push(format!("{at}: upstream must be an http(s) address"));
                 }

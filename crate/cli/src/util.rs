@@ -65,7 +65,9 @@ pub fn default_mirror(root: &Path) -> Option<PathBuf> {
         return Some(PathBuf::from(m));
     }
     let shared = root.join("..").join("shared").join("data");
-    shared.is_dir().then(|| shared.canonicalize().unwrap_or(shared))
+    shared
+        .is_dir()
+        .then(|| shared.canonicalize().unwrap_or(shared))
 }
 
 /// The default bundle path: `<root>/dist/lachan.lcb`.

@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lachan");
 
@@ -126,8 +127,14 @@ fn build_reports_counts_and_rejected_lines_then_check_and_verify() {
         "{stderr}"
     );
     assert!(stderr.contains("domains.txt:10: "), "{stderr}");
-    assert!(stderr.contains("hosts.txt:7: maps names to 192.0.2.7"), "{stderr}");
-    assert!(stderr.contains("more rejected lines in fx-adblock"), "{stderr}");
+    assert!(
+        stderr.contains("hosts.txt:7: maps names to 192.0.2.7"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("more rejected lines in fx-adblock"),
+        "{stderr}"
+    );
     assert!(bundle.is_file());
     // No temp file left beside the bundle.
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
@@ -158,7 +165,9 @@ fn build_reports_counts_and_rejected_lines_then_check_and_verify() {
         .collect();
     assert_eq!(lines.len(), 4);
     for v in &lines {
-        for field in ["url", "action", "category", "reason", "source", "rule", "band"] {
+        for field in [
+            "url", "action", "category", "reason", "source", "rule", "band",
+        ] {
             assert!(v.get(field).is_some(), "missing {field} in {v}");
         }
     }
@@ -176,31 +185,60 @@ fn build_reports_counts_and_rejected_lines_then_check_and_verify() {
     // Human output, and --age.
     let o = lachan(
         tmp.path(),
-        &["check", "--bundle", b, "--age", "15-17", "https://xxxporn7.example/", "https://bet-one.example/"],
+        &[
+            "check",
+            "--bundle",
+            b,
+            "--age",
+            "15-17",
+            "https://xxxporn7.example/",
+            "https://bet-one.example/",
+        ],
     );
     assert_eq!(code(&o), 0);
     let s = text(&o.stdout);
-    assert!(s.contains("ALLOW  xxxporn7.example is not on any list (age 15-17)"), "{s}");
+    assert!(
+        s.contains("ALLOW  xxxporn7.example is not on any list (age 15-17)"),
+        "{s}"
+    );
     assert!(
         s.contains("BLOCK  gambling  (fx-domains: domain bet-one.example) — "),
         "{s}"
     );
-    let o = lachan(tmp.path(), &["check", "--bundle", b, "https://xxxporn7.example/"]);
+    let o = lachan(
+        tmp.path(),
+        &["check", "--bundle", b, "https://xxxporn7.example/"],
+    );
     assert!(text(&o.stdout).contains("BLOCK  adult  (fx-expressions: expression"));
 
     // A parent's TOML/JSON policy layer is applied.
     let parent = tmp.path().join("parent.json");
-    std::fs::write(&parent, r#"{"allow": ["bet-one.example"], "categories": {"nonsense": "block"}}"#)
-        .unwrap();
+    std::fs::write(
+        &parent,
+        r#"{"allow": ["bet-one.example"], "categories": {"nonsense": "block"}}"#,
+    )
+    .unwrap();
     let o = lachan(
         tmp.path(),
-        &["check", "--json", "--bundle", b, "--parent-policy", parent.to_str().unwrap(), "https://bet-one.example/"],
+        &[
+            "check",
+            "--json",
+            "--bundle",
+            b,
+            "--parent-policy",
+            parent.to_str().unwrap(),
+            "https://bet-one.example/",
+        ],
     );
     assert_eq!(code(&o), 0);
     let v: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
     assert_eq!(v["action"], "allow");
     assert_eq!(v["source"], "parent");
-    assert!(text(&o.stderr).contains("warning: policy"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("warning: policy"),
+        "{}",
+        text(&o.stderr)
+    );
 
     // verify: version, size, keys, per-category and per-source counts with licences.
     let o = lachan(tmp.path(), &["verify", b]);
@@ -247,7 +285,10 @@ fn verify_and_check_give_typed_errors_on_damaged_bundles() {
     }
     std::fs::write(&bad, &good[..good.len() / 2]).unwrap();
     let e = text(&lachan(tmp.path(), &["verify", b]).stderr);
-    assert!(e.contains("[truncated]") && e.contains("bundle is truncated"), "{e}");
+    assert!(
+        e.contains("[truncated]") && e.contains("bundle is truncated"),
+        "{e}"
+    );
 
     // A flipped bit in the stored checksum: a checksum error.
     let mut flipped = good.clone();
@@ -255,7 +296,11 @@ fn verify_and_check_give_typed_errors_on_damaged_bundles() {
     std::fs::write(&bad, &flipped).unwrap();
     let o = lachan(tmp.path(), &["verify", b]);
     assert_eq!(code(&o), 1);
-    assert!(text(&o.stderr).contains("[checksum]"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("[checksum]"),
+        "{}",
+        text(&o.stderr)
+    );
 
     // Flipped bits all over the payload: always a typed error, never a panic.
     for at in (32..good.len()).step_by(97) {
@@ -265,9 +310,15 @@ fn verify_and_check_give_typed_errors_on_damaged_bundles() {
         let o = lachan(tmp.path(), &["verify", b]);
         assert_eq!(code(&o), 1, "flip at {at}");
         let e = text(&o.stderr);
-        assert!(e.contains("error: ") && e.contains("] "), "flip at {at}: {e}");
+        assert!(
+            e.contains("error: ") && e.contains("] "),
+            "flip at {at}: {e}"
+        );
         // check refuses a bundle that does not verify.
-        let o = lachan(tmp.path(), &["check", "--bundle", b, "https://bet-one.example/"]);
+        let o = lachan(
+            tmp.path(),
+            &["check", "--bundle", b, "https://bet-one.example/"],
+        );
         assert_eq!(code(&o), 1, "check, flip at {at}");
     }
 
@@ -284,16 +335,28 @@ fn check_without_a_bundle_and_bad_usage_exit_2() {
     let missing = tmp.path().join("nope.lcb");
     let o = lachan(
         tmp.path(),
-        &["check", "--bundle", missing.to_str().unwrap(), "https://a.example/"],
+        &[
+            "check",
+            "--bundle",
+            missing.to_str().unwrap(),
+            "https://a.example/",
+        ],
     );
     assert_eq!(code(&o), 2);
-    assert!(text(&o.stderr).contains("run `lachan build` first"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("run `lachan build` first"),
+        "{}",
+        text(&o.stderr)
+    );
     let o = lachan(tmp.path(), &["verify", missing.to_str().unwrap()]);
     assert_eq!(code(&o), 2);
 
     let (bundle, _) = build_fixture(tmp.path());
     let b = bundle.to_str().unwrap();
-    let o = lachan(tmp.path(), &["check", "--bundle", b, "--age", "99", "https://a.example/"]);
+    let o = lachan(
+        tmp.path(),
+        &["check", "--bundle", b, "--age", "99", "https://a.example/"],
+    );
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("unknown age band"));
     let o = lachan(tmp.path(), &["check", "--bundle", b]);
@@ -302,7 +365,14 @@ fn check_without_a_bundle_and_bad_usage_exit_2() {
     assert_eq!(code(&o), 2);
     let o = lachan(
         tmp.path(),
-        &["check", "--bundle", b, "--school-policy", "/nonexistent/school.json", "https://a.example/"],
+        &[
+            "check",
+            "--bundle",
+            b,
+            "--school-policy",
+            "/nonexistent/school.json",
+            "https://a.example/",
+        ],
     );
     assert_eq!(code(&o), 2);
 }
@@ -335,11 +405,15 @@ fn source(name: &str, category: &str, format: &str, path: &str, upstream: &str) 
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 serving `files` (path → body); other
 /// paths get 404. It answers at most `max` requests, then stops.
-fn serve(files: Vec<(&'static str, Vec<u8>)>, max: usize) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+/// The returned list fills with the request paths as they arrive; the
+/// thread is not joined (it may still be waiting in `accept`), and it ends
+/// with the test process.
+fn serve(files: Vec<(&'static str, Vec<u8>)>, max: usize) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let handle = std::thread::spawn(move || {
-        let mut seen = Vec::new();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
         for stream in listener.incoming().take(max) {
             let Ok(mut stream) = stream else { continue };
             stream
@@ -358,8 +432,12 @@ fn serve(files: Vec<(&'static str, Vec<u8>)>, max: usize) -> (u16, std::thread::
                     Ok(_) => {}
                 }
             }
-            let path = request_line.split_whitespace().nth(1).unwrap_or("").to_string();
-            seen.push(path.clone());
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
+            log.lock().unwrap().push(path.clone());
             let (status, body) = match files.iter().find(|(p, _)| *p == path) {
                 Some((_, b)) => ("200 OK", b.clone()),
                 None => ("404 Not Found", b"not found".to_vec()),
@@ -372,9 +450,8 @@ fn serve(files: Vec<(&'static str, Vec<u8>)>, max: usize) -> (u16, std::thread::
             let _ = stream.write_all(&body);
             let _ = stream.flush();
         }
-        seen
     });
-    (port, handle)
+    (port, seen)
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -389,7 +466,10 @@ fn build_downloads_missing_sources_over_http_and_continues_past_failures() {
     let mirror = tmp.path().join("empty-mirror");
     std::fs::create_dir_all(&mirror).unwrap();
     let files = vec![
-        ("/hosts/gambling.txt", b"0.0.0.0 dl-bet.example\n0.0.0.0 localhost\n".to_vec()),
+        (
+            "/hosts/gambling.txt",
+            b"0.0.0.0 dl-bet.example\n0.0.0.0 localhost\n".to_vec(),
+        ),
         ("/plain/scam.txt.gz", gzip(b"dl-scam.example\n")),
         ("/ut1/drugs/domains", b"dl-drugs.example\n".to_vec()),
         ("/ut1/drugs/urls", b"dl-shop.example/weed\n".to_vec()),
@@ -401,10 +481,34 @@ fn build_downloads_missing_sources_over_http_and_continues_past_failures() {
     let reg = write_registry(
         tmp.path(),
         &[
-            source("dl-hosts", "gambling", "hosts", "x/gambling.txt", &format!("{base}/hosts/gambling.txt")),
-            source("dl-gz", "scam", "domains", "x/scam.txt", &format!("{base}/plain/scam.txt.gz")),
-            source("dl-ut1", "drugs", "ut1", "x/ut1/drugs", &format!("{base}/ut1/drugs")),
-            source("dl-missing", "adult", "domains", "x/missing.txt", &format!("{base}/missing.txt")),
+            source(
+                "dl-hosts",
+                "gambling",
+                "hosts",
+                "x/gambling.txt",
+                &format!("{base}/hosts/gambling.txt"),
+            ),
+            source(
+                "dl-gz",
+                "scam",
+                "domains",
+                "x/scam.txt",
+                &format!("{base}/plain/scam.txt.gz"),
+            ),
+            source(
+                "dl-ut1",
+                "drugs",
+                "ut1",
+                "x/ut1/drugs",
+                &format!("{base}/ut1/drugs"),
+            ),
+            source(
+                "dl-missing",
+                "adult",
+                "domains",
+                "x/missing.txt",
+                &format!("{base}/missing.txt"),
+            ),
         ],
     );
     let out = tmp.path().join("dl.lcb");
@@ -422,16 +526,28 @@ fn build_downloads_missing_sources_over_http_and_continues_past_failures() {
     );
     let (stdout, stderr) = (text(&o.stdout), text(&o.stderr));
     assert_eq!(code(&o), 0, "{stdout}\n{stderr}");
-    assert!(stderr.contains("downloading dl-hosts from http://127.0.0.1:"), "{stderr}");
+    assert!(
+        stderr.contains("downloading dl-hosts from http://127.0.0.1:"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("error: source dl-missing: download of") && stderr.contains("404"),
         "{stderr}"
     );
-    assert!(stdout.contains("dl-missing:") && stdout.contains("FAILED"), "{stdout}");
-    assert!(stdout.contains("dl-ut1:") && stdout.contains("2 added"), "{stdout}");
+    assert!(
+        stdout.contains("dl-missing:") && stdout.contains("FAILED"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("dl-ut1:") && stdout.contains("2 added"),
+        "{stdout}"
+    );
     assert!(stdout.contains("[download]"), "{stdout}");
-    let seen = server.join().unwrap_or_default();
-    assert!(seen.iter().any(|p| p == "/ut1/drugs/expressions"), "{seen:?}");
+    let seen = server.lock().unwrap().clone();
+    assert!(
+        seen.iter().any(|p| p == "/ut1/drugs/expressions"),
+        "{seen:?}"
+    );
 
     let o = lachan(
         tmp.path(),
@@ -463,22 +579,45 @@ fn build_downloads_missing_sources_over_http_and_continues_past_failures() {
     let reg = write_registry(
         tmp.path(),
         &[
-            source("ok", "gambling", "domains", "x/ok.txt", &format!("{base}/ok.txt")),
-            source("gone", "gambling", "domains", "x/gone.txt", &format!("{base}/gone.txt")),
+            source(
+                "ok",
+                "gambling",
+                "domains",
+                "x/ok.txt",
+                &format!("{base}/ok.txt"),
+            ),
+            source(
+                "gone",
+                "gambling",
+                "domains",
+                "x/gone.txt",
+                &format!("{base}/gone.txt"),
+            ),
         ],
     );
     let strict_out = tmp.path().join("strict.lcb");
     let o = lachan(
         tmp.path(),
         &[
-            "build", "--strict", "--quiet", "--registry", reg.to_str().unwrap(),
-            "--mirror", mirror.to_str().unwrap(), "--out", strict_out.to_str().unwrap(),
+            "build",
+            "--strict",
+            "--quiet",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--mirror",
+            mirror.to_str().unwrap(),
+            "--out",
+            strict_out.to_str().unwrap(),
         ],
     );
     assert_eq!(code(&o), 1, "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("--strict"));
     assert!(!strict_out.exists());
-    drop(server);
+    assert_eq!(
+        server.lock().unwrap().len(),
+        2,
+        "both sources were requested"
+    );
 }
 
 #[test]
@@ -486,13 +625,28 @@ fn a_build_with_nothing_usable_fails_and_keeps_the_previous_bundle() {
     let tmp = TempDir::new("nothing");
     let mirror = tmp.path().join("mirror");
     std::fs::create_dir_all(mirror.join("x")).unwrap();
-    std::fs::write(mirror.join("x/bad.txt"), "# only bad lines\ntwo words\nhttp://a.example/path\n")
-        .unwrap();
+    std::fs::write(
+        mirror.join("x/bad.txt"),
+        "# only bad lines\ntwo words\nhttp://a.example/path\n",
+    )
+    .unwrap();
     let reg = write_registry(
         tmp.path(),
         &[
-            source("all-bad", "gambling", "domains", "x/bad.txt", "https://lists.invalid/bad.txt"),
-            source("absent", "adult", "domains", "x/absent.txt", "https://lists.invalid/absent.txt"),
+            source(
+                "all-bad",
+                "gambling",
+                "domains",
+                "x/bad.txt",
+                "https://lists.invalid/bad.txt",
+            ),
+            source(
+                "absent",
+                "adult",
+                "domains",
+                "x/absent.txt",
+                "https://lists.invalid/absent.txt",
+            ),
         ],
     );
     let out = tmp.path().join("dist").join("lachan.lcb");
@@ -501,16 +655,28 @@ fn a_build_with_nothing_usable_fails_and_keeps_the_previous_bundle() {
     let o = lachan(
         tmp.path(),
         &[
-            "build", "--offline", "--registry", reg.to_str().unwrap(), "--mirror",
-            mirror.to_str().unwrap(), "--out", out.to_str().unwrap(),
+            "build",
+            "--offline",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--mirror",
+            mirror.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
         ],
     );
     let stderr = text(&o.stderr);
     assert_eq!(code(&o), 1, "{stderr}");
     assert!(stderr.contains("nothing usable"), "{stderr}");
     assert!(stderr.contains("left as it was"), "{stderr}");
-    assert!(stderr.contains("bad.txt:2: expected one domain per line"), "{stderr}");
-    assert!(stderr.contains("source absent:") && stderr.contains("--offline"), "{stderr}");
+    assert!(
+        stderr.contains("bad.txt:2: expected one domain per line"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("source absent:") && stderr.contains("--offline"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(&out).unwrap(), b"previous good bundle");
     let names: Vec<_> = std::fs::read_dir(out.parent().unwrap())
         .unwrap()
@@ -523,8 +689,15 @@ fn a_build_with_nothing_usable_fails_and_keeps_the_previous_bundle() {
     let o = lachan(
         tmp.path(),
         &[
-            "build", "--offline", "--quiet", "--registry", reg.to_str().unwrap(), "--mirror",
-            mirror.to_str().unwrap(), "--out", out.to_str().unwrap(),
+            "build",
+            "--offline",
+            "--quiet",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--mirror",
+            mirror.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
         ],
     );
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
@@ -535,19 +708,37 @@ fn a_build_with_nothing_usable_fails_and_keeps_the_previous_bundle() {
 #[test]
 fn a_bad_registry_exits_2_naming_each_problem() {
     let tmp = TempDir::new("badreg");
-    let mut bad_kind = source("safe-as-block", "safe", "domains", "x/a.txt", "https://a.invalid/a");
+    let mut bad_kind = source(
+        "safe-as-block",
+        "safe",
+        "domains",
+        "x/a.txt",
+        "https://a.invalid/a",
+    );
     bad_kind.push_str("\nbands = [\"12-13\"]");
     let reg = write_registry(
         tmp.path(),
         &[
-            source("one", "no_such_category", "domains", "x/a.txt", "https://a.invalid/a"),
+            source(
+                "one",
+                "no_such_category",
+                "domains",
+                "x/a.txt",
+                "https://a.invalid/a",
+            ),
             bad_kind,
             source("one", "gambling", "domains", "x/a.txt", "ftp://a.invalid/a"),
         ],
     );
     let o = lachan(
         tmp.path(),
-        &["build", "--registry", reg.to_str().unwrap(), "--out", tmp.path().join("o.lcb").to_str().unwrap()],
+        &[
+            "build",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--out",
+            tmp.path().join("o.lcb").to_str().unwrap(),
+        ],
     );
     assert_eq!(code(&o), 2);
     let e = text(&o.stderr);
@@ -567,7 +758,10 @@ fn a_bad_registry_exits_2_naming_each_problem() {
 #[test]
 fn real_registry_builds_from_shared_data() {
     let mirror = repo_root().join("../shared/data");
-    if !mirror.join("blocklists/hostsvn/gambling/domain.txt").is_file() {
+    if !mirror
+        .join("blocklists/hostsvn/gambling/domain.txt")
+        .is_file()
+    {
         eprintln!("skipped: no shared/data mirror next to the repository");
         return;
     }
@@ -576,20 +770,36 @@ fn real_registry_builds_from_shared_data() {
     let o = lachan(
         &repo_root(),
         &[
-            "build", "--offline", "--strict", "--mirror", mirror.to_str().unwrap(), "--out",
+            "build",
+            "--offline",
+            "--strict",
+            "--mirror",
+            mirror.to_str().unwrap(),
+            "--out",
             out.to_str().unwrap(),
         ],
     );
     let stdout = text(&o.stdout);
     assert_eq!(code(&o), 0, "{stdout}\n{}", text(&o.stderr));
     assert!(!stdout.contains("FAILED"), "{stdout}");
-    let gambling = std::fs::read_to_string(mirror.join("blocklists/hostsvn/gambling/domain.txt"))
+    let gambling =
+        std::fs::read_to_string(mirror.join("blocklists/hostsvn/gambling/domain.txt")).unwrap();
+    let domain = gambling
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
         .unwrap();
-    let domain = gambling.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap();
     let url = format!("https://www.{domain}/x");
     let o = lachan(
         &repo_root(),
-        &["check", "--json", "--bundle", out.to_str().unwrap(), &url, "https://vnexpress.net/"],
+        &[
+            "check",
+            "--json",
+            "--bundle",
+            out.to_str().unwrap(),
+            &url,
+            "https://vnexpress.net/",
+        ],
     );
     assert_eq!(code(&o), 0);
     let v: Vec<serde_json::Value> = text(&o.stdout)
