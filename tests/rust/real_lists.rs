@@ -33,12 +33,18 @@ struct Truth {
 fn load_truth() -> Truth {
     let reg = Registry::load(&root().join("lists/registry.toml")).expect("registry loads");
     let fetcher = Fetcher::new(Some(mirror()), true);
-    let mut t = Truth { blocked: HashMap::new(), allowed: HashSet::new(), by_source: Vec::new() };
+    let mut t = Truth {
+        blocked: HashMap::new(),
+        allowed: HashSet::new(),
+        by_source: Vec::new(),
+    };
     for src in &reg.sources {
         if !src.bands.is_empty() && !src.bands.contains(&BAND) {
             continue;
         }
-        let inputs = fetcher.inputs(&reg, src).unwrap_or_else(|e| panic!("{}: {e}", src.name));
+        let inputs = fetcher
+            .inputs(&reg, src)
+            .unwrap_or_else(|e| panic!("{}: {e}", src.name));
         let mut hosts = Vec::new();
         for input in inputs {
             let format = input.format;
@@ -57,7 +63,10 @@ fn load_truth() -> Truth {
                     t.allowed.insert(h.clone());
                 }
                 SourceKind::Block => {
-                    t.blocked.entry(h.clone()).or_default().insert(src.category.clone());
+                    t.blocked
+                        .entry(h.clone())
+                        .or_default()
+                        .insert(src.category.clone());
                 }
             }
         }
@@ -70,7 +79,10 @@ fn load_truth() -> Truth {
 
 /// The host itself and each parent domain (IP literals: only themselves).
 fn suffixes(host: &str) -> Vec<&str> {
-    if normalize_host(host).map(|h| h.kind() != HostKind::Domain).unwrap_or(true) {
+    if normalize_host(host)
+        .map(|h| h.kind() != HostKind::Domain)
+        .unwrap_or(true)
+    {
         return vec![host];
     }
     let mut out = vec![host];
@@ -88,37 +100,62 @@ fn expect(t: &Truth, engine: &Engine, host: &str) -> Option<(Action, HashSet<Str
     if sfx.iter().any(|s| t.allowed.contains(*s)) {
         return None;
     }
-    let cats: HashSet<String> =
-        sfx.iter().filter_map(|s| t.blocked.get(*s)).flatten().cloned().collect();
-    let action =
-        cats.iter().map(|c| engine.policy().action(c, BAND)).max().unwrap_or(Action::Allow);
-    let deciding = cats.into_iter().filter(|c| engine.policy().action(c, BAND) == action).collect();
+    let cats: HashSet<String> = sfx
+        .iter()
+        .filter_map(|s| t.blocked.get(*s))
+        .flatten()
+        .cloned()
+        .collect();
+    let action = cats
+        .iter()
+        .map(|c| engine.policy().action(c, BAND))
+        .max()
+        .unwrap_or(Action::Allow);
+    let deciding = cats
+        .into_iter()
+        .filter(|c| engine.policy().action(c, BAND) == action)
+        .collect();
     Some((action, deciding))
 }
 
 fn translate_goog(host: &str) -> String {
-    format!("https://{}.translate.goog/?_x_tr_sl=auto&_x_tr_tl=vi", host.replace('-', "--").replace('.', "-"))
+    format!(
+        "https://{}.translate.goog/?_x_tr_sl=auto&_x_tr_tl=vi",
+        host.replace('-', "--").replace('.', "-")
+    )
 }
 
 #[test]
 fn every_list_listed_subdomain_tricks_and_neighbours() {
     let t = load_truth();
     let engine = default_engine();
-    assert!(t.by_source.len() >= 10, "expected the registry's block lists, got {}", t.by_source.len());
+    assert!(
+        t.by_source.len() >= 10,
+        "expected the registry's block lists, got {}",
+        t.by_source.len()
+    );
     let mut failures = Vec::new();
     let mut checked = 0usize;
     let mut neighbours_allowed = 0usize;
     for (source, hosts) in &t.by_source {
         let step = (hosts.len() / SAMPLE).max(1);
         for host in hosts.iter().step_by(step) {
-            let is_ip = normalize_host(host).map(|h| h.kind() != HostKind::Domain).unwrap_or(false);
+            let is_ip = normalize_host(host)
+                .map(|h| h.kind() != HostKind::Domain)
+                .unwrap_or(false);
             let mut urls: Vec<(String, String)> = vec![
                 (format!("http://{host}/"), host.clone()),
-                (format!("HTTPS://{}./Some/Path", host.to_uppercase()), host.clone()),
+                (
+                    format!("HTTPS://{}./Some/Path", host.to_uppercase()),
+                    host.clone(),
+                ),
                 (format!("http://vnexpress.net@{host}/"), host.clone()),
             ];
             if !is_ip {
-                urls.push((format!("https://www.sub.{host}/page?q=1"), format!("www.sub.{host}")));
+                urls.push((
+                    format!("https://www.sub.{host}/page?q=1"),
+                    format!("www.sub.{host}"),
+                ));
                 // Only wrappers a browser could open: Google's encoding of
                 // a long or xn-- host is not a valid label, and such a URL
                 // never loads.
@@ -130,7 +167,9 @@ fn every_list_listed_subdomain_tricks_and_neighbours() {
                 urls.push((format!("https://{host}x/"), format!("{host}x")));
             }
             for (url, tested_host) in urls {
-                let Some((action, cats)) = expect(&t, &engine, &tested_host) else { continue };
+                let Some((action, cats)) = expect(&t, &engine, &tested_host) else {
+                    continue;
+                };
                 let v = engine.check_url(&url, Some(BAND));
                 checked += 1;
                 let cat_ok = action == Action::Allow
@@ -147,14 +186,24 @@ fn every_list_listed_subdomain_tricks_and_neighbours() {
             }
         }
     }
-    eprintln!("real lists: {checked} URLs checked, {neighbours_allowed} unlisted neighbours allowed");
+    eprintln!(
+        "real lists: {checked} URLs checked, {neighbours_allowed} unlisted neighbours allowed"
+    );
     assert!(checked > 10_000, "only {checked} URLs checked");
-    assert!(neighbours_allowed > 1_000, "label-boundary neighbours barely exercised");
+    assert!(
+        neighbours_allowed > 1_000,
+        "label-boundary neighbours barely exercised"
+    );
     assert!(
         failures.is_empty(),
         "{} of {checked} failed; first 40:\n{}",
         failures.len(),
-        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -165,7 +214,75 @@ fn default_bundle_verifies_and_is_compact() {
     let info = engine.bundle().info();
     let hosts: u64 = info.keys;
     let bytes_per_key = info.size as f64 / hosts as f64;
-    eprintln!("default bundle: {} keys, {} bytes, {bytes_per_key:.2} bytes/key", hosts, info.size);
+    eprintln!(
+        "default bundle: {} keys, {} bytes, {bytes_per_key:.2} bytes/key",
+        hosts, info.size
+    );
     assert!(hosts > 200_000, "{hosts} keys: are lists missing?");
-    assert!(info.sources.iter().all(|s| !s.licence.is_empty()), "every source names its licence");
+    assert!(
+        info.sources.iter().all(|s| !s.licence.is_empty()),
+        "every source names its licence"
+    );
+}
+
+/// The fast path (`check_code`: a host pre-filter, no parsing into owned
+/// strings) must give exactly the full verdict's action and category, on
+/// popular hosts (mostly unlisted) and listed ones, in every band.
+#[test]
+fn fast_path_agrees_with_full_verdicts() {
+    use std::io::Read;
+    let engine = default_engine();
+    let gz = std::fs::read(mirror().join("topsites/umbrella_top_1-50000.csv.gz")).unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut hosts: Vec<String> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .map(str::to_string)
+        .collect();
+    let t = load_truth();
+    for (_, listed) in &t.by_source {
+        hosts.extend(listed.iter().step_by(97).cloned());
+    }
+    let categories = engine.bundle().categories();
+    let mut checked = 0;
+    let mut disagreements = Vec::new();
+    for (i, host) in hosts.iter().enumerate() {
+        let url = match i % 4 {
+            0 => format!("https://{host}/"),
+            1 => format!("http://www.{host}/teen-porn/videos?id={i}"),
+            2 => format!("https://{host}:8443/Search?q=casino"),
+            _ => format!("https://{}/a", host.to_uppercase()),
+        };
+        for band in AgeBand::ALL {
+            let v = engine.check_url(&url, Some(band));
+            let code = engine.check_code(&url, Some(band));
+            let cat = (code >> 2)
+                .checked_sub(1)
+                .map(|c| categories[c as usize].key.as_str());
+            let full_cat = if v.allow_override {
+                None
+            } else {
+                v.category.as_deref()
+            };
+            if code & 3 != v.action as u32 || cat != full_cat {
+                disagreements.push(format!(
+                    "{url} [{band}]: code {code} vs {} {:?}",
+                    v.action, v.category
+                ));
+            }
+            checked += 1;
+        }
+    }
+    eprintln!("fast path: {checked} verdicts compared");
+    assert!(checked > 100_000);
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements[..disagreements.len().min(30)].join("\n")
+    );
 }

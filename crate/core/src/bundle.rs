@@ -100,6 +100,10 @@ impl SourceInfo {
 pub(crate) struct ExpressionInfo {
     pub source: u16,
     pub pattern: String,
+    /// Every match contains one of these (see `literals.rs`); `None`: the
+    /// expression always runs.
+    #[serde(default)]
+    pub literals: Option<Vec<String>>,
 }
 
 /// The `META` section.
@@ -317,6 +321,11 @@ impl Bundle {
             .map(|s| &self.buf[s.1..s.2])
     }
 
+    /// The host pre-filter, if the bundle has a well-formed one.
+    pub(crate) fn host_filter(&self) -> Option<crate::filter::HostFilter<'_>> {
+        crate::filter::HostFilter::new(self.section(b"HFLT")?)
+    }
+
     /// The categories, in id order.
     pub fn categories(&self) -> &[CategoryInfo] {
         &self.meta.categories
@@ -479,9 +488,11 @@ impl BundleBuilder {
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map_err(|e| format!("invalid expression: {e}"))?;
+        let literals = crate::literals::required_literals(pattern);
         self.expressions.push(ExpressionInfo {
             source,
             pattern: pattern.to_string(),
+            literals,
         });
         self.sources[source as usize].entries += 1;
         Ok(())
@@ -522,6 +533,14 @@ impl BundleBuilder {
         for e in &self.expressions {
             self.sources[e.source as usize].entries += 1;
         }
+        let mut host_hashes = Vec::with_capacity(self.keys.len());
+        for (key, _) in &self.keys {
+            let mut h = crate::filter::SuffixHash::new();
+            for &b in key.iter().take_while(|b| **b != b'/') {
+                h.push(b);
+            }
+            host_hashes.push(h);
+        }
         let mut combos: Vec<Vec<u16>> = Vec::new();
         let mut combo_ids: HashMap<Vec<u16>, u64> = HashMap::new();
         let mut fst = fst::MapBuilder::memory();
@@ -560,6 +579,7 @@ impl BundleBuilder {
             (*b"META", meta),
             (*b"HFST", fst),
             (*b"CMBO", encode_combos(&combos)),
+            (*b"HFLT", crate::filter::build(&host_hashes)),
         ];
         sections.extend(self.extra);
         Ok(write(sections))

@@ -21,9 +21,9 @@ use crate::bundle::{Bundle, SourceKind, REGEX_SIZE_LIMIT};
 use crate::error::{Error, ErrorKind};
 use crate::host::{Host, HostKind};
 use crate::images::{self, ImageMatch, ImageVerdict};
-use crate::text_check::{self, TextVerdict};
 use crate::matcher::{lookup, Hit};
 use crate::policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
+use crate::text_check::{self, TextVerdict};
 use crate::unwrap::embedded_urls;
 use crate::url::ParsedUrl;
 use crate::verdict::{MatchKind, Verdict};
@@ -66,6 +66,67 @@ impl Decision {
     };
 }
 
+/// Compiled expression rules with their literal pre-filter.
+struct Expressions {
+    regexes: Vec<Option<Regex>>,
+    /// Aho-Corasick over every expression's required literals.
+    literals: Option<aho_corasick::AhoCorasick>,
+    /// Expression index of each literal pattern.
+    literal_owner: Vec<usize>,
+    /// Expressions without literals: always run.
+    always: Vec<bool>,
+}
+
+impl Expressions {
+    fn compile(exprs: &[crate::bundle::ExpressionInfo]) -> Expressions {
+        let regexes = exprs
+            .iter()
+            .map(|e| {
+                regex_lite::RegexBuilder::new(&e.pattern)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        let mut patterns = Vec::new();
+        let mut literal_owner = Vec::new();
+        for (i, e) in exprs.iter().enumerate() {
+            for l in e.literals.iter().flatten() {
+                patterns.push(l.as_str());
+                literal_owner.push(i);
+            }
+        }
+        let literals = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .ok()
+            .filter(|_| !patterns.is_empty());
+        let always = exprs.iter().map(|e| e.literals.is_none()).collect();
+        Expressions {
+            regexes,
+            literals,
+            literal_owner,
+            always,
+        }
+    }
+
+    /// Which expressions may match `text`, judged by their literals.
+    fn candidates(&self, text: &str) -> Vec<bool> {
+        let mut out = self.always.clone();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                out[self.literal_owner[m.pattern().as_usize()]] = true;
+            }
+        }
+        out
+    }
+
+    /// Whether any expression could match: the fast path's question.
+    fn may_match(&self, text: &str) -> bool {
+        self.always.iter().any(|a| *a) || self.literals.as_ref().is_some_and(|ac| ac.is_match(text))
+    }
+}
+
 /// The filter engine. Cheap to query from many threads; the policy is
 /// replaced as a whole with [`Engine::set_policy`].
 pub struct Engine {
@@ -78,7 +139,7 @@ pub struct Engine {
     actions: Vec<[Action; 4]>,
     /// Category id of each source, resolved once.
     source_categories: Vec<Option<u16>>,
-    expressions: OnceLock<Vec<Option<Regex>>>,
+    expressions: OnceLock<Expressions>,
     /// The phrase set, loaded on the first text check (11-26 ms in WASM:
     /// kept off the cold-start path of URL verdicts).
     phrases: OnceLock<Option<lachan_text::PhraseSet>>,
@@ -207,11 +268,51 @@ impl Engine {
     /// bits and the category id + 1 (0 = none) above them.
     pub fn check_code(&self, url: &str, band: Option<AgeBand>) -> u32 {
         let band = band.unwrap_or(self.policy.band());
+        if self.surely_unlisted(url, band) {
+            return 0;
+        }
         let Ok(parsed) = ParsedUrl::parse(url) else {
             return 0;
         };
         let (d, _) = self.decide_with_embedded(&parsed, band, 0);
         (d.action as u32) | (d.category.map_or(0, |c| c as u32 + 1) << 2)
+    }
+
+    /// The fast path for the common case, a plain URL on a host that no
+    /// list can match: no parsing into owned strings, no FST walk. Anything
+    /// unusual (userinfo, escapes, IP forms, non-ASCII, wrappers that carry
+    /// URLs, custom lists, expression literals) answers `false` and takes
+    /// the full path, so both paths always agree.
+    fn surely_unlisted(&self, url: &str, band: AgeBand) -> bool {
+        if !self
+            .policy
+            .custom
+            .iter()
+            .all(|l| l.allow.is_empty() && l.block.is_empty())
+        {
+            return false;
+        }
+        let Some(filter) = self.bundle.host_filter() else {
+            return false;
+        };
+        let Some(host) = plain_host(url) else {
+            return false;
+        };
+        if filter.may_contain_suffix(host.as_bytes()) || crate::unwrap::may_carry_url(host) {
+            return false;
+        }
+        let exprs = &self.bundle.meta.expressions;
+        let sources = self.bundle.sources();
+        if exprs
+            .iter()
+            .any(|e| sources[e.source as usize].applies_to(band))
+        {
+            let compiled = self.expressions.get_or_init(|| Expressions::compile(exprs));
+            if compiled.may_match(url) {
+                return false;
+            }
+        }
+        true
     }
 
     fn decide_with_embedded(
@@ -377,22 +478,16 @@ impl Engine {
             return None;
         }
         // Compiled on first use: most bands never need them.
-        let compiled = self.expressions.get_or_init(|| {
-            exprs
-                .iter()
-                .map(|e| {
-                    regex_lite::RegexBuilder::new(&e.pattern)
-                        .size_limit(REGEX_SIZE_LIMIT)
-                        .build()
-                        .ok()
-                })
-                .collect()
-        });
+        let compiled = self.expressions.get_or_init(|| Expressions::compile(exprs));
         let mut text = String::with_capacity(url.host().as_str().len() + url.path().len());
         text.push_str(url.host().as_str());
         text.extend(url.path().chars().map(|c| c.to_ascii_lowercase()));
+        let candidates = compiled.candidates(&text);
         let mut best: Option<Decision> = None;
-        for (index, re) in compiled.iter().enumerate() {
+        for (index, re) in compiled.regexes.iter().enumerate() {
+            if !candidates[index] {
+                continue;
+            }
             let source = exprs[index].source;
             let s = &sources[source as usize];
             if s.kind != SourceKind::Block || !s.applies_to(band) {
@@ -554,6 +649,46 @@ impl Engine {
         }
         v
     }
+}
+
+/// The host of a plain `http(s)://host[:port]/…` URL whose host needs no
+/// normalisation: lower-case ASCII letters, digits, `-` and `.`, a dot
+/// inside, not ending in a dot, and a last label that is not numeric (so
+/// not an IPv4 form). `None` for anything else.
+fn plain_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let b = rest.as_bytes();
+    let end = b
+        .iter()
+        .position(|c| matches!(c, b'/' | b'?' | b'#' | b'\\' | b'@'))
+        .unwrap_or(b.len());
+    if matches!(b.get(end), Some(b'\\' | b'@')) || url.bytes().any(|c| c <= b' ' || c >= 0x7f) {
+        return None;
+    }
+    let authority = &rest[..end];
+    let host = match authority.rfind(':') {
+        Some(i) if authority[i + 1..].bytes().all(|c| c.is_ascii_digit()) => &authority[..i],
+        Some(_) => return None,
+        None => authority,
+    };
+    let ok_bytes = host
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.');
+    let last = host.rsplit('.').next()?;
+    let numeric_tld = last.bytes().all(|c| c.is_ascii_digit()) || last.starts_with("0x");
+    let well_formed = host.contains('.')
+        && !host.ends_with('.')
+        && !host.starts_with('.')
+        && !host.contains("..");
+    (ok_bytes
+        && well_formed
+        && !numeric_tld
+        && !host
+            .split('.')
+            .any(|l| l.starts_with("xn--") || l.len() > 63))
+    .then_some(host)
 }
 
 fn category_keys(bundle: &Bundle) -> Vec<&str> {

@@ -26,14 +26,16 @@ facade), so one engine gives the same verdict everywhere.
 mod bundle;
 mod engine;
 mod error;
+mod filter;
 pub mod host;
 mod images;
+mod literals;
 mod matcher;
 pub mod policy;
 pub mod punycode;
+mod text_check;
 pub mod unwrap;
 pub mod url;
-mod text_check;
 mod verdict;
 
 pub use lachan_pdq as pdq;
@@ -46,8 +48,8 @@ pub use bundle::{
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use images::{ImageMatch, ImageVerdict};
-pub use text_check::{TextMatch, TextVerdict};
 pub use policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
+pub use text_check::{TextMatch, TextVerdict};
 pub use verdict::{MatchKind, Verdict};
 
 #[cfg(test)]

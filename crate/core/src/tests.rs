@@ -458,9 +458,11 @@ mod text_checks {
     use crate::text::PhraseSet;
     use crate::{AgeBand, BundleBuilder, Engine};
 
-    const GAMBLING: &str = "# category: gambling\n60 | nhà cái | whole | operator\n50 | cá cược | whole | betting\n";
+    const GAMBLING: &str =
+        "# category: gambling\n60 | nhà cái | whole | operator\n50 | cá cược | whole | betting\n";
     const SELF_HARM: &str = "# category: self_harm\n100 | muốn tự tử | whole | suicidal intent\n";
-    const EXCEPTION: &str = "# category: exception\n-80 | phòng chống cờ bạc | whole | prevention news\n";
+    const EXCEPTION: &str =
+        "# category: exception\n-80 | phòng chống cờ bạc | whole | prevention news\n";
 
     fn engine() -> Engine {
         let set = PhraseSet::from_lists([
@@ -478,22 +480,39 @@ mod text_checks {
     fn over_the_limit_warns_with_the_phrases_that_matched() {
         let e = engine();
         assert!(e.has_phrases());
-        let v = e.check_text("Nhà cái uy tín, cá cược bóng đá mỗi ngày", Some(AgeBand::Age6To10));
-        assert_eq!((v.action.key(), v.category.as_deref()), ("warn", Some("gambling")));
+        let v = e.check_text(
+            "Nhà cái uy tín, cá cược bóng đá mỗi ngày",
+            Some(AgeBand::Age6To10),
+        );
+        assert_eq!(
+            (v.action.key(), v.category.as_deref()),
+            ("warn", Some("gambling"))
+        );
         assert_eq!((v.score, v.limit), (110, 60));
         let phrases: Vec<&str> = v.matches.iter().map(|m| m.phrase.as_str()).collect();
         assert_eq!(phrases, ["nhà cái", "cá cược"]);
         // Older teens have a higher limit.
-        assert_eq!(e.check_text("nha cai ca cuoc", Some(AgeBand::Age15To17)).action.key(), "allow");
+        assert_eq!(
+            e.check_text("nha cai ca cuoc", Some(AgeBand::Age15To17))
+                .action
+                .key(),
+            "allow"
+        );
     }
 
     #[test]
     fn prevention_news_is_not_flagged_and_self_harm_gets_support() {
         let e = engine();
-        let v = e.check_text("Chiến dịch phòng chống cờ bạc: cảnh giác với nhà cái, cá cược", None);
+        let v = e.check_text(
+            "Chiến dịch phòng chống cờ bạc: cảnh giác với nhà cái, cá cược",
+            None,
+        );
         assert_eq!(v.action.key(), "allow", "{v:?}");
         let v = e.check_text("em muốn tự tử", None);
-        assert!(v.support && v.category.as_deref() == Some("self_harm"), "{v:?}");
+        assert!(
+            v.support && v.category.as_deref() == Some("self_harm"),
+            "{v:?}"
+        );
     }
 
     #[test]

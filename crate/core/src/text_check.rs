@@ -92,7 +92,11 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         .collect();
     let (action, category, support, score_v, limit) = match decision {
         Some(d) => (
-            if d.banned { Action::Block } else { Action::Warn },
+            if d.banned {
+                Action::Block
+            } else {
+                Action::Warn
+            },
             Some(d.category.name().to_string()),
             d.support,
             d.score,
@@ -100,5 +104,14 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         ),
         None => (Action::Allow, None, false, 0, 0),
     };
-    TextVerdict { action, category, support, score: score_v, limit, band, scores, matches }
+    TextVerdict {
+        action,
+        category,
+        support,
+        score: score_v,
+        limit,
+        band,
+        scores,
+        matches,
+    }
 }

@@ -77,6 +77,21 @@ pub fn embedded_urls(url: &ParsedUrl) -> Vec<String> {
     out
 }
 
+/// Whether a URL on `host` (a normalised domain) may carry another URL that
+/// [`embedded_urls`] would unwrap. Conservative: true for every host any
+/// rule above looks at, whatever the path, so the engine's fast path for
+/// unlisted hosts can skip unwrapping only where it cannot find anything.
+pub(crate) fn may_carry_url(host: &str) -> bool {
+    host.ends_with(".translate.goog")
+        || host.ends_with(".cdn.ampproject.org")
+        || is_wayback(host)
+        || is_archive_today(host)
+        || is_google(host)
+        || host == "translated.turbopages.org"
+        || PARAM_RULES.iter().any(|rule| rule.host.matches(host))
+        || WHOLE_QUERY_HOSTS.contains(&host)
+}
+
 /// How a rule's host is matched.
 enum HostPat {
     /// The host itself.

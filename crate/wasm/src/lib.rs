@@ -33,10 +33,10 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 #[wasm_bindgen(js_class = Engine)]
 impl WasmEngine {
-    /// Opens a bundle from its bytes (copied once into WASM memory). Throws
-    /// on a truncated or malformed bundle.
-    pub fn open(bytes: &[u8]) -> Result<WasmEngine, JsError> {
-        let inner = Engine::from_bytes(bytes.to_vec()).map_err(|e| JsError::new(&e.to_string()))?;
+    /// Opens a bundle from its bytes (copied once into WASM memory, then
+    /// read in place). Throws on a truncated or malformed bundle.
+    pub fn open(bytes: Vec<u8>) -> Result<WasmEngine, JsError> {
+        let inner = Engine::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(WasmEngine { inner })
     }
 
