@@ -106,16 +106,84 @@ impl BuildReport {
     }
 }
 
-/// Hook for the page-text phrase (`PHRS`) and image-hash (`PDQI`) sections.
-///
-/// The `lachan-text` and `lachan-pdq` crates produce those bytes; this is
-/// where they plug in, e.g.
-/// `builder.set_section(*b"PHRS", lachan_text::compile(&reg.dir.join("phrases"))?)`.
-/// Return notes to print in the build summary; an `Err` fails the build.
-/// Nothing is wired yet, so bundles carry no `PHRS`/`PDQI` section.
+/// The page-text phrases (`PHRS`) and image hashes (`PDQI`), by convention
+/// beside the registry: every `phrases/*.txt` (see `crate/text`) and every
+/// `hashes/*.txt` (hex PDQ hashes, `hash[,source[,id]]`, see `crate/pdq`).
+/// A phrase-list error fails the build (the lists are the project's own);
+/// bad hash lines are reported and skipped. Returns summary notes.
 pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec<String>, String> {
-    let _ = (reg, builder);
-    Ok(Vec::new())
+    let mut notes = Vec::new();
+    let phrase_files = text_files(&reg.dir.join("phrases"))?;
+    if !phrase_files.is_empty() {
+        let lists: Vec<(String, String)> = phrase_files
+            .iter()
+            .map(|(p, text)| (format!("lists/phrases/{}", file_name(p)), text.clone()))
+            .collect();
+        let set =
+            lachan_text::PhraseSet::from_lists(lists.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                .map_err(|errs| format!("page-text phrase lists:\n  {}", errs.join("\n  ")))?;
+        let bytes = set.to_bytes();
+        notes.push(format!(
+            "page-text phrases: {} rules from {} lists ({})",
+            set.rules().len(),
+            lists.len(),
+            human_bytes(bytes.len() as u64)
+        ));
+        builder.set_section(*b"PHRS", bytes);
+    }
+    let hash_files = text_files(&reg.dir.join("hashes"))?;
+    if !hash_files.is_empty() {
+        let mut index = lachan_core::pdq::HashIndexBuilder::new();
+        let mut count = 0usize;
+        for (path, text) in &hash_files {
+            let list = lachan_core::pdq::parse_hash_list(text);
+            for e in &list.errors {
+                notes.push(format!("{}:{}: {}", path.display(), e.line, e.reason));
+            }
+            count += list.entries.len();
+            index
+                .add_list(&list)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        let index = index
+            .build()
+            .map_err(|e| format!("image-hash index: {e}"))?;
+        let bytes = index.to_bytes();
+        notes.push(format!(
+            "image hashes: {count} from {} lists ({})",
+            hash_files.len(),
+            human_bytes(bytes.len() as u64)
+        ));
+        builder.set_section(*b"PDQI", bytes);
+    }
+    Ok(notes)
+}
+
+/// The `*.txt` files of `dir`, sorted by name, with their text; none if
+/// the folder does not exist.
+fn text_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            std::fs::read_to_string(&p)
+                .map(|t| (p.clone(), t))
+                .map_err(|e| format!("{}: {e}", p.display()))
+        })
+        .collect()
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Runs a build and writes the bundle. Rejected lines and source failures
