@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Lá Chắn extension build.
+//
+//   node extension/build.mjs --bundle <file.lcb> --out <dir> [--skip-wasm-build]
+//
+// Produces <dir>/chromium/ and <dir>/firefox/ (loadable unpacked) and
+// <dir>/lachan-chromium.zip, <dir>/lachan-firefox.zip. Steps:
+//   1. WASM core: cargo (wasm32, unless --skip-wasm-build) → wasm-bindgen
+//      --target web → wasm-opt -O3.
+//   2. Open the bundle with that same WASM in Node and verify its checksum.
+//   3. Chromium: one static declarativeNetRequest ruleset per block category
+//      (and a `_warn` twin for categories some age band only warns about),
+//      plus one allow ruleset, all generated from Engine.exportRules().
+//   4. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
+//      locales, the bundle and lists/contacts.toml (as JSON).
+//   5. Zip each browser directory.
+// Every step prints a line with its time; any failure exits 1 with a message.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { buildWasm } from './tools/wasm.mjs';
+import { parseContacts } from './tools/toml.mjs';
+import { zipDir } from './tools/zip.mjs';
+import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
+import { makeRulesets } from './tools/dnr.mjs';
+
+const EXT = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(EXT, '..');
+
+
+const t0 = performance.now();
+let tStep = t0;
+/** @param {string} msg */
+function step(msg) {
+  const now = performance.now();
+  console.log(`[build] ${msg} (${((now - tStep) / 1000).toFixed(2)} s, total ${((now - t0) / 1000).toFixed(2)} s)`);
+  tStep = now;
+}
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  /** @type {{bundle: string, out: string, skipWasm: boolean}} */
+  const o = { bundle: '', out: '', skipWasm: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--bundle') o.bundle = argv[++i] ?? '';
+    else if (a === '--out') o.out = argv[++i] ?? '';
+    else if (a === '--skip-wasm-build') o.skipWasm = true;
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: node extension/build.mjs --bundle <file.lcb> --out <dir> [--skip-wasm-build]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (usage: --bundle <file.lcb> --out <dir> [--skip-wasm-build])`);
+  }
+  if (!o.bundle) throw new Error('--bundle <file.lcb> is required (build one with: cargo run --release --bin lachan -- build)');
+  if (!o.out) throw new Error('--out <dir> is required');
+  o.bundle = resolve(o.bundle);
+  o.out = resolve(o.out);
+  if (!existsSync(o.bundle)) throw new Error(`bundle ${o.bundle} does not exist (build it with: cargo run --release --bin lachan -- build)`);
+  return o;
+}
+
+/** @param {string} dir @returns {number} */
+function dirBytes(dir) {
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    n += s.isDirectory() ? dirBytes(p) : s.size;
+  }
+  return n;
+}
+
+const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(0)} KiB`;
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  console.log(`[build] bundle ${args.bundle} → ${args.out}`);
+  const pkg = JSON.parse(readFileSync(join(EXT, 'package.json'), 'utf8'));
+  const ids = JSON.parse(readFileSync(join(EXT, 'ids.json'), 'utf8'));
+
+  // 1. WASM.
+  const work = join(args.out, '.work');
+  rmSync(work, { recursive: true, force: true });
+  const wasm = buildWasm({ root: ROOT, outDir: join(work, 'wasm'), cargo: !args.skipWasm, optimize: true,
+    log: (s) => console.log(`[build]   ${s}`) });
+  const wasmGz = gzipSync(readFileSync(wasm.wasm), { level: 9 }).length;
+  step(`wasm: ${kb(wasm.bytes)} (gzip -9 ${kb(wasmGz)})${args.skipWasm ? ' (cargo skipped)' : ''}`);
+
+  // 2. Engine in Node: verify the bundle.
+  const mod = await import(pathToFileURL(wasm.js).href);
+  mod.initSync({ module: readFileSync(wasm.wasm) });
+  const bundleBytes = readFileSync(args.bundle);
+  const engine = mod.Engine.open(new Uint8Array(bundleBytes));
+  try { engine.verify(); } catch (e) { throw new Error(`bundle ${args.bundle} failed its checksum: ${e}`); }
+  const info = JSON.parse(engine.info());
+  step(`bundle verified: ${kb(bundleBytes.length)}, ${info.keys} keys, ${info.sources.length} sources`);
+
+  // 3. DNR rulesets.
+  const chromiumOverlay = JSON.parse(readFileSync(join(EXT, 'manifest/chromium.json'), 'utf8'));
+  const extId = await extensionIdFromKey(chromiumOverlay.key);
+  if (extId !== ids.chromium) throw new Error(`manifest key gives id ${extId} but ids.json says ${ids.chromium}`);
+  const band = engine.policyBand();
+  const { rulesets, skippedUrlRules } = makeRulesets({ rules: JSON.parse(engine.exportRules()), sources: info.sources,
+    extensionId: extId, band, table: JSON.parse(engine.policyTable()) });
+  const ruleTotal = rulesets.reduce((n, r) => n + r.rules.length, 0);
+  const enabledCount = rulesets.filter((r) => r.meta.enabled).length;
+  step(`DNR: ${rulesets.length} rulesets (${enabledCount} on for default band ${band}), ${ruleTotal} rules; `
+    + `${skippedUrlRules} URL-prefix rules left to the worker`);
+  for (const r of rulesets) console.log(`[build]   ruleset ${r.meta.id}: ${r.rules.length} rules, ${r.meta.domains} domains${r.meta.enabled ? ' (on)' : ''}`);
+  if (rulesets.length > 100) throw new Error(`${rulesets.length} static rulesets: Chrome allows 100`);
+  if (enabledCount > 50) throw new Error(`${enabledCount} rulesets enabled by default: Chrome allows 50`);
+
+  // 4. Assemble each browser.
+  const contacts = parseContacts(readFileSync(join(ROOT, 'lists/contacts.toml'), 'utf8'), 'lists/contacts.toml');
+  const baseManifest = readJson5(join(EXT, 'manifest/base.json5'));
+  for (const browser of /** @type {const} */ (['chromium', 'firefox'])) {
+    const dir = join(args.out, browser);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
+    const manifest = merge(baseManifest, over);
+    manifest.version = pkg.version;
+    for (const sub of ['background', 'shared', 'warning', 'start']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
+    // Pages at the extension root (warning.html is part of the e2e contract).
+    for (const page of ['warning', 'start']) {
+      cpSync(join(dir, page, `${page}.html`), join(dir, `${page}.html`));
+      rmSync(join(dir, page, `${page}.html`));
+    }
+    cpSync(join(EXT, '_locales'), join(dir, '_locales'), { recursive: true });
+    cpSync(join(EXT, 'src/managed_schema.json'), join(dir, 'managed_schema.json'));
+    cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true });
+    cpSync(args.bundle, join(dir, 'lachan.lcb'));
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'data/contacts.json'), JSON.stringify(contacts, null, 1));
+    if (browser === 'chromium') {
+      mkdirSync(join(dir, 'rules'), { recursive: true });
+      for (const r of rulesets) writeFileSync(join(dir, `rules/${r.meta.id}.json`), JSON.stringify(r.rules));
+      writeFileSync(join(dir, 'data/dnr.json'), `${JSON.stringify({ extensionId: extId, defaultBand: band,
+        rulesets: rulesets.map((r) => r.meta) }, null, 1)}\n`);
+      manifest.declarative_net_request = {
+        rule_resources: rulesets.map((r) => ({ id: r.meta.id, enabled: r.meta.enabled, path: `rules/${r.meta.id}.json` })),
+      };
+    }
+    writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    step(`${browser}: ${kb(dirBytes(dir))} in ${dir}`);
+  }
+
+  // 5. Zips.
+  for (const browser of ['chromium', 'firefox']) {
+    const bytes = zipDir(join(args.out, browser), join(args.out, `lachan-${browser}.zip`));
+    step(`lachan-${browser}.zip: ${kb(bytes)}`);
+  }
+  rmSync(work, { recursive: true, force: true });
+  console.log(`[build] done in ${((performance.now() - t0) / 1000).toFixed(2)} s; chromium id ${extId}, gecko id ${ids.gecko}`);
+}
+
+main().catch((e) => {
+  console.error(`[build] FAILED: ${/** @type {Error} */ (e)?.message ?? e}`);
+  process.exit(1);
+});

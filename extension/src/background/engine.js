@@ -1,0 +1,99 @@
+// The WASM engine, loaded once per worker start as a memoised promise:
+// wasm init, the bundle and the settings load in parallel, then the policy
+// layers are applied. Every check awaits `engineReady()`.
+import init, { Engine } from '../wasm/lachan.js';
+import { api } from '../shared/platform.js';
+import { cachedManaged, loadSessionAllows, loadSettings } from '../shared/settings.js';
+import { recordError, stats } from './stats.js';
+
+/** @typedef {{engine: Engine, sessionAllows: Record<string, number>}} Loaded */
+
+/** @type {Promise<Loaded> | null} */
+let loading = null;
+
+/** The policy layers last applied. @type {{parent: any, school: any}} */
+let layers = { parent: null, school: null };
+
+/** Hosts the parent's and the school's layers allow (for DNR allow rules). */
+export function policyAllowHosts() {
+  return [...(layers.parent?.allow ?? []), ...(layers.school?.allow ?? [])].filter((h) => typeof h === 'string');
+}
+
+/** Hosts the parent's and the school's layers block (for DNR redirect rules). */
+export function policyBlockHosts() {
+  return [...(layers.parent?.block ?? []), ...(layers.school?.block ?? [])].filter((h) => typeof h === 'string');
+}
+
+/** @returns {Promise<Loaded>} */
+export function engineReady() {
+  loading ??= load().catch((e) => {
+    loading = null; // a later event retries (e.g. after an update fixed the bundle)
+    recordError('engine', e);
+    throw e;
+  });
+  return loading;
+}
+
+/** @returns {Promise<Loaded>} */
+async function load() {
+  stats.engineStartMs = performance.now();
+  const [, bytes, settings, managed, sessionAllows] = await Promise.all([
+    init({ module_or_path: api.runtime.getURL('wasm/lachan_bg.wasm') }),
+    fetch(api.runtime.getURL('lachan.lcb')).then((r) => r.arrayBuffer()),
+    loadSettings(),
+    cachedManaged(),
+    loadSessionAllows(),
+  ]);
+  stats.bundleBytes = bytes.byteLength;
+  const engine = Engine.open(new Uint8Array(bytes));
+  applyPolicy(engine, settings.parentPolicy, schoolLayer(managed));
+  stats.engineReadyMs = performance.now();
+  return { engine, sessionAllows };
+}
+
+/** The school's policy layer from managed storage (managed_schema.json:
+ * ageBand, categories, allow, block), or null when there is none.
+ * @param {import('../shared/settings.js').Managed} m */
+export function schoolLayer(m) {
+  /** @type {Record<string, unknown>} */
+  const layer = {};
+  if (typeof m.ageBand === 'string') layer.age_band = m.ageBand;
+  if (m.categories && typeof m.categories === 'object') layer.categories = m.categories;
+  if (Array.isArray(m.allow)) layer.allow = m.allow;
+  if (Array.isArray(m.block)) layer.block = m.block;
+  return Object.keys(layer).length ? layer : null;
+}
+
+/** Applies the parent's and the school's layers; the engine ignores (and
+ * reports) bad values, so one typo never disables the filter.
+ * @param {Engine} engine @param {object | null} parent @param {object | null} school */
+export function applyPolicy(engine, parent, school) {
+  layers = { parent, school };
+  const warnings = JSON.parse(engine.setPolicy(
+    parent ? JSON.stringify(parent) : undefined,
+    school ? JSON.stringify(school) : undefined,
+  ));
+  for (const w of warnings) recordError('policy', `${w.layer} ${w.path}: ${w.message}`);
+}
+
+/** Re-reads settings and the cached school policy into a loaded engine. */
+export async function reloadPolicy() {
+  if (!loading) return;
+  const { engine } = await loading;
+  const [settings, managed] = await Promise.all([loadSettings(), cachedManaged()]);
+  applyPolicy(engine, settings.parentPolicy, schoolLayer(managed));
+}
+
+/** Checks the bundle's checksum off the navigation path (install/startup). */
+export async function verifyBundle() {
+  const { engine } = await engineReady();
+  const t0 = performance.now();
+  try {
+    engine.verify();
+    stats.verified = true;
+  } catch (e) {
+    stats.verified = false;
+    recordError('bundle checksum', e);
+  }
+  stats.verifyMs = performance.now() - t0;
+}

@@ -1,0 +1,48 @@
+// Lá Chắn background entry (Chromium service worker, Firefox event page).
+// Every listener is registered synchronously at the top level, so the
+// browser can wake the worker for any of them; each one awaits the
+// memoised engine. No top-level await (not allowed in service workers).
+import { lachan, recordError } from './stats.js'; // first: marks the script start
+import { api, flavour, optional } from '../shared/platform.js';
+import { refreshManaged } from '../shared/settings.js';
+import { engineReady, policyAllowHosts, policyBlockHosts, reloadPolicy, verifyBundle } from './engine.js';
+import { registerNavigation } from './navigation.js';
+import { syncRulesets } from './dnr.js';
+import { route } from './router.js';
+
+api.runtime.onMessage.addListener(route);
+registerNavigation();
+
+/** Puts the DNR rulesets in line with the policy (Chromium only). */
+async function syncDnr() {
+  if (flavour !== 'chromium') return;
+  await syncRulesets((await engineReady()).engine, policyAllowHosts(), policyBlockHosts());
+}
+
+/** Policy inputs changed: re-apply them, then match the DNR rulesets. */
+async function onPolicyChange() {
+  await reloadPolicy();
+  await syncDnr();
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed') refreshManaged().catch((e) => recordError('managed', e));
+  else if (area === 'local' && (changes.settings || changes.managedCache)) {
+    onPolicyChange().catch((e) => recordError('policy change', e));
+  }
+});
+
+/** Install, update and browser start: check the bundle once and refresh
+ * the school policy cache (slow: never on the navigation path). */
+async function onStart() {
+  await verifyBundle();
+  await optional(refreshManaged, {});
+}
+api.runtime.onInstalled.addListener(() => { onStart().catch((e) => recordError('install', e)); });
+api.runtime.onStartup.addListener(() => { onStart().catch((e) => recordError('startup', e)); });
+
+// Start loading at once: the event that woke the worker almost always needs
+// a verdict. `self.lachan.ready` (tests) resolves when the engine is loaded
+// and, on Chromium, the rulesets match the policy.
+lachan.ready = engineReady().then(() => syncDnr().catch((e) => recordError('dnr', e)));
+lachan.ready.catch(() => {});

@@ -1,0 +1,43 @@
+// Counters and timings for tests and diagnostics, never URLs. Imported first
+// by main.js, so `swStartMs` is taken when the worker's code starts.
+// performance.now() counts from the worker's (or background page's)
+// performance.timeOrigin, so `firstVerdictMs` is "cold start to first verdict".
+//
+// Tests read `self.lachan` (e2e contract):
+//   self.lachan = { ready: Promise<void>, stats: { swStartMs, engineReadyMs, firstVerdictMs, verdicts, ... } }
+// `ready` is set by main.js.
+
+export const stats = {
+  swStartMs: performance.now(),
+  /** @type {number | null} */ engineStartMs: null,
+  /** @type {number | null} */ engineReadyMs: null,
+  /** @type {number | null} */ firstVerdictMs: null,
+  /** @type {number | null} */ verifyMs: null,
+  /** @type {boolean | null} */ verified: null,
+  bundleBytes: 0,
+  verdicts: 0,
+  blocked: 0,
+  warned: 0,
+  guardChecks: 0,
+  /** @type {string[]} */ errors: [],
+};
+
+/** @type {{ready: Promise<void>, stats: typeof stats}} */
+export const lachan = { ready: Promise.resolve(), stats };
+/** @type {any} */ (globalThis).lachan = lachan;
+
+/** Records the first verdict's time and counts every verdict.
+ * @param {'allow' | 'warn' | 'block'} action */
+export function countVerdict(action) {
+  stats.firstVerdictMs ??= performance.now();
+  stats.verdicts++;
+  if (action === 'block') stats.blocked++;
+  if (action === 'warn') stats.warned++;
+}
+
+/** @param {string} where @param {unknown} e */
+export function recordError(where, e) {
+  const msg = `${where}: ${/** @type {Error} */ (e)?.message ?? e}`;
+  console.error('lachan:', msg);
+  if (stats.errors.length < 20) stats.errors.push(msg);
+}
