@@ -14,9 +14,15 @@ fn url_fixture() {
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cols.len(), 4, "urls.tsv:{}: expected 4 tab-separated columns", n + 1);
-        let band = (cols[1] != "-")
-            .then(|| AgeBand::parse(cols[1]).unwrap_or_else(|| panic!("urls.tsv:{}: bad band", n + 1)));
+        assert_eq!(
+            cols.len(),
+            4,
+            "urls.tsv:{}: expected 4 tab-separated columns",
+            n + 1
+        );
+        let band = (cols[1] != "-").then(|| {
+            AgeBand::parse(cols[1]).unwrap_or_else(|| panic!("urls.tsv:{}: bad band", n + 1))
+        });
         let v = engine.check_url(cols[0], band);
         let want_cat = (cols[3] != "-").then_some(cols[3]);
         let cat_ok = match want_cat {
@@ -39,5 +45,10 @@ fn url_fixture() {
         count += 1;
     }
     assert!(count >= 30, "fixture too small: {count}");
-    assert!(failures.is_empty(), "{} of {count} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
