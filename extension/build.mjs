@@ -121,10 +121,18 @@ async function main() {
     const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
-    for (const sub of ['background', 'shared', 'warning', 'start']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
     if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
+    // The image-check scripts (registered at run time by background/images.js) in every browser.
+    mkdirSync(join(dir, 'content'), { recursive: true });
+    for (const f of ['image-rules.js', 'images.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
+    // Page text, overlay and typing guard (manifest content_scripts) in every browser.
+    for (const f of ['text.js', 'pii.js', 'overlay.js', 'page.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
+    cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
+    cpSync(join(dir, 'support/support.html'), join(dir, 'support.html'));
+    rmSync(join(dir, 'support/support.html'));
     // Pages at the extension root (warning.html is part of the e2e contract).
-    for (const page of ['warning', 'start']) {
+    for (const page of ['warning', 'start', 'report', 'popup']) {
       cpSync(join(dir, page, `${page}.html`), join(dir, `${page}.html`));
       rmSync(join(dir, page, `${page}.html`));
     }

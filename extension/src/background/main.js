@@ -9,6 +9,7 @@ import { engineReady, policyAllowHosts, policyBlockHosts, reloadPolicy, verifyBu
 import { registerNavigation } from './navigation.js';
 import { syncRulesets } from './dnr.js';
 import { route } from './router.js';
+import { syncImageScript } from './images.js';
 
 api.runtime.onMessage.addListener(route);
 registerNavigation();
@@ -46,3 +47,8 @@ api.runtime.onStartup.addListener(() => { onStart().catch((e) => recordError('st
 // and, on Chromium, the rulesets match the policy.
 lachan.ready = engineReady().then(() => syncDnr().catch((e) => recordError('dnr', e)));
 lachan.ready.catch(() => {});
+// Image-hash matching: the image content script is registered only when the
+// bundle has a hash list (background/images.js). Tests: self.lachanImagesReady.
+/** @type {any} */ (globalThis).lachanImagesReady = engineReady()
+  .then(() => syncImageScript())
+  .catch((e) => recordError('images', e));

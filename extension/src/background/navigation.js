@@ -26,6 +26,7 @@ import { hostOf } from '../shared/settings.js';
 import { dnrActive, dnrPolicyCovers } from './dnr.js';
 import { decide, isWebUrl, passes, warningUrl } from './verdict.js';
 import { recordError } from './stats.js';
+import { registerSearch, searchRedirect } from './search.js';
 
 /** @typedef {import('../shared/messages.js').VerdictAnswer} VerdictAnswer */
 
@@ -35,7 +36,9 @@ import { recordError } from './stats.js';
 async function onBeforeRequest(d) {
   try {
     const v = await decide(d.url);
-    return passes(v) ? {} : { redirectUrl: warningUrl(d.url, v) };
+    if (!passes(v)) return { redirectUrl: warningUrl(d.url, v) };
+    const search = d.type === 'main_frame' ? await searchRedirect(d.url) : null; // search.js
+    return search ? { redirectUrl: search } : {};
   } catch (e) {
     recordError('onBeforeRequest', e);
     return {};
@@ -63,7 +66,12 @@ async function onBeforeNavigate(d) {
   if (/** @type {any} */ (d).documentLifecycle === 'prerender') return; // the guard covers activation
   try {
     const v = await decide(d.url);
-    if (passes(v) || await dnrCovers(d.url, v)) return;
+    if (passes(v)) {
+      const search = await searchRedirect(d.url); // search.js
+      if (search) await api.tabs.update(d.tabId, { url: search });
+      return;
+    }
+    if (await dnrCovers(d.url, v)) return;
     await api.tabs.update(d.tabId, { url: warningUrl(d.url, v) });
   } catch (e) {
     recordError('onBeforeNavigate', e);
@@ -73,6 +81,7 @@ async function onBeforeNavigate(d) {
 /** Registers this browser's navigation listeners; called synchronously at
  * the worker's top level. */
 export function registerNavigation() {
+  registerSearch();
   if (flavour === 'firefox') {
     api.webRequest.onBeforeRequest.addListener(
       /** @type {any} */ (onBeforeRequest),

@@ -7,6 +7,10 @@ import { addRequest, hostOf, SESSION_ALLOW_MS } from '../shared/settings.js';
 import { addSessionAllow } from './dnr.js';
 import { decide, passes, rememberSessionAllow, warningUrl } from './verdict.js';
 import { recordError, stats } from './stats.js';
+import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js';
+import { reportQuery } from '../shared/report.js';
+import { helpData, scoreText } from './text.js';
+import { searchRedirect } from './search.js';
 
 /** @typedef {chrome.runtime.MessageSender} Sender */
 
@@ -17,10 +21,12 @@ const fromExtensionPage = (sender) =>
 /** @type {{[K in import('../shared/messages.js').Message['type']]:
  *   (m: Extract<import('../shared/messages.js').Message, {type: K}>, s: Sender) => Promise<unknown>}} */
 const HANDLERS = {
-  async navCheck(m) {
+  async navCheck(m, sender) {
     stats.guardChecks++;
     const v = await decide(m.url);
-    return passes(v) ? { action: 'allow' } : { action: v.action, redirect: warningUrl(m.url, v) };
+    if (!passes(v)) return { action: v.action, redirect: warningUrl(m.url, v) };
+    const search = sender.frameId === 0 ? await searchRedirect(m.url) : null; // search queries (search.js)
+    return search ? { action: 'block', redirect: search } : { action: 'allow' };
   },
   async verdict(m) {
     return decide(m.url);
@@ -42,6 +48,34 @@ const HANDLERS = {
   },
   async stats() {
     return { flavour, ...stats };
+  },
+  async imageCheck(m, sender) {
+    if (!sender.tab) return { ok: false, error: 'not from a tab' }; // content scripts only
+    const a = await checkImageUrl(m.src);
+    return a.ok && a.matched ? { ...a, contacts: await loadContacts() } : a;
+  },
+  async openReport(m, sender) {
+    return openReport(reportQuery({ url: m.url, category: m.category ?? null, image: m.image ?? null }), sender);
+  },
+  async imageStats() {
+    return { flavour, ...imageStats };
+  },
+  async pageText(m, sender) {
+    if (!sender.tab) return { error: 'not from a tab' }; // content scripts only
+    const v = await scoreText(m.text);
+    if (m.perf && typeof m.perf === 'object') stats.textPerf = m.perf;
+    if (v.action === 'allow') return v;
+    /** @type {Record<string, unknown>} */
+    const answer = { ...v, help: await helpData() };
+    if (v.action === 'block' && !v.support && sender.url) {
+      answer.redirect = warningUrl(sender.url, /** @type {any} */ ({ action: 'block', category: v.category, source: 'page text' }));
+    }
+    return answer;
+  },
+  async leavePage(m, sender) {
+    if (sender.tab?.id === undefined) return { ok: false };
+    await api.tabs.update(sender.tab.id, { url: api.runtime.getURL('start.html') });
+    return { ok: true };
   },
 };
 

@@ -19,7 +19,8 @@
  *   pages that are allowed anyway
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
- * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest} Message
+ * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | ImageStatsRequest
+ *   | PageText | LeavePage} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
  * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, source: string | null,
@@ -38,6 +39,39 @@ export const allowSession = (url) => ({ type: 'allowSession', url });
 /** @returns {StatsRequest} */
 export const statsRequest = () => ({ type: 'stats' });
 
+/**
+ * Image check and report flow (issue 6; src/background/images.js):
+ * @typedef {{type: 'imageCheck', src: string}} ImageCheck
+ *   image content script → background: fetch, PDQ-hash and look up `src`
+ *   → {ok, matched, quality, lowQuality, hash, fetchMs, decodeMs, hashMs[, contacts]} | {ok: false, error}
+ * @typedef {{type: 'openReport', url: string, category?: string | null,
+ *   image?: {hash: string, source?: string | null, id?: string | null, distance?: number | null} | null}} OpenReport
+ *   in-page image note / popup → background: open report.html in a new tab → {ok}
+ * @typedef {{type: 'imageStats'}} ImageStatsRequest
+ *   tests and diagnostics → background: image-check counters and timings (no URLs)
+ */
+/** @param {string} src @returns {ImageCheck} */
+export const imageCheck = (src) => ({ type: 'imageCheck', src });
+/** @param {string} url @param {string | null} [category] @param {OpenReport['image']} [image] @returns {OpenReport} */
+export const openReport = (url, category = null, image = null) => ({ type: 'openReport', url, category, image });
+/** @returns {ImageStatsRequest} */
+export const imageStatsRequest = () => ({ type: 'imageStats' });
+
+/**
+ * Page text and search (issue 4; src/background/text.js, src/content/page.js;
+ * the content scripts are classic scripts and build these shapes by hand):
+ * @typedef {{type: 'pageText', text: string, union?: boolean, perf?: object}} PageText
+ *   page content script → background: score `text` (the page's first 256 KiB
+ *   as one union, later 64 KiB batches alone) → {action, category, support,
+ *   score, limit, band[, help: {tel, channels}][, redirect]}
+ * @typedef {{type: 'leavePage'}} LeavePage
+ *   in-page shield's "Go back" with no history → background: the tab opens start.html → {ok}
+ */
+/** @param {string} text @param {boolean} [union] @returns {PageText} */
+export const pageText = (text, union = false) => ({ type: 'pageText', text, union });
+/** @returns {LeavePage} */
+export const leavePage = () => ({ type: 'leavePage' });
+
 /** Field checks per message type: each returns true when the shape is right. */
 const SHAPES = {
   navCheck: (/** @type {any} */ m) => typeof m.url === 'string',
@@ -45,6 +79,13 @@ const SHAPES = {
   askGrownUp: (/** @type {any} */ m) => typeof m.url === 'string' && typeof m.category === 'string',
   allowSession: (/** @type {any} */ m) => typeof m.url === 'string',
   stats: () => true,
+  imageCheck: (/** @type {any} */ m) => typeof m.src === 'string',
+  openReport: (/** @type {any} */ m) => typeof m.url === 'string'
+    && (m.category == null || typeof m.category === 'string')
+    && (m.image == null || (typeof m.image === 'object' && typeof m.image.hash === 'string')),
+  imageStats: () => true,
+  pageText: (/** @type {any} */ m) => typeof m.text === 'string',
+  leavePage: () => true,
 };
 
 /** @param {unknown} m @returns {m is Message} */

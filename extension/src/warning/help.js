@@ -11,8 +11,9 @@ const TEST_IDS = /** @type {Record<string, string>} */ ({ website: 'web-111', za
 
 /** @typedef {{id: string, name: string, url: string, verified: boolean}} Channel */
 
-/** @param {Channel} c */
-function channelItem(c) {
+/** One channel as a list item (also used by the in-page image note and the
+ * report flow). @param {Channel} c */
+export function channelItem(c) {
   const li = document.createElement('li');
   li.dataset.testid = TEST_IDS[c.id] ?? `channel-${c.id}`;
   const label = document.createElement('span');

@@ -10,6 +10,7 @@ import { localise } from '../shared/i18n.js';
 import { allowSession, askGrownUp, verdictRequest } from '../shared/messages.js';
 import { hostOf } from '../shared/settings.js';
 import { renderHelp } from './help.js';
+import { renderReport } from '../report/flow.js';
 
 /** Seconds before "continue" can be pressed on a warn-level page. */
 const CONTINUE_DELAY_S = 10;
@@ -172,6 +173,10 @@ async function main() {
   renderDetails({ category: params.category, source: params.source, rule: params.rule, matched_url: params.inner });
   $('go-back').addEventListener('click', goBack);
   $('ask-grownup').addEventListener('click', () => ask(params.url, params.category));
+  $('report-page').addEventListener('click', async () => {
+    const section = await renderReport($('report-slot'), { url: params.url, category: params.category || null });
+    section.querySelector('textarea')?.focus();
+  });
   if (params.action === 'warn' && params.url) setupContinue(params.url);
   // The worker's verdict adds the source and rule (a DNR redirect only knows
   // the category). The action in the URL stays: the rulesets and the

@@ -1,0 +1,62 @@
+// Page text and search queries, scored by the engine's phrase rules
+// (Engine.checkText: the bundle's PHRS section, crate/text). Stateless: the
+// content script keeps a page's text and re-sends the union it wants scored
+// (src/content/text.js), so a worker restart loses nothing.
+import { api } from '../shared/platform.js';
+import { engineReady } from './engine.js';
+import { stats } from './stats.js';
+
+/** Longest text scored in one call (the content script sends ≤ 256 KiB + one batch). */
+export const MAX_TEXT_CHARS = 512 * 1024;
+
+/** @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
+ *   score: number, limit: number, band: string}} TextAnswer */
+
+Object.assign(stats, { textChecks: 0, textChars: 0, textMs: 0, textOver: 0, textLastAt: 0,
+  /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0 });
+
+/** The action the policy gives `category` in its band, when it names one. @param {any} engine @param {string} category */
+function policyAction(engine, category) {
+  try {
+    const table = JSON.parse(engine.policyTable());
+    return table?.[category]?.[engine.policyBand()] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Scores `text` for the policy's band. Over the band's limit is `warn`
+ * (in-page shield), a banned phrase is `block`; self-harm carries
+ * `support` (kind words and 111, never a wall). A parent or school policy
+ * that allows the category lets a `warn` through; `block` and `support` stay.
+ * @param {string} text @returns {Promise<TextAnswer>} */
+export async function scoreText(text) {
+  const { engine } = await engineReady();
+  const t0 = performance.now();
+  const v = JSON.parse(engine.checkText(text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text, undefined));
+  stats.textMs += performance.now() - t0;
+  stats.textChecks++;
+  stats.textChars += text.length;
+  stats.textLastAt = Date.now();
+  let action = v.action;
+  if (action === 'warn' && !v.support && v.category && policyAction(engine, v.category) === 'allow') action = 'allow';
+  if (action !== 'allow') stats.textOver++;
+  return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band };
+}
+
+/** @type {Promise<{tel: string, channels: {id: string, name: string, url: string, verified: boolean}[]}> | null} */
+let help = null;
+
+/** The 111 block for the in-page shield (from data/contacts.json, built from
+ * lists/contacts.toml): the content script cannot read extension files. */
+export function helpData() {
+  help ??= fetch(api.runtime.getURL('data/contacts.json')).then((r) => r.json()).then((c) => ({
+    tel: typeof c.hotline?.tel === 'string' ? c.hotline.tel : 'tel:111',
+    channels: (c.channel ?? []).map((/** @type {any} */ x) => ({ id: String(x.id), name: String(x.name), url: String(x.url ?? ''), verified: x.verified === true })),
+  })).catch((e) => {
+    help = null;
+    console.error('lachan: contacts', e);
+    return { tel: 'tel:111', channels: [] };
+  });
+  return help;
+}

@@ -1,0 +1,107 @@
+// The report a child or a grown-up sends to 111 themselves: pure text
+// formatting (no DOM, no browser API; `t` is passed in, so the unit tests in
+// extension/test/ run it in Node). Nothing here sends anything: the report
+// page shows the text in an editable box, and the person copies it, calls,
+// or opens a 111 channel.
+
+/** @typedef {{hash: string, source?: string | null, id?: string | null, distance?: number | null}} ImageInfo */
+/** @typedef {{url: string, category?: string | null, time: number, image?: ImageInfo | null, tzOffsetMin?: number}} ReportInfo */
+
+/** The longest URL a report carries (the rest is cut, with "…"). */
+export const MAX_URL_CHARS = 1000;
+
+/** A URL as a report shows it: no user name or password, no fragment,
+ * at most MAX_URL_CHARS characters. Not a URL: returned trimmed and cut.
+ * @param {string} url */
+export function reportUrl(url) {
+  let out = String(url ?? '').trim();
+  try {
+    const u = new URL(out);
+    if (u.protocol === 'http:' || u.protocol === 'https:') {
+      u.username = '';
+      u.password = '';
+      u.hash = '';
+      out = u.href;
+    }
+  } catch { /* not a URL: keep the text */ }
+  return out.length > MAX_URL_CHARS ? `${out.slice(0, MAX_URL_CHARS)}…` : out;
+}
+
+/** Local time as `YYYY-MM-DD HH:MM (UTC+07:00)`: unambiguous for a
+ * counsellor in another time zone.
+ * @param {number} ms epoch milliseconds @param {number} offsetMin minutes EAST of UTC (Vietnam: 420) */
+export function reportTime(ms, offsetMin) {
+  const d = new Date(ms + offsetMin * 60_000);
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
+    + ` (UTC${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)})`;
+}
+
+/** A PDQ hash as a report shows it: 64 lower-case hex digits, or '' if malformed.
+ * @param {unknown} hash */
+export function reportHash(hash) {
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? hash.toLowerCase() : '';
+}
+
+/** One line of text, no control characters (list ids come from files).
+ * @param {unknown} s */
+const clean = (s) => String(s ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
+
+/**
+ * The report text, one fact per line, in the UI language.
+ * @param {ReportInfo} info
+ * @param {(key: string, subs?: string | string[]) => string} t localised strings (_locales keys report*)
+ * @param {(category: string) => string} [categoryName] child-friendly category name
+ * @returns {string}
+ */
+export function formatReport(info, t, categoryName = (c) => c) {
+  const offset = info.tzOffsetMin ?? -new Date(info.time).getTimezoneOffset();
+  const lines = [
+    t('reportTextTitle'),
+    `${t('reportTextPage')} ${reportUrl(info.url)}`,
+  ];
+  if (info.category) lines.push(`${t('reportTextCategory')} ${clean(categoryName(info.category))} (${clean(info.category)})`);
+  lines.push(`${t('reportTextTime')} ${reportTime(info.time, offset)}`);
+  const hash = reportHash(info.image?.hash);
+  if (hash && info.image) {
+    lines.push(`${t('reportTextImage')} PDQ ${hash}`);
+    const src = clean(info.image.source);
+    const id = clean(info.image.id);
+    if (src || id) lines.push(`${t('reportTextList')} ${[src, id].filter(Boolean).join(' / ')}`);
+    if (typeof info.image.distance === 'number') lines.push(`${t('reportTextDistance')} ${info.image.distance}/256`);
+  }
+  lines.push(t('reportTextFooter'));
+  return lines.join('\n');
+}
+
+/** Reads the report parameters of report.html / the warning page:
+ * `u` (URL), `c` (category), `h` (PDQ hash), `hs` (list source), `hi` (list id), `hd` (distance).
+ * @param {URLSearchParams} p @returns {{url: string, category: string, image: ImageInfo | null}} */
+export function reportParams(p) {
+  const hash = reportHash(p.get('h'));
+  const d = Number(p.get('hd'));
+  return {
+    url: p.get('u') ?? '',
+    category: p.get('c') ?? '',
+    image: hash ? { hash, source: p.get('hs') ?? null, id: p.get('hi') ?? null,
+      distance: p.get('hd') !== null && Number.isInteger(d) && d >= 0 && d <= 256 ? d : null } : null,
+  };
+}
+
+/** The query string of report.html for a page and an optional image match.
+ * @param {{url: string, category?: string | null, image?: ImageInfo | null}} r */
+export function reportQuery(r) {
+  const p = new URLSearchParams();
+  p.set('u', r.url);
+  if (r.category) p.set('c', r.category);
+  const hash = reportHash(r.image?.hash);
+  if (hash && r.image) {
+    p.set('h', hash);
+    if (r.image.source) p.set('hs', r.image.source);
+    if (r.image.id) p.set('hi', r.image.id);
+    if (typeof r.image.distance === 'number') p.set('hd', String(r.image.distance));
+  }
+  return p.toString();
+}
