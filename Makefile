@@ -48,10 +48,16 @@ test-wasm: wasm bundle
 	node tests/wasm/parity.mjs target/wasm-node $(BUNDLE) $(LACHAN)
 
 test-extension: extension
+	node --test extension/test/
 	cd extension && npx --no-install web-ext lint --source-dir ../dist/firefox --self-hosted
 
+# Real headless Chromium and Firefox ESR: navigation blocking and the warning
+# page; page-text overlay, typing guard and search; image-hash checks and the
+# report flow. Each runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs
+	node tests/e2e/text/run.mjs
+	node tests/e2e/images/run.mjs --skip-wasm-build
 
 bench: bundle wasm
 	$(CARGO) bench -p lachan-core
