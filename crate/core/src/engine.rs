@@ -19,7 +19,7 @@ use regex_lite::Regex;
 
 use crate::bundle::{Bundle, SourceKind, REGEX_SIZE_LIMIT};
 use crate::error::{Error, ErrorKind};
-use crate::host::{Host, HostKind};
+use crate::host::{is_canonical_domain, Host, HostKind, MAX_HOST_LEN};
 use crate::images::{self, ImageMatch, ImageVerdict};
 use crate::matcher::{lookup, Hit};
 use crate::policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
@@ -46,6 +46,31 @@ enum Rule {
         entry: usize,
         allow: bool,
     },
+}
+
+/// What the list lookup needs of a URL, borrowed: from a [`ParsedUrl`], or
+/// sliced straight out of a plain URL string by [`split_plain`].
+#[derive(Clone, Copy)]
+struct UrlParts<'a> {
+    host: &'a str,
+    kind: HostKind,
+    /// The path and query without the path's leading `/`.
+    path_rest: &'a str,
+    /// A slice of the URL that spells host + path (`/` + `path_rest`) but
+    /// for the case of ASCII letters, when there is one (no port, a path
+    /// given): the expressions' literal pre-filter can scan it in place.
+    text: Option<&'a str>,
+}
+
+impl<'a> UrlParts<'a> {
+    fn of(url: &'a ParsedUrl) -> UrlParts<'a> {
+        UrlParts {
+            host: url.host().as_str(),
+            kind: url.host().kind(),
+            path_rest: url.path().get(1..).unwrap_or(""),
+            text: None,
+        }
+    }
 }
 
 /// A verdict before it is turned into text.
@@ -139,6 +164,12 @@ pub struct Engine {
     actions: Vec<[Action; 4]>,
     /// Category id of each source, resolved once.
     source_categories: Vec<Option<u16>>,
+    /// Whether any expression rule applies, per band (derived from the
+    /// bundle once).
+    expressions_in_band: [bool; 4],
+    /// Whether the policy layers have no allow or block entries of their
+    /// own (derived from `policy`).
+    no_custom: bool,
     expressions: OnceLock<Expressions>,
     /// The phrase set, loaded on the first text check (11-26 ms in WASM:
     /// kept off the cold-start path of URL verdicts).
@@ -181,6 +212,8 @@ impl Engine {
             policy: Policy::merge(&[]),
             actions: Vec::new(),
             source_categories: Vec::new(),
+            expressions_in_band: [false; 4],
+            no_custom: true,
             expressions: OnceLock::new(),
             images: OnceLock::new(),
             phrases: OnceLock::new(),
@@ -191,6 +224,15 @@ impl Engine {
             .iter()
             .map(|s| engine.category_id(&s.category))
             .collect();
+        engine.expressions_in_band = AgeBand::ALL.map(|band| {
+            let sources = engine.bundle.sources();
+            engine
+                .bundle
+                .meta
+                .expressions
+                .iter()
+                .any(|e| sources[e.source as usize].applies_to(band))
+        });
         engine.remerge();
         Ok(engine)
     }
@@ -240,6 +282,11 @@ impl Engine {
         layers.extend(self.parent.as_ref());
         layers.extend(self.school.as_ref());
         self.policy = Policy::merge(&layers);
+        self.no_custom = self
+            .policy
+            .custom
+            .iter()
+            .all(|l| l.allow.is_empty() && l.block.is_empty());
         self.actions = self
             .bundle
             .categories()
@@ -268,51 +315,68 @@ impl Engine {
     /// bits and the category id + 1 (0 = none) above them.
     pub fn check_code(&self, url: &str, band: Option<AgeBand>) -> u32 {
         let band = band.unwrap_or(self.policy.band());
-        if self.surely_unlisted(url, band) {
-            return 0;
+        if self.no_custom {
+            // A host with upper-case letters (rare: browsers give hosts
+            // lower-cased) is lower-cased into a stack buffer, set up only
+            // then.
+            match split_plain(url, None) {
+                Ok(parts) => {
+                    if let Some(code) = self.check_plain(&parts, band) {
+                        return code;
+                    }
+                }
+                Err(NotPlain::UpperCase) => {
+                    let mut buf = [0u8; MAX_HOST_LEN];
+                    if let Ok(parts) = split_plain(url, Some(&mut buf)) {
+                        if let Some(code) = self.check_plain(&parts, band) {
+                            return code;
+                        }
+                    }
+                }
+                Err(NotPlain::Other) => {}
+            }
         }
         let Ok(parsed) = ParsedUrl::parse(url) else {
             return 0;
         };
         let (d, _) = self.decide_with_embedded(&parsed, band, 0);
-        (d.action as u32) | (d.category.map_or(0, |c| c as u32 + 1) << 2)
+        code_of(&d)
     }
 
-    /// The fast path for the common case, a plain URL on a host that no
-    /// list can match: no parsing into owned strings, no FST walk. Anything
-    /// unusual (userinfo, escapes, IP forms, non-ASCII, wrappers that carry
-    /// URLs, custom lists, expression literals) answers `false` and takes
-    /// the full path, so both paths always agree.
-    fn surely_unlisted(&self, url: &str, band: AgeBand) -> bool {
-        if !self
-            .policy
-            .custom
-            .iter()
-            .all(|l| l.allow.is_empty() && l.block.is_empty())
-        {
-            return false;
+    /// The verdict code of a plain URL (see [`split_plain`]) without
+    /// building a [`ParsedUrl`]: the host pre-filter, then at most one FST
+    /// walk over the host slice. `None` for a host that may carry another
+    /// URL: unwrapping needs the full path. Only called without custom
+    /// entries, so the lists alone decide, exactly as [`Engine::decide`]
+    /// would on the parsed URL.
+    #[inline]
+    fn check_plain(&self, parts: &UrlParts<'_>, band: AgeBand) -> Option<u32> {
+        if crate::unwrap::may_carry_url(parts.host) {
+            return None;
         }
-        let Some(filter) = self.bundle.host_filter() else {
-            return false;
-        };
-        let Some(host) = plain_host(url) else {
-            return false;
-        };
-        if filter.may_contain_suffix(host.as_bytes()) || crate::unwrap::may_carry_url(host) {
-            return false;
-        }
-        let exprs = &self.bundle.meta.expressions;
-        let sources = self.bundle.sources();
-        if exprs
-            .iter()
-            .any(|e| sources[e.source as usize].applies_to(band))
-        {
-            let compiled = self.expressions.get_or_init(|| Expressions::compile(exprs));
-            if compiled.may_match(url) {
-                return false;
+        let suffixes = self
+            .bundle
+            .host_filter()
+            .map_or(u64::MAX, |f| f.suffix_mask(parts.host.as_bytes()));
+        if suffixes == 0 {
+            // No list can match: only an expression could, and its literal
+            // pre-filter (case-insensitive) rules most out, over the slice
+            // of the URL that spells host + path when there is one.
+            if !self.expressions_in_band[band.index()] {
+                return Some(0);
+            }
+            let compiled = self
+                .expressions
+                .get_or_init(|| Expressions::compile(&self.bundle.meta.expressions));
+            let may = match parts.text {
+                Some(text) => compiled.may_match(text),
+                None => compiled.may_match(&format!("{}/{}", parts.host, parts.path_rest)),
+            };
+            if !may {
+                return Some(0);
             }
         }
-        true
+        Some(code_of(&self.decide_lists(parts, band, suffixes)))
     }
 
     fn decide_with_embedded(
@@ -341,7 +405,7 @@ impl Engine {
         if let Some(d) = self.decide_custom(url) {
             return d;
         }
-        self.decide_lists(url, band)
+        self.decide_lists(&UrlParts::of(url), band, u64::MAX)
     }
 
     fn decide_custom(&self, url: &ParsedUrl) -> Option<Decision> {
@@ -392,10 +456,17 @@ impl Engine {
         None
     }
 
-    fn decide_lists(&self, url: &ParsedUrl, band: AgeBand) -> Decision {
-        let host = url.host();
-        let hits = lookup(&self.bundle.fst, host.as_str(), host.kind(), url.path());
-        let host_len = host.as_str().len();
+    /// `suffixes`: the host suffixes that may be listed, from the host
+    /// pre-filter (see [`lookup`]); `u64::MAX` to look at all of them.
+    fn decide_lists(&self, url: &UrlParts<'_>, band: AgeBand, suffixes: u64) -> Decision {
+        let hits = lookup(
+            &self.bundle.fst,
+            url.host,
+            url.kind,
+            url.path_rest,
+            suffixes,
+        );
+        let host_len = url.host.len();
         let sources = self.bundle.sources();
         // Most specific allow hit.
         let mut allow_spec: Option<usize> = None;
@@ -465,23 +536,19 @@ impl Engine {
             .map_or(Rule::None, |(source, hit)| Rule::List { source, hit })
     }
 
-    fn decide_expressions(&self, url: &ParsedUrl, band: AgeBand) -> Option<Decision> {
+    fn decide_expressions(&self, url: &UrlParts<'_>, band: AgeBand) -> Option<Decision> {
+        if !self.expressions_in_band[band.index()] {
+            return None;
+        }
         let exprs = &self.bundle.meta.expressions;
-        if exprs.is_empty() {
-            return None;
-        }
         let sources = self.bundle.sources();
-        if !exprs
-            .iter()
-            .any(|e| sources[e.source as usize].applies_to(band))
-        {
-            return None;
-        }
         // Compiled on first use: most bands never need them.
         let compiled = self.expressions.get_or_init(|| Expressions::compile(exprs));
-        let mut text = String::with_capacity(url.host().as_str().len() + url.path().len());
-        text.push_str(url.host().as_str());
-        text.extend(url.path().chars().map(|c| c.to_ascii_lowercase()));
+        // The text is the host and the path (`/` + rest), lower-cased.
+        let mut text = String::with_capacity(url.host.len() + url.path_rest.len() + 1);
+        text.push_str(url.host);
+        text.push('/');
+        text.extend(url.path_rest.chars().map(|c| c.to_ascii_lowercase()));
         let candidates = compiled.candidates(&text);
         let mut best: Option<Decision> = None;
         for (index, re) in compiled.regexes.iter().enumerate() {
@@ -651,44 +718,104 @@ impl Engine {
     }
 }
 
-/// The host of a plain `http(s)://host[:port]/…` URL whose host needs no
-/// normalisation: lower-case ASCII letters, digits, `-` and `.`, a dot
-/// inside, not ending in a dot, and a last label that is not numeric (so
-/// not an IPv4 form). `None` for anything else.
-fn plain_host(url: &str) -> Option<&str> {
+/// The verdict code of a decision.
+fn code_of(d: &Decision) -> u32 {
+    (d.action as u32) | (d.category.map_or(0, |c| c as u32 + 1) << 2)
+}
+
+/// Host and path of a plain `http(s)://host[:port]/path?query` URL, sliced
+/// out without allocating, exactly as [`ParsedUrl::parse`] would give them:
+/// the host is canonical once ASCII letters are lower-cased (into `buf`
+/// when needed), the port is a valid number (the port plays no part in a
+/// verdict), and the path and query hold nothing the parser would trim,
+/// drop or resolve (controls, space, `#`, `\`, `/.`, `/%`). `None` for
+/// anything else (userinfo, IP forms, `xn--`, non-ASCII…): the caller then
+/// parses the URL in full. Without `buf`, a host with upper-case letters
+/// gives [`NotPlain::UpperCase`].
+fn split_plain<'a>(
+    url: &'a str,
+    buf: Option<&'a mut [u8; MAX_HOST_LEN]>,
+) -> Result<UrlParts<'a>, NotPlain> {
     let rest = url
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(NotPlain::Other)?;
     let b = rest.as_bytes();
     let end = b
         .iter()
-        .position(|c| matches!(c, b'/' | b'?' | b'#' | b'\\' | b'@'))
+        .position(|&c| matches!(c, b'/' | b'?'))
         .unwrap_or(b.len());
-    if matches!(b.get(end), Some(b'\\' | b'@')) || url.bytes().any(|c| c <= b' ' || c >= 0x7f) {
-        return None;
-    }
-    let authority = &rest[..end];
-    let host = match authority.rfind(':') {
-        Some(i) if authority[i + 1..].bytes().all(|c| c.is_ascii_digit()) => &authority[..i],
-        Some(_) => return None,
-        None => authority,
+    let authority = &b[..end];
+    let host_end = match authority.iter().position(|&c| c == b':') {
+        Some(i) => {
+            let port = &authority[i + 1..];
+            // An invalid port makes the URL an error, which the full path
+            // answers (allow); so does a port above 65535.
+            if port.len() > 5
+                || !port.iter().all(u8::is_ascii_digit)
+                || port.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')) > 65535
+            {
+                return Err(NotPlain::Other);
+            }
+            i
+        }
+        None => end,
     };
-    let ok_bytes = host
-        .bytes()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.');
-    let last = host.rsplit('.').next()?;
-    let numeric_tld = last.bytes().all(|c| c.is_ascii_digit()) || last.starts_with("0x");
-    let well_formed = host.contains('.')
-        && !host.ends_with('.')
-        && !host.starts_with('.')
-        && !host.contains("..");
-    (ok_bytes
-        && well_formed
-        && !numeric_tld
-        && !host
-            .split('.')
-            .any(|l| l.starts_with("xn--") || l.len() > 63))
-    .then_some(host)
+    let tail = &b[end..];
+    // The same tests as the parser's own fast path (`url::parse_fast`).
+    let special = tail.iter().fold(false, |a, &c| {
+        a | (c <= b' ') | (c == 0x7F) | (c == b'#') | (c == b'\\')
+    });
+    let dot_segment = tail.windows(2).fold(false, |a, w| {
+        a | ((w[0] == b'/') & ((w[1] == b'.') | (w[1] == b'%')))
+    });
+    if special || dot_segment {
+        return Err(NotPlain::Other);
+    }
+    let host_bytes = &authority[..host_end];
+    let host = if is_canonical_domain(host_bytes) {
+        &rest[..host_end]
+    } else {
+        // Upper-case ASCII letters: the parser lower-cases them and then
+        // needs the same canonical form.
+        if host_bytes.len() > MAX_HOST_LEN
+            || !host_bytes.iter().any(u8::is_ascii_uppercase)
+            || !host_bytes
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        {
+            return Err(NotPlain::Other);
+        }
+        let Some(buf) = buf else {
+            return Err(NotPlain::UpperCase);
+        };
+        let lower = &mut buf[..host_bytes.len()];
+        for (d, s) in lower.iter_mut().zip(host_bytes) {
+            *d = s.to_ascii_lowercase();
+        }
+        if !is_canonical_domain(lower) {
+            return Err(NotPlain::Other);
+        }
+        std::str::from_utf8(lower).map_err(|_| NotPlain::Other)?
+    };
+    let path_rest = &rest[end..];
+    let text = (host_end == end && path_rest.starts_with('/')).then_some(rest);
+    let path_rest = path_rest.strip_prefix('/').unwrap_or(path_rest);
+    Ok(UrlParts {
+        host,
+        kind: HostKind::Domain,
+        path_rest,
+        text,
+    })
+}
+
+/// Why [`split_plain`] gave no parts.
+#[derive(Debug, PartialEq, Eq)]
+enum NotPlain {
+    /// The host has upper-case ASCII letters and no buffer was given.
+    UpperCase,
+    /// Anything else: the full parser must decide.
+    Other,
 }
 
 fn category_keys(bundle: &Bundle) -> Vec<&str> {
@@ -729,5 +856,180 @@ fn display_url(url: &ParsedUrl) -> String {
     match url.port() {
         Some(p) => format!("{}://{}:{}{}", url.scheme(), h, p, url.path()),
         None => format!("{}://{}{}", url.scheme(), h, url.path()),
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// `split_plain` gives exactly the host and path the parser gives, or
+    /// nothing.
+    #[test]
+    fn split_plain_agrees_with_the_parser() {
+        let hosts = [
+            "example.com",
+            "www.Example.COM",
+            "EXAMPLE.COM",
+            "a_b.example.com",
+            "xn--bcher-kva.example",
+            "XN--bcher-kva.example",
+            "localhost",
+            "1.2.3.4",
+            "1.2.3.a4",
+            "a.b.1",
+            "ex%41mple.com",
+            "example..com",
+            "example.com.",
+            ".example.com",
+            "user@example.com",
+            "user:pw@example.com",
+            "exa mple.com",
+            "bücher.de",
+            "[::1]",
+            "",
+            "-a-.com",
+            "a.0x1f",
+            "A.0X1F",
+        ];
+        let ports = [
+            "", ":", ":80", ":443", ":8443", ":65535", ":65536", ":99999", ":123456", ":8a", ":-1",
+        ];
+        let tails = [
+            "",
+            "/",
+            "/a/b?q=1",
+            "?q=1",
+            "/A/B?Q=1",
+            "/a/./b",
+            "/a/../b",
+            "/%2e/b",
+            "/a#frag",
+            "/a\\b",
+            "/a b",
+            "/a\tb",
+            "/ä",
+            "#x",
+            "/a?u=https://x.com/.",
+            "/.hidden",
+        ];
+        let mut checked = 0;
+        for scheme in ["https://", "http://", "HTTP://", "ws://", ""] {
+            for host in hosts {
+                for port in ports {
+                    for tail in tails {
+                        let url = format!("{scheme}{host}{port}{tail}");
+                        let mut buf = [0u8; MAX_HOST_LEN];
+                        let first = split_plain(&url, None).err();
+                        if first == Some(NotPlain::Other) {
+                            assert!(split_plain(&url, Some(&mut buf)).is_err(), "{url}");
+                            continue;
+                        }
+                        let Ok(parts) = split_plain(&url, Some(&mut buf)) else {
+                            // Lower-cased, the host may still need the parser.
+                            assert_eq!(first, Some(NotPlain::UpperCase), "{url}");
+                            continue;
+                        };
+                        let parsed = ParsedUrl::parse(&url).expect(&url);
+                        assert_eq!(parts.host, parsed.host().as_str(), "{url}");
+                        assert_eq!(parts.kind, parsed.host().kind(), "{url}");
+                        assert_eq!(format!("/{}", parts.path_rest), parsed.path(), "{url}");
+                        if let Some(text) = parts.text {
+                            let whole = format!("{}{}", parsed.host().as_str(), parsed.path());
+                            assert!(text.eq_ignore_ascii_case(&whole), "{url}");
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+        let long = format!("https://{}.com/", "A".repeat(300));
+        assert!(split_plain(&long, Some(&mut [0u8; MAX_HOST_LEN])).is_err());
+    }
+
+    /// The one-test `may_carry_url` covers every host a rule looks at.
+    #[test]
+    fn may_carry_url_covers_the_rules() {
+        use crate::unwrap::{may_carry_url, may_carry_url_by_rules};
+        let names = [
+            "translate.goog",
+            "x.translate.goog",
+            "www-bad-com.translate.goog",
+            "bad-com.cdn.ampproject.org",
+            "web.archive.org",
+            "wayback.archive.org",
+            "archive.org",
+            "www.archive.org",
+            "archive.ph",
+            "www.archive.is",
+            "archive.today",
+            "archive.li",
+            "archive.vn",
+            "archive.md",
+            "archive.fo",
+            "google.com",
+            "www.google.com.vn",
+            "google.co.uk",
+            "translated.turbopages.org",
+            "translate.google.com",
+            "translate.google.evil.example",
+            "translate.googleusercontent.com",
+            "a.translate.googleusercontent.com",
+            "translate.yandex.ru",
+            "www.translatetheweb.com",
+            "microsofttranslator.com",
+            "www.microsofttranslator.com",
+            "webcache.googleusercontent.com",
+            "bing.com",
+            "www.bing.com",
+            "l.facebook.com",
+            "lm.facebook.com",
+            "m.facebook.com",
+            "www.facebook.com",
+            "l.messenger.com",
+            "l.instagram.com",
+            "youtube.com",
+            "www.youtube.com",
+            "vk.com",
+            "m.vk.com",
+            "steamcommunity.com",
+            "www.linkedin.com",
+            "out.reddit.com",
+            "t.umblr.com",
+            "slack-redir.net",
+            "eur01.safelinks.protection.outlook.com",
+            "href.li",
+            "anonym.to",
+            "nullrefer.com",
+            "www.nullrefer.com",
+            "hiderefer.com",
+        ];
+        let mut hosts: Vec<String> = Vec::new();
+        for n in names {
+            hosts.push(n.to_string());
+            for p in [
+                "www.",
+                "a.",
+                "x.y.",
+                "notgoogle",
+                "www-",
+                "google.",
+                "translate.",
+            ] {
+                hosts.push(format!("{p}{n}"));
+            }
+            for s in [".", ".com", "x", ".vn", ".co.uk", ".evil.net"] {
+                hosts.push(format!("{n}{s}"));
+            }
+        }
+        for h in &hosts {
+            if may_carry_url_by_rules(h) {
+                assert!(may_carry_url(h), "{h}");
+            }
+        }
+        assert!(!may_carry_url("example.com"));
+        assert!(!may_carry_url("www.bad.com.vn"));
+        assert!(!may_carry_url("com"));
     }
 }

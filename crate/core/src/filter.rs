@@ -92,9 +92,33 @@ impl<'a> HostFilter<'a> {
         word & mask == mask
     }
 
+    /// Which of `host`'s suffixes (a plain lower-case ASCII domain, and its
+    /// parent domains) may be listed: bit `k` stands for the suffix of
+    /// `k + 1` labels (bit 0 the last label alone), and bit 63 for every
+    /// suffix of 64 labels or more. 0: no list holds the host or a parent.
+    /// The FST walk then looks only at these suffixes and stops after the
+    /// longest one.
+    #[inline]
+    pub fn suffix_mask(&self, host: &[u8]) -> u64 {
+        let mut h = SuffixHash::new();
+        let mut mask = 0u64;
+        let mut k = 0u32;
+        for i in (0..host.len()).rev() {
+            h.push(host[i]);
+            if i == 0 || host[i - 1] == b'.' {
+                if self.contains(h) {
+                    mask |= 1u64 << k.min(63);
+                }
+                k += 1;
+            }
+        }
+        mask
+    }
+
     /// Whether `host` (a plain lower-case ASCII domain) or any of its parent
     /// domains may be listed.
     #[inline]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn may_contain_suffix(&self, host: &[u8]) -> bool {
         let mut h = SuffixHash::new();
         for i in (0..host.len()).rev() {
@@ -130,6 +154,11 @@ mod tests {
                 f.may_contain_suffix(format!("www.{h}").as_bytes()),
                 "www.{h}"
             );
+        }
+        for h in &listed {
+            let sub = format!("a.b.{h}");
+            // "site{i}.example" is 2 labels: bit 1 must be set.
+            assert!(f.suffix_mask(sub.as_bytes()) & 0b10 != 0, "{sub}");
         }
         let fp = (0..20_000)
             .filter(|i| f.may_contain_suffix(format!("other{i}.test").as_bytes()))

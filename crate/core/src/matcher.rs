@@ -1,7 +1,7 @@
 //! Walking the host index: one pass over the reversed host finds the host
 //! and every parent domain on a list, and URL-prefix rules hanging off any
 //! of them. No allocation: matches go into a fixed array.
-use fst::raw::{Fst, Output};
+use fst::raw::Fst;
 
 use crate::host::HostKind;
 
@@ -34,7 +34,7 @@ pub(crate) struct Hits {
 }
 
 impl Hits {
-    fn new() -> Hits {
+    pub(crate) fn new() -> Hits {
         Hits {
             items: [Hit {
                 host_start: 0,
@@ -62,70 +62,387 @@ fn is_path_boundary(b: u8) -> bool {
     matches!(b, b'/' | b'?' | b'#' | b'&' | b';' | b'.' | b'=')
 }
 
-/// Finds every rule that covers `host` (and `path`, which starts with '/').
-pub(crate) fn lookup<D: AsRef<[u8]>>(fst: &Fst<D>, host: &str, kind: HostKind, path: &str) -> Hits {
+/// Finds every rule that covers `host` and the path `/` + `path_rest`
+/// (`path_rest` is the path without its leading `/`, so that a caller
+/// holding a slice of the URL need not build the path).
+///
+/// `suffixes` says which label boundaries may hold a rule, as
+/// [`crate::filter::HostFilter::suffix_mask`] gives it (`u64::MAX`: all);
+/// the others are not looked at, and the walk stops after the last one.
+pub(crate) fn lookup<D: AsRef<[u8]>>(
+    fst: &Fst<D>,
+    host: &str,
+    kind: HostKind,
+    path_rest: &str,
+    suffixes: u64,
+) -> Hits {
     let mut hits = Hits::new();
+    if suffixes == 0 {
+        return hits;
+    }
+    // Boundaries beyond the highest bit cannot hold a rule (bit 63 stands
+    // for all deeper ones).
+    let last_boundary = 63 - suffixes.leading_zeros();
+    let mut k = 0u32;
     let h = host.as_bytes();
-    let mut node = fst.root();
-    let mut out = Output::zero();
+    let raw = Raw::new(fst);
+    let mut addr = fst.root().addr();
+    let mut out = 0u64;
     for i in (0..h.len()).rev() {
-        let Some(ti) = node.find_input(h[i]) else {
+        let Some((next, o)) = raw.step(addr, h[i]) else {
             break;
         };
-        let t = node.transition(ti);
-        out = out.cat(t.out);
-        node = fst.node(t.addr);
+        out = out.wrapping_add(o);
+        addr = next;
         // A label boundary: the bytes walked so far spell a whole domain.
         // IP literals only ever match whole.
         let boundary = i == 0 || (kind == HostKind::Domain && h[i - 1] == b'.');
         if !boundary {
             continue;
         }
-        if node.is_final() {
+        let this = k.min(63);
+        k += 1;
+        if suffixes & (1u64 << this) == 0 {
+            if this >= last_boundary {
+                break;
+            }
+            continue;
+        }
+        if let Some(f) = raw.final_output(addr) {
             hits.push(Hit {
                 host_start: i,
                 path_len: 0,
-                combo: out.cat(node.final_output()).value(),
+                combo: out.wrapping_add(f),
             });
         }
-        if let Some(si) = node.find_input(b'/') {
-            let t = node.transition(si);
+        if let Some((next, o)) = raw.step(addr, b'/') {
             walk_path(
-                fst,
-                fst.node(t.addr),
-                out.cat(t.out),
+                &raw,
+                next,
+                out.wrapping_add(o),
                 i,
-                path.as_bytes(),
+                path_rest.as_bytes(),
                 &mut hits,
             );
+        }
+        if this >= last_boundary && this < 63 {
+            break;
         }
     }
     hits
 }
 
-fn walk_path<'f, D: AsRef<[u8]>>(
-    fst: &'f Fst<D>,
-    mut node: fst::raw::Node<'f>,
-    mut out: Output,
+fn walk_path(
+    raw: &Raw<'_>,
+    mut addr: usize,
+    mut out: u64,
     host_start: usize,
-    path: &[u8],
+    rest: &[u8],
     hits: &mut Hits,
 ) {
-    // path[0] is the '/' already consumed.
-    for j in 1..path.len() {
-        let Some(ti) = node.find_input(path[j].to_ascii_lowercase()) else {
+    // The path's leading '/' is already consumed: rest[j] is path byte j + 1.
+    for j in 0..rest.len() {
+        let Some((next, o)) = raw.step(addr, rest[j].to_ascii_lowercase()) else {
             return;
         };
-        let t = node.transition(ti);
-        out = out.cat(t.out);
-        node = fst.node(t.addr);
-        let at_boundary = j + 1 == path.len() || is_path_boundary(path[j + 1]);
-        if node.is_final() && at_boundary {
-            hits.push(Hit {
-                host_start,
-                path_len: j + 1,
-                combo: out.cat(node.final_output()).value(),
-            });
+        out = out.wrapping_add(o);
+        addr = next;
+        let at_boundary = j + 1 == rest.len() || is_path_boundary(rest[j + 1]);
+        if at_boundary {
+            if let Some(f) = raw.final_output(addr) {
+                hits.push(Hit {
+                    host_start,
+                    path_len: j + 2,
+                    combo: out.wrapping_add(f),
+                });
+            }
+        }
+    }
+}
+
+/// The inputs an `fst` 0.4 state byte can name itself (`COMMON_INPUTS_INV`
+/// of the `fst` crate, the 63 that fit in six bits).
+const COMMON_INPUTS: [u8; 63] = [
+    b't', b'e', b'/', b'o', b'a', b's', b'r', b'i', b'p', b'c', b'n', b'w', b'.', b'h', b'l', b'm',
+    b'-', b'd', b'u', b'0', b'1', b'2', b'g', b'=', b':', b'b', b'f', b'3', b'y', b'5', b'&', b'_',
+    b'4', b'v', b'9', b'6', b'7', b'8', b'k', b'%', b'?', b'x', b'C', b'D', b'A', b'S', b'F', b'I',
+    b'B', b'E', b'j', b'P', b'T', b'z', b'R', b'N', b'M', b'+', b'L', b'O', b'q', b'H', b'G',
+];
+
+/// Transitions per state above which `fst` (format 2 and up) stores a
+/// 256-byte input index.
+const TRANS_INDEX_THRESHOLD: usize = 32;
+
+/// A lean reader of `fst` 0.4's node encoding for the host walk: one input
+/// byte at a time, decoding only what that step needs (`fst::raw::Node`
+/// decodes the whole node header, its end and its final output for every
+/// node, ~35 ns a node in WASM). Bounds are checked: a malformed FST gives
+/// no transition rather than a panic. Checked against `fst::raw::Node` by
+/// the tests below.
+pub(crate) struct Raw<'a> {
+    data: &'a [u8],
+    indexed: bool,
+}
+
+/// Little-endian unsigned integer of `n` bytes (0 to 8) at `at`.
+#[inline(always)]
+fn unpack(data: &[u8], at: usize, n: usize) -> Option<u64> {
+    if n > 8 {
+        // Only garbage declares wider integers.
+        return None;
+    }
+    let b = data.get(at..at.checked_add(n)?)?;
+    let mut v = 0u64;
+    for (i, &x) in b.iter().enumerate() {
+        v |= u64::from(x) << (8 * i);
+    }
+    Some(v)
+}
+
+impl<'a> Raw<'a> {
+    pub(crate) fn new<D: AsRef<[u8]>>(fst: &'a Fst<D>) -> Raw<'a> {
+        let data = fst.as_bytes();
+        let version = unpack(data, 0, 8).unwrap_or(0);
+        Raw {
+            data,
+            indexed: version >= 2,
+        }
+    }
+
+    /// The state byte's input, for the one-transition states: the byte and
+    /// how many bytes it takes before the state byte.
+    #[inline(always)]
+    fn one_input(&self, addr: usize, v: u8) -> Option<(u8, usize)> {
+        match v & 0b0011_1111 {
+            0 => Some((*self.data.get(addr.checked_sub(1)?)?, 1)),
+            i => Some((COMMON_INPUTS[i as usize - 1], 0)),
+        }
+    }
+
+    /// Follows input `b` from the node at `addr`: the next node's address
+    /// and the transition's output.
+    #[inline]
+    pub(crate) fn step(&self, addr: usize, b: u8) -> Option<(usize, u64)> {
+        if addr == 0 {
+            return None; // the empty final state
+        }
+        let d = self.data;
+        let v = *d.get(addr)?;
+        match v >> 6 {
+            0b11 => {
+                // One transition to the node right below, no output.
+                let (inp, ilen) = self.one_input(addr, v)?;
+                if inp != b {
+                    return None;
+                }
+                Some(((addr - ilen).checked_sub(1)?, 0))
+            }
+            0b10 => {
+                let (inp, ilen) = self.one_input(addr, v)?;
+                if inp != b {
+                    return None;
+                }
+                let sizes_at = addr.checked_sub(ilen + 1)?;
+                let sizes = *d.get(sizes_at)?;
+                let tsize = usize::from(sizes >> 4);
+                let osize = usize::from(sizes & 15);
+                let t_at = sizes_at.checked_sub(tsize)?;
+                let end = t_at.checked_sub(osize)?;
+                let delta = unpack(d, t_at, tsize)? as usize;
+                let next = if delta == 0 {
+                    0
+                } else {
+                    end.checked_sub(delta)?
+                };
+                let out = if osize == 0 {
+                    0
+                } else {
+                    unpack(d, end, osize)?
+                };
+                Some((next, out))
+            }
+            _ => {
+                let (ntrans, nlen) = match v & 0b0011_1111 {
+                    0 => match *d.get(addr.checked_sub(1)?)? {
+                        1 => (256, 1),
+                        n => (usize::from(n), 1),
+                    },
+                    n => (usize::from(n), 0),
+                };
+                let sizes_at = addr.checked_sub(nlen + 1)?;
+                let sizes = *d.get(sizes_at)?;
+                let tsize = usize::from(sizes >> 4);
+                let osize = usize::from(sizes & 15);
+                let index = if self.indexed && ntrans > TRANS_INDEX_THRESHOLD {
+                    256
+                } else {
+                    0
+                };
+                let inputs_end = sizes_at.checked_sub(index)?;
+                let inputs = inputs_end.checked_sub(ntrans)?;
+                let i = if index > 0 {
+                    let i = usize::from(*d.get(inputs_end + usize::from(b))?);
+                    if i >= ntrans {
+                        return None;
+                    }
+                    i
+                } else {
+                    let p = d.get(inputs..inputs_end)?.iter().position(|&x| x == b)?;
+                    ntrans - p - 1
+                };
+                let trans_end = inputs; // addresses are below the inputs
+                let t_at = trans_end.checked_sub((i + 1) * tsize)?;
+                let outs_end = trans_end.checked_sub(ntrans * tsize)?;
+                let final_osize = if v & 0b0100_0000 != 0 { osize } else { 0 };
+                let end = outs_end.checked_sub(ntrans * osize + final_osize)?;
+                let delta = unpack(d, t_at, tsize)? as usize;
+                let next = if delta == 0 {
+                    0
+                } else {
+                    end.checked_sub(delta)?
+                };
+                let out = if osize == 0 {
+                    0
+                } else {
+                    unpack(d, outs_end.checked_sub((i + 1) * osize)?, osize)?
+                };
+                Some((next, out))
+            }
+        }
+    }
+
+    /// The final output of the node at `addr` if it is final.
+    #[inline]
+    pub(crate) fn final_output(&self, addr: usize) -> Option<u64> {
+        if addr == 0 {
+            return Some(0); // the empty final state
+        }
+        let d = self.data;
+        let v = *d.get(addr)?;
+        if v & 0b1000_0000 != 0 || v & 0b0100_0000 == 0 {
+            return None; // one-transition states are never final
+        }
+        let (ntrans, nlen) = match v & 0b0011_1111 {
+            0 => match *d.get(addr.checked_sub(1)?)? {
+                1 => (256, 1),
+                n => (usize::from(n), 1),
+            },
+            n => (usize::from(n), 0),
+        };
+        let sizes_at = addr.checked_sub(nlen + 1)?;
+        let sizes = *d.get(sizes_at)?;
+        let tsize = usize::from(sizes >> 4);
+        let osize = usize::from(sizes & 15);
+        if osize == 0 {
+            return Some(0);
+        }
+        let index = if self.indexed && ntrans > TRANS_INDEX_THRESHOLD {
+            256
+        } else {
+            0
+        };
+        let total = ntrans + ntrans * tsize + index;
+        let at = sizes_at.checked_sub(total + ntrans * osize + osize)?;
+        unpack(d, at, osize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walks every key and many non-keys both ways: `Raw` must agree with
+    /// `fst::raw::Node` on every step and every final output.
+    #[test]
+    fn raw_reader_agrees_with_fst() {
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in 0..30_000u64 {
+            let len = 1 + (rnd() % 12) as usize;
+            // Mostly a small alphabet (long shared prefixes, few
+            // transitions), some full bytes (indexed states, 256 inputs).
+            let key: Vec<u8> = (0..len)
+                .map(|_| {
+                    if n % 7 == 0 {
+                        rnd() as u8
+                    } else {
+                        b"moc.vnx-/ab"[(rnd() % 11) as usize]
+                    }
+                })
+                .collect();
+            keys.push(key);
+        }
+        for b in 0..=255u8 {
+            keys.push(vec![b'z', b]);
+            keys.push(vec![b'z', b, b'q']);
+        }
+        keys.sort();
+        keys.dedup();
+        let mut builder = fst::MapBuilder::memory();
+        for (i, k) in keys.iter().enumerate() {
+            // Outputs of every width.
+            let v = match i % 4 {
+                0 => i as u64,
+                1 => 0,
+                2 => (i as u64) << 20,
+                _ => u64::MAX >> (i % 60),
+            };
+            builder.insert(k, v).unwrap();
+        }
+        let map = fst::Map::new(builder.into_inner().unwrap()).unwrap();
+        let fst = map.as_fst();
+        let raw = Raw::new(fst);
+        let mut probes = keys.clone();
+        for k in &keys {
+            let mut p = k.clone();
+            p.push(b'!');
+            probes.push(p);
+            let mut q = k.clone();
+            q.insert(0, b'~');
+            probes.push(q);
+        }
+        let mut steps = 0;
+        for k in &probes {
+            let mut node = fst.root();
+            let mut addr = node.addr();
+            for &b in k {
+                let want = node.find_input(b).map(|i| {
+                    let t = node.transition(i);
+                    (t.addr, t.out.value())
+                });
+                let got = raw.step(addr, b);
+                assert_eq!(got, want, "{k:?} at {b}");
+                let Some((next, _)) = got else { break };
+                node = fst.node(next);
+                addr = next;
+                steps += 1;
+                let want_final = node.is_final().then(|| node.final_output().value());
+                assert_eq!(raw.final_output(addr), want_final, "{k:?} final");
+            }
+        }
+        assert!(steps > 100_000, "{steps}");
+    }
+
+    #[test]
+    fn raw_reader_never_panics_on_garbage() {
+        let data: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let raw = Raw {
+            data: &data,
+            indexed: true,
+        };
+        for addr in 0..data.len() + 10 {
+            for b in [0u8, b'.', b'a', b'/', 255] {
+                let _ = raw.step(addr, b);
+            }
+            let _ = raw.final_output(addr);
         }
     }
 }

@@ -13,6 +13,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = Engine)]
 pub struct WasmEngine {
     inner: Engine,
+    /// The input buffer of [`WasmEngine::check_code_buf`]: JS writes URL
+    /// bytes straight into it (see [`WasmEngine::input_buffer`]).
+    input: Vec<u8>,
 }
 
 fn band_from_js(band: Option<String>) -> Result<Option<AgeBand>, JsError> {
@@ -37,7 +40,10 @@ impl WasmEngine {
     /// read in place). Throws on a truncated or malformed bundle.
     pub fn open(bytes: Vec<u8>) -> Result<WasmEngine, JsError> {
         let inner = Engine::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(WasmEngine { inner })
+        Ok(WasmEngine {
+            inner,
+            input: Vec::new(),
+        })
     }
 
     /// Verifies the bundle checksum; throws if the bytes are corrupt.
@@ -66,6 +72,41 @@ impl WasmEngine {
     /// any other number for the policy's band.
     #[wasm_bindgen(js_name = checkCode)]
     pub fn check_code(&self, url: &str, band: u32) -> u32 {
+        let band = AgeBand::ALL.get(band as usize).copied();
+        self.inner.check_code(url, band)
+    }
+
+    /// The fastest entry, with [`WasmEngine::check_code_buf`]: makes the
+    /// engine's input buffer at least `capacity` bytes long and returns its
+    /// address in WASM memory ([`wasm_memory`]). JS keeps a `Uint8Array`
+    /// view of it, writes the URL there itself (an ASCII string: one
+    /// `charCodeAt` per byte; or `TextEncoder.encodeInto`) and calls
+    /// `checkCodeBuf(length, band)`: no string crossing, no allocation.
+    /// The address stays valid until the next `inputBuffer` call; the view
+    /// must be made again whenever `memory.buffer` changes (memory growth
+    /// detaches it: `view.buffer !== memory.buffer`). See
+    /// `bench/lib/fastcheck.cjs` for a ready helper.
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, capacity: u32) -> u32 {
+        let capacity = capacity as usize;
+        if self.input.len() < capacity {
+            self.input.resize(capacity, 0);
+        }
+        self.input.as_ptr() as usize as u32
+    }
+
+    /// [`WasmEngine::check_code`] for the first `len` bytes of the input
+    /// buffer (UTF-8). Returns 0 (allow) when `len` is beyond the buffer or
+    /// the bytes are not UTF-8, as `checkCode` does for a URL it cannot
+    /// read.
+    #[wasm_bindgen(js_name = checkCodeBuf)]
+    pub fn check_code_buf(&self, len: u32, band: u32) -> u32 {
+        let Some(bytes) = self.input.get(..len as usize) else {
+            return 0;
+        };
+        let Ok(url) = std::str::from_utf8(bytes) else {
+            return 0;
+        };
         let band = AgeBand::ALL.get(band as usize).copied();
         self.inner.check_code(url, band)
     }
@@ -135,4 +176,11 @@ impl WasmEngine {
     pub fn export_rules(&self) -> String {
         to_json(&self.inner.bundle().export_rules())
     }
+}
+
+/// The module's `WebAssembly.Memory`, for views of the input buffer
+/// ([`WasmEngine::input_buffer`]).
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
