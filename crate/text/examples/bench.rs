@@ -68,6 +68,8 @@ fn main() {
         compile.as_secs_f64() * 1e3,
         load.as_secs_f64() * 1e3
     );
+    let (states, classes, dfa_bytes) = loaded.automaton_stats();
+    println!("automaton: {states} states x {classes} byte classes, {dfa_bytes} bytes");
     println!(
         "page: {mb:.2} MB ({:.0}% non-ASCII bytes), {} comments + English prose",
         non_ascii * 100.0,

@@ -4,7 +4,7 @@
 //!
 //! * [`parse_list`] reads the phrase lists in `lists/phrases/*.txt` (format documented there and
 //!   in the crate README), reporting errors with file and line.
-//! * [`PhraseSet::compile`] builds one Aho-Corasick automaton over every phrase;
+//! * [`PhraseSet::compile`] builds one Aho–Corasick automaton (a DFA) over every phrase;
 //!   [`PhraseSet::to_bytes`] / [`PhraseSet::from_bytes`] give a versioned, checksummed form for
 //!   the bundle.
 //! * [`PhraseSet::score`] normalises the text in one pass (case, NFC/NFD, diacritics, leetspeak,
@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod dfa;
 mod fold;
 mod list;
 mod normalize;
@@ -67,13 +68,14 @@ use std::fmt;
 /// same chunks as the scorer, and returns the number of normalised bytes.
 #[doc(hidden)]
 pub fn bench_normalize_only(text: &str) -> usize {
-    let mut buf = normalize::Buf::with_capacity(40 * 1024);
+    let mut buf = normalize::Buf::with_capacity(40 * 1024, false);
     let mut n = normalize::Normalizer::new(text, 0);
     let mut total = 0;
     loop {
-        let done = n.fill(&mut buf, 32 * 1024);
+        let done = n.fill(&mut buf, set::CHUNK);
         total += buf.len();
-        buf.clear();
+        buf.keep_tail(0);
+        n.drop_checkpoints_before(buf.shift());
         if done {
             return total;
         }

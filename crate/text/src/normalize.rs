@@ -12,24 +12,42 @@
 //! (`s.e.x`, `c a c u o c`) are joined into one word first.
 
 use crate::fold::{classify, combine, Class, TONE_MASK};
+use crate::tables::{LATIN_1_EXT_AB, LATIN_EXT_ADDITIONAL};
 
 /// Output of the normaliser (reused across chunks). Storage is kept at full size and written
 /// by index (`len` is the used part), which is much cheaper than `Vec::push` per byte.
+///
+/// Invariants: `vm[len..]` is all zero (so plain ASCII letters need not write their mark), and
+/// `vo` (original offsets) is only kept when `rec` is set: the scanner does not record offsets
+/// per byte but recomputes them for the few matches it reports (see
+/// [`Normalizer::orig_offsets`]).
 #[derive(Default, Debug, Clone)]
 pub(crate) struct Buf {
     vb: Vec<u8>,
     vm: Vec<u8>,
     vo: Vec<u32>,
     len: usize,
+    /// Record original offsets (`vo`).
+    rec: bool,
+    /// Output position (since the start of the text) of `vb[0]`: bytes dropped by `keep_tail`.
+    shift: usize,
 }
 
+/// `0x01` in every byte.
+const LO: u64 = 0x0101_0101_0101_0101;
+/// `0x80` in every byte.
+const HI: u64 = 0x8080_8080_8080_8080;
+
 impl Buf {
-    pub(crate) fn with_capacity(n: usize) -> Buf {
+    /// A buffer for `n` bytes; `rec`: also record original offsets.
+    pub(crate) fn with_capacity(n: usize, rec: bool) -> Buf {
         Buf {
             vb: vec![0; n],
             vm: vec![0; n],
-            vo: vec![0; n],
+            vo: if rec { vec![0; n] } else { Vec::new() },
             len: 0,
+            rec,
+            shift: 0,
         }
     }
 
@@ -50,10 +68,37 @@ impl Buf {
         &mut self.vm[..self.len]
     }
 
-    /// Original offsets, one per byte.
+    /// Original offsets, one per byte (only for a recording buffer).
     #[inline]
     pub(crate) fn orig(&self) -> &[u32] {
         &self.vo[..self.len]
+    }
+
+    /// Turns recording of original offsets on or off (the contents are then undefined until
+    /// the next `clear`).
+    pub(crate) fn set_record(&mut self, rec: bool) {
+        self.rec = rec;
+        if rec && self.vo.len() < self.vb.len() {
+            self.vo.resize(self.vb.len(), 0);
+        }
+    }
+
+    /// Whether original offsets are recorded.
+    #[inline]
+    pub(crate) fn records(&self) -> bool {
+        self.rec
+    }
+
+    /// Output position since the start of the text of `bytes()[0]`.
+    #[inline]
+    pub(crate) fn shift(&self) -> usize {
+        self.shift
+    }
+
+    /// Output position since the start of the text of the next byte.
+    #[inline]
+    fn abs_len(&self) -> usize {
+        self.shift + self.len
     }
 
     /// Makes room for `extra` more bytes.
@@ -70,7 +115,9 @@ impl Buf {
         let n = need.max(self.vb.len() * 2).max(64);
         self.vb.resize(n, 0);
         self.vm.resize(n, 0);
-        self.vo.resize(n, 0);
+        if self.rec {
+            self.vo.resize(n, 0);
+        }
     }
 
     #[inline]
@@ -79,8 +126,25 @@ impl Buf {
         let i = self.len;
         self.vb[i] = b;
         self.vm[i] = mark;
-        self.vo[i] = orig;
+        if self.rec {
+            self.vo[i] = orig;
+        }
         self.len = i + 1;
+    }
+
+    /// Appends the first `k` of 8 unmarked bytes (all 8 are written; only `k` count), the
+    /// first one from original offset `orig`, the others following it.
+    #[inline]
+    fn push8(&mut self, w: [u8; 8], k: usize, orig: u32) {
+        self.reserve(8);
+        let i = self.len;
+        self.vb[i..i + 8].copy_from_slice(&w);
+        if self.rec {
+            for (j, o) in self.vo[i..i + k].iter_mut().enumerate() {
+                *o = orig + j as u32;
+            }
+        }
+        self.len = i + k;
     }
 
     #[inline]
@@ -95,11 +159,16 @@ impl Buf {
 
     #[inline]
     fn truncate(&mut self, n: usize) {
-        self.len = self.len.min(n);
+        if n < self.len {
+            self.vm[n..self.len].fill(0);
+            self.len = n;
+        }
     }
 
     pub(crate) fn clear(&mut self) {
+        self.vm[..self.len].fill(0);
         self.len = 0;
+        self.shift = 0;
     }
 
     /// Keeps only the last `keep` bytes.
@@ -111,9 +180,38 @@ impl Buf {
         let from = n - keep;
         self.vb.copy_within(from..n, 0);
         self.vm.copy_within(from..n, 0);
-        self.vo.copy_within(from..n, 0);
+        self.vm[keep..n].fill(0);
+        if self.rec {
+            self.vo.copy_within(from..n, 0);
+        }
         self.len = keep;
+        self.shift += from;
     }
+}
+
+/// Number of leading bytes of `w` (little-endian) that are ASCII letters.
+#[inline(always)]
+fn letter_prefix(w: u64) -> usize {
+    let y = (w | (0x20 * LO)) & (0x7F * LO);
+    // High bit set where y >= 'a', resp. y > 'z' (no carries: y <= 0x7F).
+    let ge_a = y + (0x80 - b'a' as u64) * LO;
+    let gt_z = y + (0x80 - b'z' as u64 - 1) * LO;
+    let letters = ge_a & !gt_z & !w & HI;
+    ((!letters & HI).trailing_zeros() / 8) as usize
+}
+
+/// The 8 bytes at `pos` as a little-endian `u64` (`pos + 8 <= bytes.len()`).
+#[inline(always)]
+fn load8(bytes: &[u8], pos: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&bytes[pos..pos + 8]);
+    u64::from_le_bytes(a)
+}
+
+/// Whether some byte of `v` is zero.
+#[inline(always)]
+fn has_zero_byte(v: u64) -> bool {
+    v.wrapping_sub(LO) & !v & HI != 0
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -253,10 +351,37 @@ fn decode(bytes: &[u8], pos: usize) -> (Class, usize) {
     (classify(char::from_u32(cp).unwrap_or(' ')), len)
 }
 
+/// [`decode`] with a short cut for the precomposed Latin letters of Vietnamese text
+/// (U+00C0–U+023F: lead bytes `C3`–`C8`; U+1E00–U+1EFF: `E1 B8`–`E1 BB`): a direct table
+/// lookup, same result as `classify`.
+#[inline(always)]
+fn decode_latin(bytes: &[u8], pos: usize) -> (Class, usize) {
+    let b0 = bytes[pos];
+    let entry = if (0xC3..=0xC8).contains(&b0) && pos + 1 < bytes.len() {
+        let cp = ((b0 as usize & 0x1F) << 6) | (bytes[pos + 1] as usize & 0x3F);
+        (LATIN_1_EXT_AB[cp - 0xC0], 2)
+    } else if b0 == 0xE1 && pos + 2 < bytes.len() && (0xB8..=0xBB).contains(&bytes[pos + 1]) {
+        let i = ((bytes[pos + 1] as usize & 3) << 6) | (bytes[pos + 2] as usize & 0x3F);
+        (LATIN_EXT_ADDITIONAL[i], 3)
+    } else {
+        return decode(bytes, pos);
+    };
+    match entry {
+        (0, clen) => (Class::Separator, clen),
+        (e, clen) => (Class::Letter((e & 0xFF) as u8, (e >> 8) as u8), clen),
+    }
+}
+
 /// Longest separator run (in chars) that still joins one-letter words (`s . e . x`).
 const JOIN_MAX_SEP: usize = 3;
 /// How many one-letter words in a row are needed before they are joined.
 const JOIN_MIN_RUN: usize = 3;
+
+/// Whole-word ASCII fast path at word starts.
+const WORD_FAST: bool = true;
+
+/// Output bytes between two restart checkpoints (see [`Normalizer::orig_offsets`]).
+const CHECKPOINT_EVERY: usize = 128;
 
 /// Resumable normaliser over one text.
 pub(crate) struct Normalizer<'a> {
@@ -267,6 +392,12 @@ pub(crate) struct Normalizer<'a> {
     teen: bool,
     /// End (in the text) of the last word written.
     last_end: usize,
+    /// Restart points `(output position, text position)`: word starts where a fresh
+    /// normaliser produces exactly the same output from there on. Used to recompute original
+    /// offsets for the few reported matches instead of recording one per output byte.
+    checkpoints: Vec<(u32, u32)>,
+    /// Output position from which the next checkpoint is taken (`usize::MAX`: none).
+    next_checkpoint: usize,
 }
 
 impl<'a> Normalizer<'a> {
@@ -279,6 +410,8 @@ impl<'a> Normalizer<'a> {
             tok: Vec::with_capacity(64),
             teen: true,
             last_end: 0,
+            checkpoints: Vec::new(),
+            next_checkpoint: 0,
         }
     }
 
@@ -286,6 +419,46 @@ impl<'a> Normalizer<'a> {
     /// reaches the end of the output.
     pub(crate) fn orig_pos(&self) -> u32 {
         self.base + self.last_end as u32
+    }
+
+    /// Forgets checkpoints that are no longer needed for output positions `>= from`.
+    pub(crate) fn drop_checkpoints_before(&mut self, from: usize) {
+        let i = self
+            .checkpoints
+            .partition_point(|&(o, _)| o as usize <= from);
+        if i > 1 {
+            self.checkpoints.drain(..i - 1);
+        }
+    }
+
+    /// Original offsets (with base) of output positions `a <= b` (counted from the start of the
+    /// text, like [`Buf::shift`]), both already produced by this normaliser: the text is
+    /// normalised again into `scratch` (a recording buffer) from the last checkpoint at or before
+    /// `a`.
+    pub(crate) fn orig_offsets(&self, scratch: &mut Buf, a: usize, b: usize) -> (u32, u32) {
+        let i = self
+            .checkpoints
+            .partition_point(|&(o, _)| o as usize <= a)
+            .saturating_sub(1);
+        let (out0, pos0) = self.checkpoints.get(i).copied().unwrap_or((0, 0));
+        let out0 = out0 as usize;
+        let mut n = Normalizer {
+            text: self.text,
+            pos: pos0 as usize,
+            base: self.base,
+            tok: Vec::new(),
+            teen: self.teen,
+            last_end: pos0 as usize,
+            checkpoints: Vec::new(),
+            next_checkpoint: usize::MAX,
+        };
+        scratch.clear();
+        n.fill(scratch, (b + 1).saturating_sub(out0));
+        let orig = scratch.orig();
+        // (Out of range cannot happen: the first checkpoint is at output 0 and the one before
+        // the scanner's buffer is kept; the fallback only avoids a panic.)
+        let at = |k: usize| orig.get(k.wrapping_sub(out0)).copied().unwrap_or(self.base);
+        (at(a), at(b))
     }
 
     #[inline]
@@ -296,11 +469,13 @@ impl<'a> Normalizer<'a> {
     /// Normalises until the output holds at least `min_len` bytes (stopping only right after a
     /// separator, so no word is cut) or the text ends. Returns `true` when the text is finished.
     ///
-    /// One fused loop: ASCII bytes are mapped and written directly while the word's properties
-    /// (digits, runs, marks) are tracked; a word is post-processed only when it needs it.
+    /// One fused loop: ASCII bytes are mapped and written directly (letter runs 8 bytes at a
+    /// time) while the word's properties (digits, runs, marks) are tracked; a word is
+    /// post-processed only when it needs it.
     pub(crate) fn fill(&mut self, out: &mut Buf, min_len: usize) -> bool {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
+        let base = self.base;
         let mut pos = self.pos;
         let mut in_tok = false;
         let mut sep_start = pos;
@@ -314,7 +489,7 @@ impl<'a> Normalizer<'a> {
             let (c, mark, clen) = if b < 0x80 {
                 (ASCII_MAP[b as usize], 0, 1)
             } else {
-                let (class, clen) = decode(bytes, pos);
+                let (class, clen) = decode_latin(bytes, pos);
                 match class {
                     Class::Letter(c, m) => (c, m, clen),
                     Class::Digit(d) => (d, 0, clen),
@@ -377,10 +552,38 @@ impl<'a> Normalizer<'a> {
             }
             if !in_tok {
                 if pos > sep_start && out.last().is_some_and(|b| b != b' ') {
-                    out.push(b' ', 0, self.base + sep_start as u32);
+                    out.push(b' ', 0, base + sep_start as u32);
                     if out.len() >= min_len {
                         self.pos = pos;
                         return false;
+                    }
+                }
+                if out.abs_len() >= self.next_checkpoint {
+                    self.checkpoints.push((out.abs_len() as u32, pos as u32));
+                    self.next_checkpoint = out.abs_len() + CHECKPOINT_EVERY;
+                }
+                // Fast path: a whole word of 2 to 7 plain ASCII letters followed by an ASCII
+                // separator, that needs no post-processing (the same test as at the end of a
+                // word below): written in one go.
+                if WORD_FAST && c >= b'a' && b < 0x80 && pos + 8 <= len {
+                    let w = load8(bytes, pos);
+                    let k = letter_prefix(w);
+                    let next = (w >> (8 * (k & 7))) as u8;
+                    if (2..8).contains(&k) && next < 0x80 && ASCII_MAP[next as usize] == 0 {
+                        let lw = w | (0x20 * LO);
+                        let (first, second) = (lw as u8, (lw >> 8) as u8);
+                        let teen_possible =
+                            k <= 4 && (TEEN_PAIRS[(first & 31) as usize] >> (second & 31)) & 1 != 0;
+                        // Bytes 0 and 1 never compare equal to the zeros shifted in.
+                        let d = (lw ^ (lw << 8)) | (lw ^ (lw << 16)) | (!0u64 << (8 * k));
+                        if !teen_possible && first != b'z' && second != b'z' && !has_zero_byte(d) {
+                            out.push8(lw.to_le_bytes(), k, base + pos as u32);
+                            pos += k;
+                            self.last_end = pos;
+                            sep_start = pos;
+                            pos += 1;
+                            continue;
+                        }
                     }
                 }
                 in_tok = true;
@@ -390,7 +593,7 @@ impl<'a> Normalizer<'a> {
                 prev = 0;
                 prev2 = 0;
             }
-            out.push(c, mark, self.base + pos as u32);
+            out.push(c, mark, base + pos as u32);
             if c >= b'a' {
                 flags |= (((c == prev) & (c == prev2)) as u8) * F_RUN3;
                 prev2 = prev;
@@ -404,13 +607,43 @@ impl<'a> Normalizer<'a> {
                 prev2 = 0;
             }
             pos += clen;
-            // Fast inner loop: further ASCII letters of the same word.
-            while pos < len {
+            // Fast inner loop: further ASCII letters of the same word, 8 bytes at a time.
+            let mut tail = true;
+            while pos + 8 <= len {
+                let w = load8(bytes, pos);
+                let k = letter_prefix(w);
+                if k == 0 {
+                    tail = false;
+                    break;
+                }
+                let lw = w | (0x20 * LO);
+                // Three equal letters in a row: compare with the one and two letters before.
+                let p1 = (lw << 8) | prev as u64;
+                let p2 = (lw << 16) | ((prev as u64) << 8) | prev2 as u64;
+                let mut d = (lw ^ p1) | (lw ^ p2);
+                if k < 8 {
+                    d |= !0u64 << (8 * k);
+                }
+                if has_zero_byte(d) {
+                    flags |= F_RUN3;
+                }
+                let lb = lw.to_le_bytes();
+                out.push8(lb, k, base + pos as u32);
+                prev2 = if k >= 2 { lb[k - 2] } else { prev };
+                prev = lb[k - 1];
+                pos += k;
+                if k < 8 {
+                    tail = false;
+                    break;
+                }
+            }
+            // The last few bytes of the text.
+            while tail && pos < len {
                 let c = ASCII_LETTER[bytes[pos] as usize];
                 if c == 0 {
                     break;
                 }
-                out.push(c, 0, self.base + pos as u32);
+                out.push(c, 0, base + pos as u32);
                 // Three equal letters in a row (branch-free).
                 flags |= (((c == prev) & (c == prev2)) as u8) * F_RUN3;
                 prev2 = prev;
@@ -737,9 +970,10 @@ fn emit_plain(out: &mut Buf, s: &str, orig: u32) {
 
 /// Normalises a whole (short) text in one go; used for phrases and for debugging.
 pub(crate) fn normalize_all(text: &str, teen: bool) -> Buf {
-    let mut buf = Buf::with_capacity(text.len() + 8);
+    let mut buf = Buf::with_capacity(text.len() + 8, true);
     let mut n = Normalizer::new(text, 0);
     n.teen = teen;
+    n.next_checkpoint = usize::MAX;
     n.fill(&mut buf, usize::MAX);
     while buf.last() == Some(b' ') {
         buf.truncate(buf.len() - 1);
@@ -861,6 +1095,21 @@ mod tests {
         }
         assert_eq!(super::teen_code(b"khong"), None);
         assert_eq!(f("khum"), "khong");
+    }
+
+    #[test]
+    fn decode_latin_agrees_with_decode() {
+        for cp in 0x80..0x3000u32 {
+            let Some(ch) = char::from_u32(cp) else {
+                continue;
+            };
+            let s = format!("{ch}x");
+            assert_eq!(
+                decode_latin(s.as_bytes(), 0),
+                decode(s.as_bytes(), 0),
+                "U+{cp:04X}"
+            );
+        }
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! Compiled phrase set and scoring.
 
+use crate::dfa::Dfa;
 use crate::list::{check_phrase, PhraseRule};
 use crate::normalize::{normalize_all, Buf, Normalizer};
 use crate::{AgeBand, Category, Error, Limits, N_CATEGORIES};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// Normalised bytes per chunk scanned at once (keeps the working set in cache).
-const CHUNK: usize = 32 * 1024;
+pub(crate) const CHUNK: usize = 32 * 1024;
+/// Texts up to this size record original offsets while normalising (see `Scanner::feed`).
+const SHORT_TEXT: usize = 4096;
 /// Multi-word phrases at least this long (without spaces) also match written together
 /// (`nhacai`, `c a c u o c` → `cacuoc`).
 const JOINED_MIN_LEN: usize = 6;
@@ -19,7 +21,6 @@ type AtomKey = (Vec<u8>, Vec<u8>, bool, bool, bool);
 #[derive(Debug, Clone)]
 struct Atom {
     marks: Box<[u8]>,
-    whole: bool,
     exact: bool,
     ignore_marks: bool,
 }
@@ -41,11 +42,14 @@ pub struct PhraseSet {
     pub(crate) limits: Limits,
     compiled: Vec<Compiled>,
     atoms: Vec<Atom>,
-    /// AC pattern id → atoms.
+    /// Automaton pattern id → atoms.
     pat_atoms: Vec<Vec<u32>>,
+    /// Automaton pattern id → length of the phrase bytes (without the spaces added around
+    /// whole-word patterns) `<< 1`, | 1 for a whole-word pattern.
+    pat_info: Vec<u32>,
     /// Atom → rules that use it (for quick scoring of the few atoms seen).
     atom_rules: Vec<Vec<u32>>,
-    ac: AhoCorasick,
+    dfa: Dfa,
     max_len: usize,
 }
 
@@ -90,8 +94,10 @@ impl PhraseSet {
         rules: Vec<PhraseRule>,
         limits: Limits,
     ) -> Result<PhraseSet, Error> {
+        // Automaton patterns: the phrase bytes, with a space on each side for whole words.
         let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut pat_index: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut pat_info: Vec<u32> = Vec::new();
+        let mut pat_index: HashMap<(Vec<u8>, bool), u32> = HashMap::new();
         let mut pat_atoms: Vec<Vec<u32>> = Vec::new();
         let mut atoms: Vec<Atom> = Vec::new();
         let mut atom_index: HashMap<AtomKey, u32> = HashMap::new();
@@ -102,15 +108,23 @@ impl PhraseSet {
             if let Some(&a) = atom_index.get(&key) {
                 return a;
             }
-            let pid = *pat_index.entry(bytes.clone()).or_insert_with(|| {
-                patterns.push(bytes.clone());
+            let pid = *pat_index.entry((bytes.clone(), whole)).or_insert_with(|| {
+                let mut p = Vec::with_capacity(bytes.len() + 2);
+                if whole {
+                    p.push(b' ');
+                }
+                p.extend_from_slice(&bytes);
+                if whole {
+                    p.push(b' ');
+                }
+                patterns.push(p);
+                pat_info.push((bytes.len() as u32) << 1 | whole as u32);
                 pat_atoms.push(Vec::new());
                 (patterns.len() - 1) as u32
             });
             let id = atoms.len() as u32;
             atoms.push(Atom {
                 marks: marks.into_boxed_slice(),
-                whole,
                 exact,
                 ignore_marks: ignore,
             });
@@ -165,19 +179,16 @@ impl PhraseSet {
                 }
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| Error::Rule(e.to_string()))?;
+        let dfa = Dfa::new(&patterns);
         Ok(PhraseSet {
             rules,
             limits,
             compiled,
             atoms,
             pat_atoms,
+            pat_info,
             atom_rules,
-            ac,
+            dfa,
             max_len,
         })
     }
@@ -185,6 +196,12 @@ impl PhraseSet {
     /// The rules, in compile order (a match's `rule` indexes this).
     pub fn rules(&self) -> &[PhraseRule] {
         &self.rules
+    }
+
+    /// Automaton size (states, byte classes, table bytes): for benchmarks, not a stable API.
+    #[doc(hidden)]
+    pub fn automaton_stats(&self) -> (usize, usize, usize) {
+        self.dfa.stats()
     }
 
     /// The per-band limits used by [`TextScore::decide`].
@@ -208,6 +225,7 @@ impl PhraseSet {
             spans: vec![(0, 0); self.atoms.len()],
             seen: Vec::new(),
             buf: Buf::default(),
+            scratch: Buf::with_capacity(0, true),
             offset: 0,
         }
     }
@@ -221,6 +239,8 @@ pub struct Scanner<'a> {
     spans: Vec<(u32, u32)>,
     seen: Vec<u32>,
     buf: Buf,
+    /// Re-normalisation buffer for the original spans of first occurrences.
+    scratch: Buf,
     offset: u32,
 }
 
@@ -228,48 +248,74 @@ impl Scanner<'_> {
     /// Adds a piece of text. A piece boundary acts as a word boundary.
     pub fn feed(&mut self, text: &str) {
         let set = self.set;
+        let dfa = &set.dfa;
         let mut norm = Normalizer::new(text, self.offset);
         self.buf.clear();
+        // Short texts (queries, comments) record offsets directly: cheaper than re-normalising
+        // for their matches. Long ones recompute them for first occurrences only.
+        self.buf.set_record(text.len() <= SHORT_TEXT);
         self.buf.reserve(text.len().min(CHUNK + 4096) + 16);
         let mut carry = 0usize;
         loop {
             let done = norm.fill(&mut self.buf, CHUNK);
             let end_orig = norm.orig_pos();
-            let (bytes, marks, orig) = (self.buf.bytes(), self.buf.marks(), self.buf.orig());
+            let (bytes, marks) = (self.buf.bytes(), self.buf.marks());
+            let orig = self.buf.records().then(|| self.buf.orig());
             let n = bytes.len();
-            for m in set.ac.find_overlapping_iter(bytes) {
-                let (s, e) = (m.start(), m.end());
-                if e <= carry {
-                    continue;
-                }
-                let left_ok = s == 0 || bytes[s - 1] == b' ';
-                let right_ok = e == n || bytes[e] == b' ';
-                for &a in &set.pat_atoms[m.pattern().as_usize()] {
-                    let atom = &set.atoms[a as usize];
-                    if atom.whole && !(left_ok && right_ok) {
+            let shift = self.buf.shift();
+            let counts = &mut self.counts;
+            let spans = &mut self.spans;
+            let seen = &mut self.seen;
+            let scratch = &mut self.scratch;
+            // `end` is where the automaton reported (for whole-word patterns: after the space
+            // that follows the phrase; `n + 1` for the virtual space after the text).
+            let mut report = |end: usize, sid: u32| {
+                for &p in dfa.matches(sid) {
+                    let info = set.pat_info[p as usize] as usize;
+                    let e = end - (info & 1);
+                    let s = e - (info >> 1);
+                    if e <= carry {
                         continue;
                     }
-                    if !atom.ignore_marks && !marks_ok(&atom.marks, &marks[s..e], atom.exact) {
-                        continue;
-                    }
-                    let c = &mut self.counts[a as usize];
-                    if *c == 0 {
-                        self.seen.push(a);
-                        let start = orig[s];
-                        let mut end = if e < n { orig[e] } else { end_orig };
-                        if end <= start {
-                            end = start + 1;
+                    for &a in &set.pat_atoms[p as usize] {
+                        let atom = &set.atoms[a as usize];
+                        if !atom.ignore_marks && !marks_ok(&atom.marks, &marks[s..e], atom.exact) {
+                            continue;
                         }
-                        self.spans[a as usize] = (start, end);
+                        let c = &mut counts[a as usize];
+                        if *c == 0 {
+                            seen.push(a);
+                            // First occurrence: map the span back to the original text.
+                            let (start, mut end) = if let Some(orig) = orig {
+                                (orig[s], if e < n { orig[e] } else { end_orig })
+                            } else if e < n {
+                                norm.orig_offsets(scratch, shift + s, shift + e)
+                            } else {
+                                (norm.orig_offsets(scratch, shift + s, shift + s).0, end_orig)
+                            };
+                            if end <= start {
+                                end = start + 1;
+                            }
+                            spans[a as usize] = (start, end);
+                        }
+                        *c = c.saturating_add(1);
                     }
-                    *c = c.saturating_add(1);
                 }
-            }
+            };
+            // Each chunk is scanned from its start as if after a space (matches entirely in
+            // the carried tail were reported with the previous chunk).
+            let sid = dfa.scan(dfa.start(), bytes, &mut report);
             if done {
+                // The virtual space after the text ends the last whole word.
+                let sid = dfa.next(sid, b' ');
+                if dfa.is_match(sid) {
+                    report(n + 1, sid);
+                }
                 break;
             }
             let keep = (set.max_len + 1).min(self.buf.len());
             self.buf.keep_tail(keep);
+            norm.drop_checkpoints_before(self.buf.shift());
             carry = keep;
         }
         self.offset = self.offset.saturating_add(text.len() as u32);
