@@ -619,7 +619,7 @@ fn parse_ipv6(inner: &str) -> Result<Host, HostError> {
 }
 
 /// At most 80 characters of `s` for error messages (URLs can be huge).
-fn shorten(s: &str) -> Cow<'_, str> {
+pub(crate) fn shorten(s: &str) -> Cow<'_, str> {
     const MAX: usize = 80;
     if s.len() <= MAX {
         return Cow::Borrowed(s);

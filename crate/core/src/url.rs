@@ -38,7 +38,7 @@ assert!(ParsedUrl::parse("about:blank").unwrap_err().is_not_web());
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::host::{normalize_host, Host, HostError};
+use crate::host::{normalize_host, shorten, Host, HostError};
 
 /// A parsed URL reduced to what filtering needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -468,18 +468,6 @@ fn resolve_segments(path: &str, out: &mut String) {
         out.push('/');
         out.push_str(seg);
     }
-}
-
-fn shorten(s: &str) -> Cow<'_, str> {
-    const MAX: usize = 80;
-    if s.len() <= MAX {
-        return Cow::Borrowed(s);
-    }
-    let mut end = MAX;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}…", &s[..end]))
 }
 
 #[cfg(test)]

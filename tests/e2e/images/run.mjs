@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { launchChromium } from '../lib/chromium.mjs';
 import { launchFirefox } from '../lib/firefox.mjs';
 import { Report } from '../lib/report.mjs';
-import { AXE_PATH } from '../lib/checks.mjs';
+import { AXE_PATH, poll as pollWithin, sleep } from '../lib/checks.mjs';
 
 const AXE_SRC = readFileSync(AXE_PATH, 'utf8');
 /** axe-core on a page (evaluated with its source: extension pages refuse script tags).
@@ -55,22 +55,8 @@ const { values: opt } = parseArgs({
   options: { browser: { type: 'string', default: 'all' }, 'skip-wasm-build': { type: 'boolean', default: false } },
 });
 const want = (/** @type {string} */ b) => opt.browser === 'all' || opt.browser === b;
-const sleep = (/** @type {number} */ ms) => new Promise((ok) => setTimeout(ok, ms));
-
-/** Polls `fn` until truthy. @template T @param {() => Promise<T>} fn @param {string} what @returns {Promise<T>} */
-async function poll(fn, what, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) { last = /** @type {Error} */ (e).message; }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
-}
+/** Polls `fn` until truthy; images take longer to settle than pages. @template T @param {() => Promise<T>} fn @param {string} what @returns {Promise<T>} */
+const poll = (fn, what, timeout = 15_000) => pollWithin(fn, what, timeout);
 
 // ---- 1. build ---------------------------------------------------------------
 const LISTED = 'bridge-mods/aaa-orig.jpg';

@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AXE_PATH } from '../lib/checks.mjs';
+import { AXE_PATH, poll, sleep } from '../lib/checks.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
 import { launchFirefox } from '../lib/firefox.mjs';
 import { Report } from '../lib/report.mjs';
@@ -24,26 +24,6 @@ import { startPages } from './pages.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const ARTIFACTS = join(HERE, '../artifacts/text'); // git-ignored (/tests/e2e/artifacts)
-
-/** @param {number} ms */
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-/** @template T @param {() => Promise<T>} fn @param {string} what @param {number} [timeout] @returns {Promise<T>} */
-async function poll(fn, what, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = /** @type {Error} */ (e).message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 200)})`);
-}
 
 /** Page-world view of the shield: host attributes and whether it covers the viewport. */
 const READ_SHIELD = () => {
