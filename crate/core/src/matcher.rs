@@ -184,6 +184,15 @@ pub(crate) struct Raw<'a> {
     indexed: bool,
 }
 
+/// Decoded header of a state with any number of transitions.
+struct AnyTrans {
+    ntrans: usize,
+    sizes_at: usize,
+    tsize: usize,
+    osize: usize,
+    index: usize,
+}
+
 /// Little-endian unsigned integer of `n` bytes (0 to 8) at `at`.
 #[inline(always)]
 fn unpack(data: &[u8], at: usize, n: usize) -> Option<u64> {
@@ -262,22 +271,13 @@ impl<'a> Raw<'a> {
                 Some((next, out))
             }
             _ => {
-                let (ntrans, nlen) = match v & 0b0011_1111 {
-                    0 => match *d.get(addr.checked_sub(1)?)? {
-                        1 => (256, 1),
-                        n => (usize::from(n), 1),
-                    },
-                    n => (usize::from(n), 0),
-                };
-                let sizes_at = addr.checked_sub(nlen + 1)?;
-                let sizes = *d.get(sizes_at)?;
-                let tsize = usize::from(sizes >> 4);
-                let osize = usize::from(sizes & 15);
-                let index = if self.indexed && ntrans > TRANS_INDEX_THRESHOLD {
-                    256
-                } else {
-                    0
-                };
+                let AnyTrans {
+                    ntrans,
+                    sizes_at,
+                    tsize,
+                    osize,
+                    index,
+                } = self.any_trans(addr, v)?;
                 let inputs_end = sizes_at.checked_sub(index)?;
                 let inputs = inputs_end.checked_sub(ntrans)?;
                 let i = if index > 0 {
@@ -311,6 +311,35 @@ impl<'a> Raw<'a> {
         }
     }
 
+    /// The header of a state with any number of transitions (state byte
+    /// `v` at `addr`): transition count, where the packed sizes byte is,
+    /// address and output widths, and the size of the input index.
+    #[inline]
+    fn any_trans(&self, addr: usize, v: u8) -> Option<AnyTrans> {
+        let d = self.data;
+        let (ntrans, nlen) = match v & 0b0011_1111 {
+            0 => match *d.get(addr.checked_sub(1)?)? {
+                1 => (256, 1),
+                n => (usize::from(n), 1),
+            },
+            n => (usize::from(n), 0),
+        };
+        let sizes_at = addr.checked_sub(nlen + 1)?;
+        let sizes = *d.get(sizes_at)?;
+        let index = if self.indexed && ntrans > TRANS_INDEX_THRESHOLD {
+            256
+        } else {
+            0
+        };
+        Some(AnyTrans {
+            ntrans,
+            sizes_at,
+            tsize: usize::from(sizes >> 4),
+            osize: usize::from(sizes & 15),
+            index,
+        })
+    }
+
     /// The final output of the node at `addr` if it is final.
     #[inline]
     pub(crate) fn final_output(&self, addr: usize) -> Option<u64> {
@@ -322,25 +351,16 @@ impl<'a> Raw<'a> {
         if v & 0b1000_0000 != 0 || v & 0b0100_0000 == 0 {
             return None; // one-transition states are never final
         }
-        let (ntrans, nlen) = match v & 0b0011_1111 {
-            0 => match *d.get(addr.checked_sub(1)?)? {
-                1 => (256, 1),
-                n => (usize::from(n), 1),
-            },
-            n => (usize::from(n), 0),
-        };
-        let sizes_at = addr.checked_sub(nlen + 1)?;
-        let sizes = *d.get(sizes_at)?;
-        let tsize = usize::from(sizes >> 4);
-        let osize = usize::from(sizes & 15);
+        let AnyTrans {
+            ntrans,
+            sizes_at,
+            tsize,
+            osize,
+            index,
+        } = self.any_trans(addr, v)?;
         if osize == 0 {
             return Some(0);
         }
-        let index = if self.indexed && ntrans > TRANS_INDEX_THRESHOLD {
-            256
-        } else {
-            0
-        };
         let total = ntrans + ntrans * tsize + index;
         let at = sizes_at.checked_sub(total + ntrans * osize + osize)?;
         unpack(d, at, osize)
