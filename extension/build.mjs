@@ -20,7 +20,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildWasm } from './tools/wasm.mjs';
-import { parseContacts } from './tools/toml.mjs';
+import { parseContacts, parseToml } from './tools/toml.mjs';
+import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { makeRulesets } from './tools/dnr.mjs';
@@ -114,6 +115,9 @@ async function main() {
   // 4. Assemble each browser.
   const contacts = parseContacts(readFileSync(join(ROOT, 'lists/contacts.toml'), 'utf8'), 'lists/contacts.toml');
   const baseManifest = readJson5(join(EXT, 'manifest/base.json5'));
+  // SafeSearch / YouTube restricted mode data (background/safesearch.js).
+  const safeFile = 'lists/curated/safesearch.toml';
+  const safeSearch = checkSafeSearch(parseToml(readFileSync(join(ROOT, safeFile), 'utf8')), safeFile);
   for (const browser of /** @type {const} */ (['chromium', 'firefox'])) {
     const dir = join(args.out, browser);
     rmSync(dir, { recursive: true, force: true });
@@ -121,7 +125,7 @@ async function main() {
     const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
-    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
     if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
     // The image-check scripts (registered at run time by background/images.js) in every browser.
     mkdirSync(join(dir, 'content'), { recursive: true });
@@ -132,7 +136,7 @@ async function main() {
     cpSync(join(dir, 'support/support.html'), join(dir, 'support.html'));
     rmSync(join(dir, 'support/support.html'));
     // Pages at the extension root (warning.html is part of the e2e contract).
-    for (const page of ['warning', 'start', 'report', 'popup']) {
+    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck']) {
       cpSync(join(dir, page, `${page}.html`), join(dir, `${page}.html`));
       rmSync(join(dir, page, `${page}.html`));
     }
@@ -142,6 +146,7 @@ async function main() {
     cpSync(args.bundle, join(dir, 'lachan.lcb'));
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(join(dir, 'data/contacts.json'), JSON.stringify(contacts, null, 1));
+    writeFileSync(join(dir, 'data/safesearch.json'), JSON.stringify({ engine: safeSearch }, null, 1));
     if (browser === 'chromium') {
       mkdirSync(join(dir, 'rules'), { recursive: true });
       for (const r of rulesets) writeFileSync(join(dir, `rules/${r.meta.id}.json`), JSON.stringify(r.rules));

@@ -10,9 +10,11 @@ import { registerNavigation } from './navigation.js';
 import { syncRulesets } from './dnr.js';
 import { route } from './router.js';
 import { syncImageScript } from './images.js';
+import { registerSafeSearch, safeSearchState, syncSafeSearch } from './safesearch.js';
 
 api.runtime.onMessage.addListener(route);
 registerNavigation();
+registerSafeSearch(); // after registerNavigation: in Firefox a block redirect must come first
 
 /** Puts the DNR rulesets in line with the policy (Chromium only). */
 async function syncDnr() {
@@ -29,7 +31,8 @@ async function onPolicyChange() {
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed') refreshManaged().catch((e) => recordError('managed', e));
   else if (area === 'local' && (changes.settings || changes.managedCache)) {
-    onPolicyChange().catch((e) => recordError('policy change', e));
+    onPolicyChange().catch((e) => recordError('policy change', e))
+      .then(() => syncSafeSearch()).catch((e) => recordError('safesearch', e));
   }
 });
 
@@ -52,3 +55,8 @@ lachan.ready.catch(() => {});
 /** @type {any} */ (globalThis).lachanImagesReady = engineReady()
   .then(() => syncImageScript())
   .catch((e) => recordError('images', e));
+// SafeSearch and YouTube restricted mode (safesearch.js: DNR session rules;
+// Firefox: the header by DNR, the search parameters by webRequest): put back
+// at every start. Tests: self.lachanSafeSearch{Ready,State}.
+/** @type {any} */ (globalThis).lachanSafeSearchState = safeSearchState;
+/** @type {any} */ (globalThis).lachanSafeSearchReady = syncSafeSearch().catch((e) => recordError('safesearch', e));

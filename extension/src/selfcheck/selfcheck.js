@@ -1,0 +1,98 @@
+// Hardening self-check page: gathers what this browser lets an extension
+// see, turns it into items (status.js, pure) and shows them. Nothing is
+// sent anywhere; nothing is stored.
+//
+// DOM (e2e contract): li[data-testid=sc-item][data-item=<id>][data-status=ok|missing|unknown]
+// with [data-testid=sc-why], [data-testid=sc-fix-parent], [data-testid=sc-fix-school];
+// [data-testid=sc-summary][data-ok][data-missing][data-unknown]; body[data-ready] once shown.
+import { api, flavour, t } from '../shared/platform.js';
+import { localise } from '../shared/i18n.js';
+import { evaluate, managedFact, summarise } from './status.js';
+
+/** The first storage.managed read after a browser start can take ~5 s. */
+const MANAGED_TIMEOUT_MS = 10_000;
+
+/** @template T @param {() => Promise<T>} fn @returns {Promise<T | null>} */
+async function orNull(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    console.debug('lachan selfcheck:', /** @type {Error} */ (e)?.message);
+    return null;
+  }
+}
+
+/** @returns {Promise<import('./status.js').Managed>} */
+async function readManaged() {
+  /** @type {any} */
+  let timer;
+  const timeout = new Promise((ok) => { timer = setTimeout(() => ok({ timedOut: true }), MANAGED_TIMEOUT_MS); });
+  const read = (async () => {
+    try {
+      return { value: await api.storage.managed.get(null) };
+    } catch (e) {
+      return { error: String(/** @type {Error} */ (e)?.message ?? e) };
+    }
+  })();
+  const r = await Promise.race([read, timeout]);
+  clearTimeout(timer);
+  return managedFact(/** @type {any} */ (r));
+}
+
+/** @returns {Promise<import('./status.js').Facts>} */
+async function gather() {
+  const [incognitoAllowed, self, managed] = await Promise.all([
+    orNull(async () => {
+      const v = await api.extension.isAllowedIncognitoAccess();
+      return typeof v === 'boolean' ? v : null;
+    }),
+    orNull(async () => api.management.getSelf()),
+    readManaged(),
+  ]);
+  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed };
+}
+
+/** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */
+function el(tag, text, attrs = {}) {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+/** @param {import('./status.js').Item} it */
+function render(it) {
+  const li = el('li', '', { class: 'card sc-item', 'data-testid': 'sc-item', 'data-item': it.id, 'data-status': it.status });
+  const h = el('h2', '');
+  h.append(el('span', t(`scTitle_${it.id}`)), el('span', t(`scStatus_${it.status}`), { class: 'sc-badge', 'data-testid': 'sc-status' }));
+  li.append(h);
+  if (it.detail) li.append(el('p', t(`scDetail_${it.id}`, it.detail), { class: 'sc-detail', 'data-testid': 'sc-detail' }));
+  li.append(el('p', t(it.why), { 'data-testid': 'sc-why' }));
+  if (it.fixParent) {
+    li.append(el('h3', t('scFixParentHeading')), el('p', t(it.fixParent), { 'data-testid': 'sc-fix-parent' }));
+  }
+  if (it.fixSchool) {
+    li.append(el('h3', t('scFixSchoolHeading')), el('p', t(it.fixSchool), { 'data-testid': 'sc-fix-school' }));
+  }
+  return li;
+}
+
+async function run() {
+  const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
+  const list = /** @type {HTMLElement} */ (document.getElementById('items'));
+  delete document.body.dataset.ready;
+  summary.textContent = t('scChecking');
+  const items = evaluate(await gather());
+  list.replaceChildren(...items.map(render));
+  const n = summarise(items);
+  summary.textContent = t('scSummary', [String(n.ok), String(n.missing), String(n.unknown)]);
+  summary.dataset.ok = String(n.ok);
+  summary.dataset.missing = String(n.missing);
+  summary.dataset.unknown = String(n.unknown);
+  document.body.dataset.ready = 'true';
+}
+
+localise();
+document.title = t('scTitle');
+document.getElementById('recheck')?.addEventListener('click', () => { run(); });
+run();

@@ -1,0 +1,89 @@
+// Hardening self-check: the pure status logic (no browser API; unit-tested in
+// extension/test/selfcheck.test.mjs). selfcheck.js gathers the facts, this
+// file turns them into items, and the page shows them.
+//
+// Facts (each `null` when the browser would not tell us):
+//   browser           'chromium' | 'firefox'
+//   incognitoAllowed  extension.isAllowedIncognitoAccess() (Firefox: private windows)
+//   installType       management.getSelf().installType: 'admin' = force-installed by policy
+//   managed           {state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}
+//
+// Statuses: 'ok' (the protection is in place), 'missing' (it is not), 'unknown'
+// (the browser does not let an extension see it). Each item names the message
+// keys for why it matters and how a parent or a school fixes it.
+
+/** @typedef {'ok' | 'missing' | 'unknown'} Status */
+/** @typedef {{state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}} Managed */
+/** @typedef {{browser: 'chromium' | 'firefox', incognitoAllowed: boolean | null, installType: string | null, managed: Managed | null}} Facts */
+/** @typedef {{id: string, status: Status, detail: string, why: string, fixParent: string, fixSchool: string}} Item */
+
+/** The item ids, in page order. */
+export const ITEM_IDS = /** @type {const} */ (['browser', 'incognito', 'forceInstalled', 'policy', 'devtools', 'devMode']);
+
+/** Firefox's storage.managed throws this when no policy names the add-on:
+ * that is "no policy", not a failure. @param {string} message */
+export function isNoPolicyError(message) {
+  return /managed storage manifest not found/i.test(message);
+}
+
+/** The managed-storage fact from what `storage.managed.get(null)` gave.
+ * @param {{value?: unknown, error?: string, timedOut?: boolean}} r @returns {Managed} */
+export function managedFact(r) {
+  if (r.timedOut) return { state: 'timeout', keys: [] };
+  if (r.error !== undefined) return isNoPolicyError(r.error) ? { state: 'empty', keys: [] } : { state: 'error', keys: [] };
+  const v = r.value;
+  const keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).sort() : [];
+  return { state: keys.length ? 'present' : 'empty', keys };
+}
+
+/** @param {Facts} f @returns {Item[]} */
+export function evaluate(f) {
+  const ff = f.browser === 'firefox';
+  /** @type {Item[]} */
+  const items = [];
+  items.push({ id: 'browser', status: 'ok', detail: ff ? 'Firefox' : 'Chromium',
+    why: 'scWhyBrowser', fixParent: '', fixSchool: '' });
+
+  items.push({
+    id: 'incognito',
+    status: f.incognitoAllowed === null ? 'unknown' : f.incognitoAllowed ? 'ok' : 'missing',
+    detail: '',
+    why: ff ? 'scWhyPrivate' : 'scWhyIncognito',
+    fixParent: ff ? 'scFixParentPrivate' : 'scFixParentIncognito',
+    fixSchool: ff ? 'scFixSchoolPrivate' : 'scFixSchoolIncognito',
+  });
+
+  items.push({
+    id: 'forceInstalled',
+    status: f.installType === null ? 'unknown' : f.installType === 'admin' ? 'ok' : 'missing',
+    detail: f.installType ?? '',
+    why: 'scWhyForce',
+    fixParent: 'scFixParentForce',
+    fixSchool: ff ? 'scFixSchoolForceFirefox' : 'scFixSchoolForce',
+  });
+
+  const m = f.managed;
+  items.push({
+    id: 'policy',
+    status: !m || m.state === 'error' || m.state === 'timeout' ? 'unknown' : m.state === 'present' ? 'ok' : 'missing',
+    detail: m?.state === 'present' ? m.keys.join(', ') : '',
+    why: 'scWhyPolicy',
+    fixParent: 'scFixParentPolicy',
+    fixSchool: ff ? 'scFixSchoolPolicyFirefox' : 'scFixSchoolPolicy',
+  });
+
+  // No extension API reports these: say so plainly instead of guessing.
+  items.push({ id: 'devtools', status: 'unknown', detail: '', why: 'scWhyDevtools',
+    fixParent: 'scFixParentDevtools', fixSchool: ff ? 'scFixSchoolDevtoolsFirefox' : 'scFixSchoolDevtools' });
+  items.push({ id: 'devMode', status: 'unknown', detail: '', why: ff ? 'scWhyDevModeFirefox' : 'scWhyDevMode',
+    fixParent: 'scFixParentDevMode', fixSchool: ff ? 'scFixSchoolDevModeFirefox' : 'scFixSchoolDevMode' });
+  return items;
+}
+
+/** Counts per status. @param {Item[]} items */
+export function summarise(items) {
+  /** @type {Record<Status, number>} */
+  const n = { ok: 0, missing: 0, unknown: 0 };
+  for (const it of items) n[it.status]++;
+  return n;
+}

@@ -1,0 +1,98 @@
+// Hardening self-check: the pure status logic (extension/src/selfcheck/status.js)
+// and that every message key it names exists in both locales.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ITEM_IDS, evaluate, isNoPolicyError, managedFact, summarise } from '../src/selfcheck/status.js';
+
+const locales = Object.fromEntries(['vi', 'en'].map((l) => [l,
+  JSON.parse(readFileSync(new URL(`../_locales/${l}/messages.json`, import.meta.url), 'utf8'))]));
+
+/** @param {any} items */
+const byId = (items) => Object.fromEntries(items.map((/** @type {any} */ i) => [i.id, i]));
+
+const unpacked = { browser: 'chromium', incognitoAllowed: false, installType: 'development', managed: { state: 'empty', keys: [] } };
+
+test('unpacked, non-force-installed Chromium: incognito, force-install and policy missing; DevTools and dev mode unknown', () => {
+  const it = byId(evaluate(/** @type {any} */ (unpacked)));
+  assert.deepEqual(Object.keys(it), [...ITEM_IDS]);
+  assert.equal(it.browser.status, 'ok');
+  assert.equal(it.browser.detail, 'Chromium');
+  assert.equal(it.incognito.status, 'missing');
+  assert.equal(it.forceInstalled.status, 'missing');
+  assert.equal(it.forceInstalled.detail, 'development');
+  assert.equal(it.policy.status, 'missing');
+  assert.equal(it.policy.detail, '', 'no policy: no "settings received" line');
+  assert.equal(it.devtools.status, 'unknown');
+  assert.equal(it.devMode.status, 'unknown');
+  assert.deepEqual(summarise(Object.values(it)), { ok: 1, missing: 3, unknown: 2 });
+});
+
+test('fully hardened school install: everything detectable is ok', () => {
+  const it = byId(evaluate({ browser: 'chromium', incognitoAllowed: true, installType: 'admin',
+    managed: { state: 'present', keys: ['ageBand', 'schoolName'] } }));
+  assert.equal(it.incognito.status, 'ok');
+  assert.equal(it.forceInstalled.status, 'ok');
+  assert.equal(it.policy.status, 'ok');
+  assert.equal(it.policy.detail, 'ageBand, schoolName');
+  assert.equal(it.devtools.status, 'unknown', 'DevTools availability is never detectable');
+  assert.equal(it.devMode.status, 'unknown', 'developer mode is never detectable');
+});
+
+test('every install type other than admin is "not force-installed"', () => {
+  for (const installType of ['normal', 'development', 'sideload', 'other']) {
+    assert.equal(byId(evaluate({ ...unpacked, installType }))['forceInstalled'].status, 'missing', installType);
+  }
+  assert.equal(byId(evaluate({ ...unpacked, installType: 'admin' }))['forceInstalled'].status, 'ok');
+});
+
+test('facts the browser would not give are unknown, never ok or missing', () => {
+  const it = byId(evaluate({ browser: 'chromium', incognitoAllowed: null, installType: null, managed: null }));
+  assert.equal(it.incognito.status, 'unknown');
+  assert.equal(it.forceInstalled.status, 'unknown');
+  assert.equal(it.policy.status, 'unknown');
+  for (const state of /** @type {const} */ (['error', 'timeout'])) {
+    assert.equal(byId(evaluate({ ...unpacked, managed: { state, keys: [] } }))['policy'].status, 'unknown', state);
+  }
+});
+
+test('managed storage: {} is no policy; Firefox\'s "manifest not found" is no policy; other errors and timeouts are unknown', () => {
+  assert.deepEqual(managedFact({ value: {} }), { state: 'empty', keys: [] });
+  assert.deepEqual(managedFact({ value: undefined }), { state: 'empty', keys: [] });
+  assert.deepEqual(managedFact({ value: { schoolName: 'X', ageBand: '6-10' } }), { state: 'present', keys: ['ageBand', 'schoolName'] });
+  assert.ok(isNoPolicyError('Managed storage manifest not found'));
+  assert.deepEqual(managedFact({ error: 'Managed storage manifest not found' }), { state: 'empty', keys: [] });
+  assert.deepEqual(managedFact({ error: 'Something else broke' }), { state: 'error', keys: [] });
+  assert.deepEqual(managedFact({ timedOut: true }), { state: 'timeout', keys: [] });
+  assert.deepEqual(managedFact({ value: ['not', 'an', 'object'] }), { state: 'empty', keys: [] });
+});
+
+test('Firefox: private-window wording and Firefox fixes', () => {
+  const it = byId(evaluate({ ...unpacked, browser: 'firefox', incognitoAllowed: true, installType: 'temporary' }));
+  assert.equal(it.browser.detail, 'Firefox');
+  assert.equal(it.incognito.status, 'ok');
+  assert.equal(it.incognito.why, 'scWhyPrivate');
+  assert.equal(it.incognito.fixSchool, 'scFixSchoolPrivate');
+  assert.equal(it.forceInstalled.fixSchool, 'scFixSchoolForceFirefox');
+  assert.equal(it.policy.fixSchool, 'scFixSchoolPolicyFirefox');
+  assert.equal(it.devtools.fixSchool, 'scFixSchoolDevtoolsFirefox');
+});
+
+test('every message key the page can use exists in vi and en, with the same $n substitutions', () => {
+  const keys = new Set(['scLink', 'scTitle', 'scHeading', 'scIntro', 'scChecking', 'scRecheck', 'scSummary', 'scDocsHeading',
+    'scDocsBody', 'scFixParentHeading', 'scFixSchoolHeading', 'scStatus_ok', 'scStatus_missing', 'scStatus_unknown']);
+  for (const browser of ['chromium', 'firefox']) {
+    for (const incognitoAllowed of [true, false, null]) {
+      for (const item of evaluate(/** @type {any} */ ({ ...unpacked, browser, incognitoAllowed }))) {
+        keys.add(`scTitle_${item.id}`);
+        if (item.detail) keys.add(`scDetail_${item.id}`);
+        for (const k of [item.why, item.fixParent, item.fixSchool]) if (k) keys.add(k);
+      }
+    }
+  }
+  for (const k of keys) {
+    for (const l of ['vi', 'en']) assert.ok(locales[l][k]?.message, `${l}: missing ${k}`);
+    const subs = (/** @type {string} */ m) => (m.match(/\$\d/g) ?? []).sort().join();
+    assert.equal(subs(locales.vi[k].message), subs(locales.en[k].message), `${k}: substitutions differ`);
+  }
+});
