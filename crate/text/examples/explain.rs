@@ -2,37 +2,13 @@
 //!
 //! `cargo run -p lachan-text --example explain -- "some text"` (or text on stdin).
 
-use lachan_text::{parse_lists, AgeBand, PhraseSet};
+mod common;
+
+use lachan_text::AgeBand;
 use std::io::Read;
 
-/// Reads and compiles every `lists/phrases/*.txt`.
-fn load() -> PhraseSet {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lists/phrases");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("lists/phrases")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let texts: Vec<(String, String)> = files
-        .iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            (name, std::fs::read_to_string(p).unwrap())
-        })
-        .collect();
-    let rules =
-        parse_lists(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap_or_else(|errs| {
-            for e in errs {
-                eprintln!("{e}");
-            }
-            std::process::exit(1)
-        });
-    PhraseSet::compile(&rules).expect("compile")
-}
-
 fn main() {
-    let set = load();
+    let set = common::shipped_set();
     let mut text = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         std::io::stdin().read_to_string(&mut text).unwrap();
