@@ -277,6 +277,24 @@ impl Engine {
         warnings
     }
 
+    /// Checks a policy layer without applying it (the options page shows
+    /// these before saving): the same warnings [`Engine::set_policy`] would
+    /// give for it, so a parent sees exactly what the filter would ignore.
+    pub fn validate_layer(&self, name: &str, json: &str) -> Vec<PolicyWarning> {
+        match PolicyLayer::from_json(name, json, &category_keys(&self.bundle)) {
+            Ok((_, warnings)) => warnings,
+            Err(w) => vec![w],
+        }
+    }
+
+    /// The bundle's default action table, without the parent's or school's
+    /// layers: what "the default for this age" means on the options page.
+    pub fn default_table(
+        &self,
+    ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, Action>> {
+        Policy::merge(&[&self.defaults]).table()
+    }
+
     fn remerge(&mut self) {
         let mut layers = vec![&self.defaults];
         layers.extend(self.parent.as_ref());

@@ -521,3 +521,32 @@ mod text_checks {
         assert_eq!(e.check_text("nhà cái cá cược", None).action.key(), "allow");
     }
 }
+
+#[test]
+fn validating_a_layer_reports_without_applying() {
+    let e = engine();
+    let w = e.validate_layer(
+        "parent",
+        r#"{"age_band":"15-17","block":["ok.example","not a host"],"categories":{"gamblng":"allow"}}"#,
+    );
+    let paths: Vec<&str> = w.iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(paths, ["block[1]", "categories.gamblng"], "{w:?}");
+    assert!(w[0].message.contains("space"), "{}", w[0].message);
+    assert!(
+        w[1].message.contains("did you mean gambling"),
+        "{}",
+        w[1].message
+    );
+    // Nothing was applied: the band and the lists are still the defaults'.
+    assert_eq!(e.policy().band().key(), "6-10");
+    assert_eq!(
+        e.check_url("https://ok.example/", None).action.key(),
+        "allow"
+    );
+    // The default table ignores a parent layer that is applied.
+    let mut e = engine();
+    let before = e.default_table();
+    e.set_policy(Some(r#"{"categories":{"gambling":"allow"}}"#), None);
+    assert_eq!(e.default_table(), before);
+    assert_ne!(e.policy().table(), before);
+}

@@ -133,6 +133,20 @@ impl WasmEngine {
         to_json(&self.inner.policy().table())
     }
 
+    /// Checks a policy layer (JSON text) without applying it; returns the
+    /// warnings `setPolicy` would give, as a JSON array.
+    #[wasm_bindgen(js_name = validatePolicy)]
+    pub fn validate_policy(&self, layer: &str, json: &str) -> String {
+        to_json(&self.inner.validate_layer(layer, json))
+    }
+
+    /// The default action table (no parent or school layer), JSON
+    /// `{category: {band: action}}`.
+    #[wasm_bindgen(js_name = defaultTable)]
+    pub fn default_table(&self) -> String {
+        to_json(&self.inner.default_table())
+    }
+
     /// Scores page text or a search query. JSON `{action, category, support,
     /// score, limit, band, scores, matches: [{phrase, category, weight,
     /// start, end, reason}]}`; `action` is `warn` (blur + overlay) over the
