@@ -115,6 +115,9 @@ async function main() {
   // 4. Assemble each browser.
   const contacts = parseContacts(readFileSync(join(ROOT, 'lists/contacts.toml'), 'utf8'), 'lists/contacts.toml');
   const baseManifest = readJson5(join(EXT, 'manifest/base.json5'));
+  // Category kinds for the options page (allow-kind lists are exceptions, not a choice).
+  const categoryKinds = (/** @type {any} */ (parseToml(readFileSync(join(ROOT, 'lists/categories.toml'), 'utf8'))).category ?? [])
+    .map((/** @type {any} */ c) => ({ key: String(c.key), kind: c.kind === 'allow' ? 'allow' : 'block' }));
   // SafeSearch / YouTube restricted mode data (background/safesearch.js).
   const safeFile = 'lists/curated/safesearch.toml';
   const safeSearch = checkSafeSearch(parseToml(readFileSync(join(ROOT, safeFile), 'utf8')), safeFile);
@@ -125,7 +128,7 @@ async function main() {
     const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
-    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
     if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
     // The image-check scripts (registered at run time by background/images.js) in every browser.
     mkdirSync(join(dir, 'content'), { recursive: true });
@@ -136,7 +139,7 @@ async function main() {
     cpSync(join(dir, 'support/support.html'), join(dir, 'support.html'));
     rmSync(join(dir, 'support/support.html'));
     // Pages at the extension root (warning.html is part of the e2e contract).
-    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck']) {
+    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options']) {
       cpSync(join(dir, page, `${page}.html`), join(dir, `${page}.html`));
       rmSync(join(dir, page, `${page}.html`));
     }
@@ -147,6 +150,7 @@ async function main() {
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(join(dir, 'data/contacts.json'), JSON.stringify(contacts, null, 1));
     writeFileSync(join(dir, 'data/safesearch.json'), JSON.stringify({ engine: safeSearch }, null, 1));
+    writeFileSync(join(dir, 'data/categories.json'), JSON.stringify(categoryKinds, null, 1));
     if (browser === 'chromium') {
       mkdirSync(join(dir, 'rules'), { recursive: true });
       for (const r of rulesets) writeFileSync(join(dir, `rules/${r.meta.id}.json`), JSON.stringify(r.rules));

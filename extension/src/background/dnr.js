@@ -27,10 +27,9 @@ const loadMeta = () => (meta ??= fetch(api.runtime.getURL('data/dnr.json')).then
  * with another key), the redirecting rulesets stay off and the second layer
  * does the work.
  * @param {import('../wasm/lachan.js').Engine} engine
- * @param {string[]} allowHosts the policy layers' allow-lists
- * @param {string[]} blockHosts the policy layers' block lists
+ * @param {import('./engine.js').PolicyHosts} hosts the policy layers' own lists
  */
-export async function syncRulesets(engine, allowHosts = [], blockHosts = []) {
+export async function syncRulesets(engine, hosts) {
   try {
     const { extensionId, rulesets } = await loadMeta();
     const band = engine.policyBand();
@@ -52,56 +51,69 @@ export async function syncRulesets(engine, allowHosts = [], blockHosts = []) {
     if (enableRulesetIds.length || disableRulesetIds.length) {
       await api.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds, disableRulesetIds });
     }
-    await syncPolicyRules(engine, allowHosts, blockHosts, idOk);
+    await syncPolicyRules(engine, hosts, idOk);
   } catch (e) {
     recordError('dnr sync', e);
   }
 }
 
 /** Dynamic rule ids for the parent's and school's lists. */
-const POLICY_ALLOW_ID = 1;
+const PARENT_ALLOW_ID = 1;
+const SCHOOL_ALLOW_ID = 2;
 const POLICY_BLOCK_ID_BASE = 100;
-/** Above every static priority (2 × labels + 1), below session allows. */
-const POLICY_ALLOW_PRIORITY = 5_000;
-/** A listed block host's verdict was checked with the engine (it is not
- * allowed by the other layer), so it goes above the policy allow rule. */
-const POLICY_BLOCK_PRIORITY = 6_000;
+/**
+ * Priorities, lowest first: static rules (at most 2 × labels + 1) < the
+ * parent's allow < the parent's block < the school's allow < a parent's
+ * pause or approval (overrides.js) < the school's block < a child's
+ * "continue" on a warn page. So a parent's pause or approval lifts every
+ * list except the school's own block list (school > parent > defaults).
+ */
+const PARENT_ALLOW_PRIORITY = 5_000;
+const PARENT_BLOCK_PRIORITY = 5_200;
+const SCHOOL_ALLOW_PRIORITY = 5_300;
+export const OVERRIDE_PRIORITY = 5_500;
+const SCHOOL_BLOCK_PRIORITY = 6_000;
 
 /** @param {string[]} hosts */
 const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase().replace(/\.$/, ''))
   .filter((h) => /^[a-z0-9.-]+$/.test(h)))];
 
 /**
- * The policy layers' lists as dynamic rules: one `allow` rule for the allow
- * hosts (so a category ruleset does not stop a site the parent or school
- * allowed) and one redirect per verdict for the block hosts (so they are
- * stopped before the network like the static lists).
+ * The policy layers' lists as dynamic rules: an `allow` rule per layer for
+ * its allow hosts (so a category ruleset does not stop a site the parent or
+ * school allowed) and one redirect per layer and verdict for its block
+ * hosts (so they are stopped before the network like the static lists).
  * @param {import('../wasm/lachan.js').Engine} engine
- * @param {string[]} allowHosts @param {string[]} blockHosts @param {boolean} idOk
+ * @param {import('./engine.js').PolicyHosts} hosts @param {boolean} idOk
  */
-async function syncPolicyRules(engine, allowHosts, blockHosts, idOk) {
-  const allow = cleanHosts(allowHosts);
-  /** @type {Map<string, string[]>} "category|action" → hosts */
-  const groups = new Map();
-  for (const host of idOk ? cleanHosts(blockHosts) : []) {
-    const v = JSON.parse(engine.check(`http://${host}/`, undefined));
-    if (v.action === 'allow') continue;
-    const key = `${v.category ?? ''}|${v.action}`;
-    groups.set(key, [...(groups.get(key) ?? []), host]);
-  }
+async function syncPolicyRules(engine, hosts, idOk) {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
-  if (allow.length) {
-    addRules.push({ id: POLICY_ALLOW_ID, priority: POLICY_ALLOW_PRIORITY, action: { type: /** @type {any} */ ('allow') },
-      condition: { requestDomains: allow, resourceTypes: /** @type {any} */ (['main_frame', 'sub_frame']) } });
+  const frames = /** @type {any} */ (['main_frame', 'sub_frame']);
+  for (const [id, list, priority] of /** @type {const} */ ([[PARENT_ALLOW_ID, hosts.parentAllow, PARENT_ALLOW_PRIORITY],
+    [SCHOOL_ALLOW_ID, hosts.schoolAllow, SCHOOL_ALLOW_PRIORITY]])) {
+    const allow = cleanHosts(list);
+    if (allow.length) {
+      addRules.push({ id, priority, action: { type: /** @type {any} */ ('allow') }, condition: { requestDomains: allow, resourceTypes: frames } });
+    }
   }
   const base = api.runtime.getURL('warning.html');
   let id = POLICY_BLOCK_ID_BASE;
-  for (const [key, hosts] of groups) {
-    const [category, action] = key.split('|');
-    addRules.push({ id: id++, priority: POLICY_BLOCK_PRIORITY,
-      action: { type: /** @type {any} */ ('redirect'), redirect: { regexSubstitution: `${base}?c=${category}&a=${action}&u=\\0` } },
-      condition: { regexFilter: '^.+$', requestDomains: hosts, resourceTypes: /** @type {any} */ (['main_frame', 'sub_frame']) } });
+  for (const [list, priority] of /** @type {const} */ ([[hosts.parentBlock, PARENT_BLOCK_PRIORITY], [hosts.schoolBlock, SCHOOL_BLOCK_PRIORITY]])) {
+    /** @type {Map<string, string[]>} "category|action" → hosts */
+    const groups = new Map();
+    for (const host of idOk ? cleanHosts(list) : []) {
+      const v = JSON.parse(engine.check(`http://${host}/`, undefined));
+      if (v.action === 'allow') continue;
+      const key = `${v.category ?? ''}|${v.action}`;
+      groups.set(key, [...(groups.get(key) ?? []), host]);
+    }
+    for (const [key, domains] of groups) {
+      const [category, action] = key.split('|');
+      addRules.push({ id: id++, priority,
+        action: { type: /** @type {any} */ ('redirect'), redirect: { regexSubstitution: `${base}?c=${category}&a=${action}&u=\\0` } },
+        condition: { regexFilter: '^.+$', requestDomains: domains, resourceTypes: frames } });
+    }
   }
   const existing = await api.declarativeNetRequest.getDynamicRules();
   await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: existing.map((r) => r.id), addRules });

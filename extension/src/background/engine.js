@@ -5,6 +5,7 @@ import init, { Engine } from '../wasm/lachan.js';
 import { api } from '../shared/platform.js';
 import { cachedManaged, loadSessionAllows, loadSettings } from '../shared/settings.js';
 import { recordError, stats } from './stats.js';
+import { loadOverrides } from './overrides.js';
 
 /** @typedef {{engine: Engine, sessionAllows: Record<string, number>}} Loaded */
 
@@ -14,14 +15,16 @@ let loading = null;
 /** The policy layers last applied. @type {{parent: any, school: any}} */
 let layers = { parent: null, school: null };
 
-/** Hosts the parent's and the school's layers allow (for DNR allow rules). */
-export function policyAllowHosts() {
-  return [...(layers.parent?.allow ?? []), ...(layers.school?.allow ?? [])].filter((h) => typeof h === 'string');
-}
+/** @typedef {{parentAllow: string[], parentBlock: string[], schoolAllow: string[], schoolBlock: string[]}} PolicyHosts */
 
-/** Hosts the parent's and the school's layers block (for DNR redirect rules). */
-export function policyBlockHosts() {
-  return [...(layers.parent?.block ?? []), ...(layers.school?.block ?? [])].filter((h) => typeof h === 'string');
+/** The parent's and the school's own allow and block lists (for the DNR
+ * rules: dnr.js gives each its own priority). @returns {PolicyHosts} */
+export function policyHosts() {
+  const strings = (/** @type {unknown} */ l) => (Array.isArray(l) ? l.filter((h) => typeof h === 'string') : []);
+  return {
+    parentAllow: strings(layers.parent?.allow), parentBlock: strings(layers.parent?.block),
+    schoolAllow: strings(layers.school?.allow), schoolBlock: strings(layers.school?.block),
+  };
 }
 
 /** @returns {Promise<Loaded>} */
@@ -43,6 +46,7 @@ async function load() {
     loadSettings(),
     cachedManaged(),
     loadSessionAllows(),
+    loadOverrides(),
   ]);
   stats.bundleBytes = bytes.byteLength;
   const engine = Engine.open(new Uint8Array(bytes));

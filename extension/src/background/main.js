@@ -5,12 +5,13 @@
 import { lachan, recordError } from './stats.js'; // first: marks the script start
 import { api, flavour, optional } from '../shared/platform.js';
 import { refreshManaged } from '../shared/settings.js';
-import { engineReady, policyAllowHosts, policyBlockHosts, reloadPolicy, verifyBundle } from './engine.js';
+import { engineReady, policyHosts, reloadPolicy, verifyBundle } from './engine.js';
 import { registerNavigation } from './navigation.js';
 import { syncRulesets } from './dnr.js';
 import { route } from './router.js';
 import { syncImageScript } from './images.js';
 import { registerSafeSearch, safeSearchState, syncSafeSearch } from './safesearch.js';
+import { EXPIRY_ALARM, expireOverrides, syncOverrides } from './overrides.js';
 
 api.runtime.onMessage.addListener(route);
 registerNavigation();
@@ -19,7 +20,7 @@ registerSafeSearch(); // after registerNavigation: in Firefox a block redirect m
 /** Puts the DNR rulesets in line with the policy (Chromium only). */
 async function syncDnr() {
   if (flavour !== 'chromium') return;
-  await syncRulesets((await engineReady()).engine, policyAllowHosts(), policyBlockHosts());
+  await syncRulesets((await engineReady()).engine, policyHosts());
 }
 
 /** Policy inputs changed: re-apply them, then match the DNR rulesets. */
@@ -28,12 +29,22 @@ async function onPolicyChange() {
   await syncDnr();
 }
 
+// Live updates: a school policy edited on the machine (area `managed`, cached
+// into `managedCache`), a parent's change from the options page (`settings`),
+// an approval (`approvals`): each reaches the engine, the rules and the
+// overrides without a restart.
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed') refreshManaged().catch((e) => recordError('managed', e));
   else if (area === 'local' && (changes.settings || changes.managedCache)) {
     onPolicyChange().catch((e) => recordError('policy change', e))
       .then(() => syncSafeSearch()).catch((e) => recordError('safesearch', e));
   }
+  if (area === 'local' && (changes.settings || changes.approvals)) syncOverrides().catch(() => {});
+});
+
+// The end of an approval or a pause (overrides.js).
+api.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === EXPIRY_ALARM) expireOverrides().catch((e) => recordError('overrides', e));
 });
 
 /** Install, update and browser start: check the bundle once and refresh
@@ -60,3 +71,6 @@ lachan.ready.catch(() => {});
 // at every start. Tests: self.lachanSafeSearch{Ready,State}.
 /** @type {any} */ (globalThis).lachanSafeSearchState = safeSearchState;
 /** @type {any} */ (globalThis).lachanSafeSearchReady = syncSafeSearch().catch((e) => recordError('safesearch', e));
+// Approvals and pause: session rules and the expiry alarm, put back at every
+// start (session rules do not survive a browser restart). Tests: self.lachanOverridesReady.
+/** @type {any} */ (globalThis).lachanOverridesReady = syncOverrides().catch((e) => recordError('overrides', e));

@@ -11,12 +11,33 @@ import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js
 import { reportQuery } from '../shared/report.js';
 import { helpData, scoreText } from './text.js';
 import { searchRedirect } from './search.js';
+import { recordActivity } from './activity.js';
+import * as parent from './parent.js';
 
 /** @typedef {chrome.runtime.MessageSender} Sender */
 
 /** @param {Sender} sender */
 const fromExtensionPage = (sender) =>
   sender.id === api.runtime.id && (sender.url ?? '').startsWith(api.runtime.getURL(''));
+
+/** Options-page handlers that need the unlock token: (message) → answer. */
+const UNLOCKED = /** @type {Record<string, (m: any) => Promise<unknown>>} */ ({
+  pinChange: (m) => parent.pinChange(m.pin),
+  lock: () => parent.lock(),
+  settingsUpdate: (m) => parent.settingsUpdate(m.patch),
+  decideRequest: (m) => parent.decideRequest(m.url, m.decision),
+  revokeApproval: (m) => parent.revokeApproval(m.host),
+  pause: (m) => parent.pause(m.minutes),
+  clearHistory: () => parent.clearHistory(),
+});
+
+/** Runs an options-page handler for an extension page holding the token.
+ * @param {any} m @param {Sender} sender */
+async function unlocked(m, sender) {
+  if (!fromExtensionPage(sender)) return { ok: false, error: 'notAllowed' };
+  if (!(await parent.tokenValid(m.token))) return { ok: false, error: 'locked' };
+  return UNLOCKED[m.type](m);
+}
 
 /** @type {{[K in import('../shared/messages.js').Message['type']]:
  *   (m: Extract<import('../shared/messages.js').Message, {type: K}>, s: Sender) => Promise<unknown>}} */
@@ -65,6 +86,7 @@ const HANDLERS = {
     const v = await scoreText(m.text);
     if (m.perf && typeof m.perf === 'object') stats.textPerf = m.perf;
     if (v.action === 'allow') return v;
+    if (m.union) recordActivity(v.category ?? 'other', v.action === 'block' ? 'block' : 'warn');
     /** @type {Record<string, unknown>} */
     const answer = { ...v, help: await helpData() };
     if (v.action === 'block' && !v.support && sender.url) {
@@ -72,6 +94,31 @@ const HANDLERS = {
     }
     return answer;
   },
+  async warningShown(m, sender) {
+    if (!fromExtensionPage(sender)) return { ok: false };
+    recordActivity(m.category || 'other', m.action === 'warn' ? 'warn' : 'block');
+    return { ok: true };
+  },
+  async optionsState(m, sender) {
+    if (!fromExtensionPage(sender)) return { error: 'notAllowed' };
+    return parent.optionsState(m.token);
+  },
+  async pinSetup(m, sender) {
+    return fromExtensionPage(sender) ? parent.pinSetup(m.pin) : { ok: false, error: 'notAllowed' };
+  },
+  async unlock(m, sender) {
+    return fromExtensionPage(sender) ? parent.unlock(m.pin) : { ok: false, error: 'notAllowed' };
+  },
+  async pinRecover(m, sender) {
+    return fromExtensionPage(sender) ? parent.pinRecover(m.code, m.pin) : { ok: false, error: 'notAllowed' };
+  },
+  pinChange: unlocked,
+  lock: unlocked,
+  settingsUpdate: unlocked,
+  decideRequest: unlocked,
+  revokeApproval: unlocked,
+  pause: unlocked,
+  clearHistory: unlocked,
   async leavePage(m, sender) {
     if (sender.tab?.id === undefined) return { ok: false };
     await api.tabs.update(sender.tab.id, { url: api.runtime.getURL('start.html') });

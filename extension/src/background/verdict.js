@@ -5,6 +5,7 @@ import { api } from '../shared/platform.js';
 import { hostOf } from '../shared/settings.js';
 import { engineReady } from './engine.js';
 import { countVerdict } from './stats.js';
+import { overrideFor } from './overrides.js';
 
 /** @typedef {import('../shared/messages.js').VerdictAnswer} VerdictAnswer */
 
@@ -23,13 +24,19 @@ export async function decide(url) {
   if ((code & 3) === 0) {
     countVerdict('allow');
     return /** @type {VerdictAnswer} */ ({ action: 'allow', category: null, source: null, rule: null,
-      match_kind: 'none', band: '', matched_url: null, allow_override: false, reason: '', sessionAllowed: false });
+      match_kind: 'none', band: '', matched_url: null, allow_override: false, reason: '', sessionAllowed: false, override: null });
   }
   /** @type {VerdictAnswer} */
-  const v = { ...JSON.parse(engine.check(url, undefined)), sessionAllowed: false };
-  const until = sessionAllows[hostOf(url)];
+  const v = { ...JSON.parse(engine.check(url, undefined)), sessionAllowed: false, override: null };
+  const host = hostOf(url);
+  const until = sessionAllows[host];
   if (v.action === 'warn' && until && until > Date.now()) {
     v.sessionAllowed = true;
+  }
+  const override = overrideFor(host, v); // a parent's pause or approval (overrides.js)
+  if (override) {
+    v.sessionAllowed = true;
+    v.override = override;
   }
   countVerdict(v.sessionAllowed ? 'allow' : v.action);
   return v;

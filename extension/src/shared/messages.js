@@ -20,12 +20,13 @@
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
  * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | ImageStatsRequest
- *   | PageText | LeavePage} Message
+ *   | PageText | LeavePage | WarningShown | OptionsMessage} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
  * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, source: string | null,
  *   rule: string | null, match_kind: string, band: string, matched_url: string | null,
- *   allow_override: boolean, reason: string, sessionAllowed: boolean}} VerdictAnswer
+ *   allow_override: boolean, reason: string, sessionAllowed: boolean,
+ *   override: null | 'paused' | 'approved'}} VerdictAnswer
  */
 
 /** @param {string} url @returns {NavCheck} */
@@ -72,6 +73,26 @@ export const pageText = (text, union = false) => ({ type: 'pageText', text, unio
 /** @returns {LeavePage} */
 export const leavePage = () => ({ type: 'leavePage' });
 
+/**
+ * The options page (issue 5; src/background/parent.js). Accepted from the
+ * extension's own pages only; those with `token` need the live unlock token
+ * (from pinSetup, unlock or pinRecover) and answer {ok: false, error: 'locked'}
+ * without it.
+ * @typedef {{type: 'warningShown', category: string, action: string}}
+ *   WarningShown warning page → background: count it in the local activity (no URL)
+ * @typedef {{type: 'optionsState', token?: string}
+ *   | {type: 'pinSetup', pin: string} | {type: 'unlock', pin: string}
+ *   | {type: 'pinRecover', code: string, pin: string} | {type: 'pinChange', token: string, pin: string}
+ *   | {type: 'lock', token: string} | {type: 'settingsUpdate', token: string, patch: object}
+ *   | {type: 'decideRequest', token: string, url: string, decision: 'hour' | 'always' | 'deny'}
+ *   | {type: 'revokeApproval', token: string, host: string}
+ *   | {type: 'pause', token: string, minutes: number} | {type: 'clearHistory', token: string}} OptionsMessage
+ */
+/** @param {string} category @param {string} action @returns {WarningShown} */
+export const warningShown = (category, action) => ({ type: 'warningShown', category, action });
+
+const str = (/** @type {unknown} */ x) => typeof x === 'string';
+
 /** Field checks per message type: each returns true when the shape is right. */
 const SHAPES = {
   navCheck: (/** @type {any} */ m) => typeof m.url === 'string',
@@ -86,6 +107,18 @@ const SHAPES = {
   imageStats: () => true,
   pageText: (/** @type {any} */ m) => typeof m.text === 'string',
   leavePage: () => true,
+  warningShown: (/** @type {any} */ m) => str(m.category) && str(m.action),
+  optionsState: (/** @type {any} */ m) => m.token === undefined || str(m.token),
+  pinSetup: (/** @type {any} */ m) => str(m.pin),
+  unlock: (/** @type {any} */ m) => str(m.pin),
+  pinRecover: (/** @type {any} */ m) => str(m.code) && str(m.pin),
+  pinChange: (/** @type {any} */ m) => str(m.token) && str(m.pin),
+  lock: (/** @type {any} */ m) => str(m.token),
+  settingsUpdate: (/** @type {any} */ m) => str(m.token) && typeof m.patch === 'object' && m.patch !== null && !Array.isArray(m.patch),
+  decideRequest: (/** @type {any} */ m) => str(m.token) && str(m.url) && ['hour', 'always', 'deny'].includes(m.decision),
+  revokeApproval: (/** @type {any} */ m) => str(m.token) && str(m.host),
+  pause: (/** @type {any} */ m) => str(m.token) && Number.isInteger(m.minutes),
+  clearHistory: (/** @type {any} */ m) => str(m.token),
 };
 
 /** @param {unknown} m @returns {m is Message} */

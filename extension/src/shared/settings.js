@@ -39,7 +39,10 @@ export async function cachedManaged() {
  * @returns {Promise<Managed>} */
 export async function refreshManaged() {
   const managed = await optional(() => api.storage.managed.get(null), {});
-  await api.storage.local.set({ managedCache: managed });
+  // Written only when it changed: every write fires storage.onChanged, which
+  // re-applies the policy and refreshes open options pages.
+  const { managedCache } = await api.storage.local.get('managedCache');
+  if (JSON.stringify(managedCache ?? null) !== JSON.stringify(managed)) await api.storage.local.set({ managedCache: managed });
   return managed;
 }
 

@@ -7,7 +7,7 @@
 // readParams() handles both.
 import { api, startPage, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
-import { allowSession, askGrownUp, verdictRequest } from '../shared/messages.js';
+import { allowSession, askGrownUp, verdictRequest, warningShown } from '../shared/messages.js';
 import { hostOf } from '../shared/settings.js';
 import { renderHelp } from './help.js';
 import { renderReport } from '../report/flow.js';
@@ -157,10 +157,30 @@ function setupContinue(url) {
   });
 }
 
+/** A grown-up has since said yes (or paused protection): the way on.
+ * @param {string} url @param {'approved' | 'paused'} why */
+function showApproved(url, why) {
+  const box = document.createElement('p');
+  box.className = 'tip';
+  box.dataset.testid = 'approved';
+  box.setAttribute('role', 'status');
+  box.textContent = t(why === 'approved' ? 'approvedNote' : 'pausedNote');
+  const go = document.createElement('button');
+  go.type = 'button';
+  go.className = 'primary';
+  go.dataset.testid = 'approved-open';
+  go.textContent = t('approvedOpen');
+  go.addEventListener('click', () => location.replace(url));
+  box.append(' ', go);
+  $('go-back').closest('.actions')?.before(box);
+}
+
 async function main() {
   localise();
   const params = readParams(location.search, location.hash);
   renderHelp().catch((e) => console.error('lachan: help block', e));
+  // The parents' 30-day summary counts this stop (category and action only).
+  api.runtime.sendMessage(warningShown(params.category, params.action)).catch(() => {});
   if (window.top !== window) {
     // Inside a frame of another page: a compact note, no navigation buttons.
     document.body.classList.add('in-frame');
@@ -184,6 +204,7 @@ async function main() {
   const v = params.url && /^https?:/i.test(params.url)
     ? await api.runtime.sendMessage(verdictRequest(params.url)).catch(() => null) : null;
   if (v && !('error' in v) && v.action !== 'allow') renderDetails(v);
+  if (v && !('error' in v) && (v.override === 'approved' || v.override === 'paused')) showApproved(params.url, v.override);
   document.body.dataset.ready = 'true';
 }
 

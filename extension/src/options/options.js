@@ -1,0 +1,477 @@
+// Settings for parents. The page shows the state the background sends
+// (`optionsState`) and asks for changes; the background decides (PIN token,
+// school locks, engine validation: background/parent.js). The unlock token
+// lives in this tab's sessionStorage, so a reload stays unlocked until the
+// background's 10-minute idle limit.
+import { api, t } from '../shared/platform.js';
+import { localise } from '../shared/i18n.js';
+import { exportSettings, parseImport, parseSiteList, explainWarnings, undoPatch } from '../shared/parent.js';
+import { dayKey, series, totals } from '../shared/activity.js';
+import { renderChart, renderTotals } from './chart.js';
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const TOKEN_KEY = 'lachanToken';
+
+/** @type {any} the last optionsState answer */
+let state = null;
+
+const token = () => sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+
+/** @param {object} message */
+const send = (message) => api.runtime.sendMessage(message).catch((e) => ({ ok: false, error: String(e?.message ?? e) }));
+
+/** A message that needs the unlock token; a lapsed token returns to the PIN form.
+ * @param {object} message */
+async function sendUnlocked(message) {
+  const res = await send({ ...message, token: token() });
+  if (res?.error === 'locked') {
+    sessionStorage.removeItem(TOKEN_KEY);
+    await refresh();
+    $('pin-error').textContent = t('optLockedAgain');
+  }
+  return res;
+}
+
+/** A category's words for a parent (the warning page's short names).
+ * @param {string} key */
+const catName = (key) => (t(`catName_${key}`) !== `catName_${key}` ? t(`catName_${key}`) : key);
+/** @param {string} band */
+const bandName = (band) => t(`band_${band.replace('-', '_')}`);
+/** @param {number} ms */
+const clock = (ms) => new Date(ms).toLocaleString(t('lang'), { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'numeric' });
+
+// ---- toast with undo ----------------------------------------------------------
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let toastTimer;
+/** @param {string} text @param {(() => Promise<void>) | null} [undo] */
+function toast(text, undo = null) {
+  $('toast-text').textContent = text;
+  const button = /** @type {HTMLButtonElement} */ ($('undo'));
+  button.hidden = !undo;
+  button.onclick = undo ? async () => { button.hidden = true; await undo(); } : null;
+  $('toast').hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { $('toast').hidden = true; }, 8000);
+}
+
+/** Saves a patch; on success offers Undo (the values it replaced).
+ * @param {import('../shared/parent.js').Patch} patch
+ * @returns {Promise<any>} the background's answer */
+async function save(patch) {
+  const res = await sendUnlocked({ type: 'settingsUpdate', patch });
+  if (res?.ok) {
+    const undo = undoPatch(res.before, patch);
+    toast(t('optSaved'), async () => {
+      const back = await sendUnlocked({ type: 'settingsUpdate', patch: undo });
+      toast(back?.ok ? t('optUndone') : t('optSaveFailed'));
+      await refresh();
+    });
+    await refresh();
+  } else if (res?.refused?.length) {
+    toast(t('optRefusedLocked'));
+    await refresh();
+  }
+  return res;
+}
+
+// ---- PIN forms ----------------------------------------------------------------
+
+/** The message for a failed PIN step. @param {any} res */
+function pinMessage(res) {
+  if (res?.error === 'wrong') return res.waitMs ? t('optPinWait', String(Math.ceil(res.waitMs / 1000))) : t('optPinWrong', String(res.triesLeft));
+  if (res?.error === 'wait') return t('optPinWait', String(Math.ceil(res.waitMs / 1000)));
+  if (res?.error === 'pinFormat' || res?.error === 'pinEasy') return t(`opt_${res.error}`);
+  return t('optSaveFailed');
+}
+
+/** @param {string} a @param {string} b @param {HTMLElement} out */
+function samePins(a, b, out) {
+  if (a !== b) { out.textContent = t('optPinMismatch'); return false; }
+  return true;
+}
+
+/** @param {string} code */
+function showRecovery(code) {
+  $('recovery-code').textContent = code;
+  for (const id of ['pin-setup', 'unlock', 'settings']) $(id).hidden = true;
+  $('recovery').hidden = false;
+  $('recovery-done').focus();
+}
+
+function wirePinForms() {
+  $('pin-setup-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $('setup-error');
+    out.textContent = '';
+    const pin = /** @type {HTMLInputElement} */ ($('pin-new')).value;
+    if (!samePins(pin, /** @type {HTMLInputElement} */ ($('pin-confirm')).value, out)) return;
+    const res = await send({ type: 'pinSetup', pin });
+    if (!res?.ok) { out.textContent = res?.error === 'pinExists' ? t('optPinExists') : pinMessage(res); return; }
+    sessionStorage.setItem(TOKEN_KEY, res.token);
+    showRecovery(res.recovery);
+  });
+  $('recovery-done').addEventListener('click', async () => {
+    $('recovery-code').textContent = '';
+    $('recovery').hidden = true;
+    await refresh();
+    $('title').focus();
+  });
+  $('unlock-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const input = /** @type {HTMLInputElement} */ ($('pin'));
+    $('pin-error').textContent = t('optChecking');
+    const res = await send({ type: 'unlock', pin: input.value });
+    input.value = '';
+    if (!res?.ok) { $('pin-error').textContent = pinMessage(res); input.focus(); return; }
+    $('pin-error').textContent = '';
+    sessionStorage.setItem(TOKEN_KEY, res.token);
+    await refresh();
+  });
+  $('recover-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $('recover-error');
+    out.textContent = '';
+    const pin = /** @type {HTMLInputElement} */ ($('recover-pin-new')).value;
+    if (!samePins(pin, /** @type {HTMLInputElement} */ ($('recover-pin-confirm')).value, out)) return;
+    const res = await send({ type: 'pinRecover', code: /** @type {HTMLInputElement} */ ($('recovery-input')).value, pin });
+    if (!res?.ok) { out.textContent = res?.error === 'wrong' && !res.waitMs ? t('optRecoveryWrong', String(res.triesLeft)) : pinMessage(res); return; }
+    sessionStorage.setItem(TOKEN_KEY, res.token);
+    showRecovery(res.recovery);
+  });
+  $('pin-change-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $('pin-change-error');
+    out.textContent = '';
+    const pin = /** @type {HTMLInputElement} */ ($('pin-change')).value;
+    if (!samePins(pin, /** @type {HTMLInputElement} */ ($('pin-change-confirm')).value, out)) return;
+    const res = await sendUnlocked({ type: 'pinChange', pin });
+    if (!res?.ok) { out.textContent = pinMessage(res); return; }
+    /** @type {HTMLFormElement} */ ($('pin-change-form')).reset();
+    toast(t('optPinChanged'));
+  });
+  $('lock-now').addEventListener('click', async () => {
+    await sendUnlocked({ type: 'lock' });
+    sessionStorage.removeItem(TOKEN_KEY);
+    await refresh();
+  });
+}
+
+// ---- settings sections --------------------------------------------------------
+
+/** Shows a lock note and disables the controls it covers.
+ * @param {string} lock @param {Iterable<Element>} controls */
+function applyLock(lock, controls) {
+  const locked = state.managed.locks.includes(lock);
+  const note = /** @type {HTMLElement} */ (document.querySelector(`[data-testid="locked-${lock === 'ageBand' ? 'band' : lock}"]`));
+  note.hidden = !locked;
+  if (locked) note.textContent = t('optLocked', state.managed.schoolName || t('optSchool'));
+  for (const c of controls) {
+    /** @type {HTMLInputElement} */ (c).disabled = locked;
+    if (locked) c.setAttribute('aria-describedby', note.id || (note.id = `note-${lock}`));
+  }
+}
+
+function renderRequests() {
+  const list = $('requests');
+  list.replaceChildren(...state.requests.slice().reverse().map((/** @type {any} */ r) => {
+    const li = document.createElement('li');
+    li.dataset.url = r.url;
+    const who = Object.assign(document.createElement('p'), { className: 'who' });
+    who.append(Object.assign(document.createElement('bdi'), { textContent: r.host || r.url }));
+    const when = Object.assign(document.createElement('p'), { className: 'hint', textContent: `${catName(r.category)} · ${clock(r.time)}` });
+    const actions = Object.assign(document.createElement('div'), { className: 'actions' });
+    for (const [decision, key, cls] of [['hour', 'optApproveHour', 'primary'], ['always', 'optApproveAlways', 'secondary'], ['deny', 'optDeny', 'secondary']]) {
+      const b = Object.assign(document.createElement('button'), { type: 'button', className: cls, textContent: t(key) });
+      b.dataset.testid = `approve-${decision}`;
+      b.setAttribute('aria-label', `${t(key)}: ${r.host || r.url}`);
+      b.addEventListener('click', async () => {
+        const res = await sendUnlocked({ type: 'decideRequest', url: r.url, decision });
+        toast(res?.ok ? t(`optDecided_${decision}`, res.host) : res?.error === 'school' ? t('optSchoolBlocked') : t('optSaveFailed'));
+        await refresh();
+      });
+      actions.append(b);
+    }
+    li.append(who, when, actions);
+    return li;
+  }));
+  $('requests-empty').hidden = state.requests.length > 0;
+  applyLock('requests', list.querySelectorAll('button'));
+
+  const approvals = Object.entries(state.approvals);
+  $('approvals').replaceChildren(...approvals.map(([host, until]) => {
+    const li = document.createElement('li');
+    li.dataset.host = host;
+    const who = Object.assign(document.createElement('p'), { className: 'who' });
+    who.append(Object.assign(document.createElement('bdi'), { textContent: host }), ` · ${t('optUntil', clock(/** @type {number} */ (until)))}`);
+    const end = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: t('optEndNow') });
+    end.dataset.testid = 'revoke';
+    end.addEventListener('click', async () => { await sendUnlocked({ type: 'revokeApproval', host }); await refresh(); });
+    li.append(who, end);
+    return li;
+  }));
+  $('approvals-empty').hidden = approvals.length > 0;
+}
+
+function renderBands() {
+  const box = $('bands');
+  const current = state.parent.age_band ?? null;
+  box.querySelectorAll('label').forEach((l) => l.remove());
+  for (const band of state.bands) {
+    const label = document.createElement('label');
+    const input = Object.assign(document.createElement('input'), { type: 'radio', name: 'band', value: band });
+    input.checked = (current ?? state.effective.band) === band;
+    input.addEventListener('change', () => save({ age_band: band }));
+    label.append(input, bandName(band));
+    box.append(label);
+  }
+  applyLock('ageBand', box.querySelectorAll('input'));
+  if (state.managed.locks.includes('ageBand')) {
+    for (const i of box.querySelectorAll('input')) /** @type {HTMLInputElement} */ (i).checked = i.getAttribute('value') === state.effective.band;
+  }
+}
+
+function renderCategories() {
+  const band = state.effective.band;
+  const rows = state.categories.map((/** @type {string} */ cat) => {
+    const tr = document.createElement('tr');
+    const th = Object.assign(document.createElement('th'), { scope: 'row', textContent: catName(cat) });
+    th.id = `cat-${cat}`;
+    const select = document.createElement('select');
+    select.dataset.category = cat;
+    select.setAttribute('aria-labelledby', th.id);
+    const def = state.defaults[cat]?.[band] ?? 'block';
+    const options = [['', t('optDefault', t(`action_${def}`))], ['allow', t('action_allow')], ['warn', t('action_warn')], ['block', t('action_block')]];
+    for (const [value, text] of options) select.append(Object.assign(document.createElement('option'), { value, textContent: text }));
+    select.value = state.parent.categories?.[cat] ?? '';
+    select.addEventListener('change', () => save({ categories: { [cat]: select.value || null } }));
+    const td = document.createElement('td');
+    td.append(select);
+    tr.append(th, td);
+    return tr;
+  });
+  $('categories').replaceChildren(...rows);
+  applyLock('categories', $('categories').querySelectorAll('select'));
+}
+
+/** Lists the parent has typed into and not yet saved: a refresh (another
+ * change, a policy update) must not overwrite them. */
+const dirtyLists = new Set();
+
+function renderSites() {
+  for (const list of /** @type {const} */ (['allow', 'block'])) {
+    const area = /** @type {HTMLTextAreaElement} */ ($(`${list}-list`));
+    if (!dirtyLists.has(list)) area.value = (state.parent[list] ?? []).join('\n');
+    applyLock(list, [area]);
+  }
+  const bothLocked = ['allow', 'block'].every((l) => state.managed.locks.includes(l));
+  /** @type {HTMLButtonElement} */ ($('save-sites')).disabled = bothLocked;
+}
+
+/** Shows the result of checking the two lists: every bad line by number,
+ * every repeated line that was merged. @param {{field: string, line: number | null, message: string}[]} problems
+ * @param {{list: string, line: number, first: number}[]} repeats */
+function showSiteProblems(problems, repeats) {
+  const items = [
+    ...problems.map((p) => t('optSiteBad', [t(p.field === 'block' ? 'optBlockShort' : 'optAllowShort'), String(p.line ?? '?'), p.message])),
+    ...repeats.map((r) => t('optSiteRepeat', [t(r.list === 'block' ? 'optBlockShort' : 'optAllowShort'), String(r.line), String(r.first)])),
+  ];
+  $('sites-errors').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+}
+
+async function saveSites() {
+  /** @type {import('../shared/parent.js').Patch} */
+  const patch = {};
+  /** @type {{allow?: number[], block?: number[]}} */
+  const lines = {};
+  /** @type {{list: string, line: number, first: number}[]} */
+  const repeats = [];
+  for (const list of /** @type {const} */ (['allow', 'block'])) {
+    if (state.managed.locks.includes(list)) continue;
+    const parsed = parseSiteList(/** @type {HTMLTextAreaElement} */ ($(`${list}-list`)).value);
+    patch[list] = parsed.entries;
+    lines[list] = parsed.lines;
+    repeats.push(...parsed.duplicates.map((d) => ({ list, line: d.line, first: d.first })));
+  }
+  const res = await sendUnlocked({ type: 'settingsUpdate', patch });
+  if (!res?.ok) {
+    showSiteProblems(explainWarnings(res?.errors ?? [], lines), []);
+    if (!res?.errors?.length) $('sites-errors').textContent = t('optSaveFailed');
+    return;
+  }
+  const undo = undoPatch(res.before, patch);
+  dirtyLists.clear();
+  // Saved: the lists now show one entry per line; repeats were merged.
+  showSiteProblems([], repeats);
+  for (const list of /** @type {const} */ (['allow', 'block'])) {
+    if (patch[list]) /** @type {HTMLTextAreaElement} */ ($(`${list}-list`)).value = patch[list].join('\n');
+  }
+  toast(t('optSaved'), async () => {
+    await sendUnlocked({ type: 'settingsUpdate', patch: undo });
+    toast(t('optUndone'));
+    await refresh();
+  });
+  await refresh();
+}
+
+function renderPause() {
+  const box = $('pause-buttons');
+  /** @type {HTMLButtonElement[]} */
+  const buttons = state.pauseMinutes.map((/** @type {number} */ min) => {
+    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: t('optPauseFor', String(min)) });
+    b.dataset.testid = `pause-${min}`;
+    b.addEventListener('click', async () => {
+      const res = await sendUnlocked({ type: 'pause', minutes: min });
+      if (res?.ok) toast(t('optPausedUntil', clock(res.pausedUntil)), async () => { await sendUnlocked({ type: 'pause', minutes: 0 }); await refresh(); });
+      await refresh();
+    });
+    return b;
+  });
+  const resume = Object.assign(document.createElement('button'), { type: 'button', className: 'primary', textContent: t('optResume') });
+  resume.dataset.testid = 'resume';
+  resume.hidden = !state.pausedUntil;
+  resume.addEventListener('click', async () => { await sendUnlocked({ type: 'pause', minutes: 0 }); await refresh(); });
+  box.replaceChildren(resume, ...buttons);
+  applyLock('pause', [...buttons, resume]);
+}
+
+function renderSafeSearch() {
+  const box = /** @type {HTMLInputElement} */ ($('safe-search'));
+  box.checked = state.safeSearch;
+  box.onchange = () => save({ safeSearch: box.checked });
+  applyLock('safeSearch', [box]);
+}
+
+function renderActivity() {
+  const today = dayKey(Date.now());
+  const s = series(state.activity, today);
+  renderChart($('activity-chart'), s, {
+    title: t('optActivityChart'),
+    blocked: t('optBlocked'),
+    warned: t('optWarned'),
+    empty: t('optActivityEmpty'),
+    dayLabel: (/** @type {string} */ d) => `${Number(d.slice(8))}/${Number(d.slice(5, 7))}`,
+  });
+  renderTotals($('activity-totals'), totals(state.activity, today), {
+    category: catName,
+    blocked: t('optBlocked'),
+    warned: t('optWarned'),
+    caption: t('optActivityTable'),
+    empty: '',
+    categoryHeading: t('optCategory'),
+  });
+}
+
+function wireSettings() {
+  for (const list of ['allow', 'block']) $(`${list}-list`).addEventListener('input', () => dirtyLists.add(list));
+  $('save-sites').addEventListener('click', () => { saveSites().catch((e) => console.error('lachan: sites', e)); });
+  const clear = /** @type {HTMLButtonElement} */ ($('clear-history'));
+  const confirm = /** @type {HTMLButtonElement} */ ($('clear-confirm'));
+  clear.addEventListener('click', () => { confirm.hidden = false; confirm.focus(); });
+  confirm.addEventListener('click', async () => {
+    confirm.hidden = true;
+    const res = await sendUnlocked({ type: 'clearHistory' });
+    toast(res?.ok ? t('optHistoryCleared') : t('optSaveFailed'));
+    await refresh();
+  });
+  $('export').addEventListener('click', () => {
+    const file = exportSettings({ parentPolicy: state.parent, safeSearch: state.safeSearch }, Date.now());
+    const url = URL.createObjectURL(new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: `lachan-settings-${dayKey(Date.now())}.json` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  $('import-file').addEventListener('change', async (e) => {
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const out = $('import-result');
+    const { patch, errors } = parseImport(await file.text());
+    const lines = errors.map((m) => Object.assign(document.createElement('li'), { textContent: m }));
+    if (!patch) { out.replaceChildren(...lines); return; }
+    const res = await sendUnlocked({ type: 'settingsUpdate', patch });
+    if (res?.ok) {
+      const undo = undoPatch(res.before, patch);
+      lines.unshift(Object.assign(document.createElement('li'), { className: 'ok', textContent: t('optImported') }));
+      toast(t('optImported'), async () => { await sendUnlocked({ type: 'settingsUpdate', patch: undo }); toast(t('optUndone')); await refresh(); });
+    } else {
+      for (const r of res?.refused ?? []) lines.push(Object.assign(document.createElement('li'), { textContent: t('optImportLocked', r) }));
+      for (const w of res?.errors ?? []) lines.push(Object.assign(document.createElement('li'), { textContent: `${w.path ? `${w.path}: ` : ''}${w.message}` }));
+      lines.unshift(Object.assign(document.createElement('li'), { textContent: t('optImportFailed') }));
+    }
+    out.replaceChildren(...lines);
+    await refresh();
+  });
+}
+
+// ---- the whole page -----------------------------------------------------------
+
+function renderHeader() {
+  const p = $('protection');
+  p.dataset.state = state.pausedUntil ? 'paused' : 'on';
+  p.textContent = state.pausedUntil ? t('optPaused', clock(state.pausedUntil)) : t('optOn', bandName(state.effective.band));
+  const m = $('managed-by');
+  m.hidden = !state.managed.present;
+  m.textContent = state.managed.present ? t('optManagedBy', state.managed.schoolName || t('optSchool')) : '';
+  const rc = $('request-count');
+  rc.hidden = state.unlocked || !state.requestCount;
+  rc.textContent = t('optRequestCount', String(state.requestCount));
+}
+
+/** One refresh at a time; calls during one coalesce into one more. */
+let refreshing = /** @type {Promise<void> | null} */ (null);
+let again = false;
+function refresh() {
+  if (refreshing) { again = true; return refreshing; }
+  refreshing = (async () => {
+    do { again = false; await render(); } while (again);
+  })().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+async function render() {
+  const sent = token();
+  state = await send({ type: 'optionsState', token: sent });
+  if (!state || state.error) throw new Error(state?.error ?? 'no answer');
+  if (!state.unlocked && token() === sent) sessionStorage.removeItem(TOKEN_KEY);
+  renderHeader();
+  const off = !state.managed.optionsPage;
+  $('options-off').hidden = !off;
+  const recovering = !$('recovery').hidden;
+  $('pin-setup').hidden = off || recovering || state.pin.set;
+  $('unlock').hidden = off || recovering || !state.pin.set || state.unlocked;
+  $('settings').hidden = off || recovering || !state.unlocked;
+  if (!off && state.unlocked) {
+    renderRequests();
+    renderBands();
+    renderCategories();
+    renderSites();
+    renderPause();
+    renderSafeSearch();
+    renderActivity();
+  }
+  document.body.dataset.ready = 'true';
+}
+
+async function main() {
+  localise();
+  $('title').tabIndex = -1;
+  wirePinForms();
+  wireSettings();
+  await refresh();
+  // Live: a school policy or another tab's change shows without a reload.
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'managed' || changes.managedCache || changes.settings || changes.askRequests || changes.approvals) {
+      refresh().catch((e) => console.error('lachan: options', e));
+    }
+  });
+}
+
+main().catch((e) => {
+  console.error('lachan: options', e);
+  $('protection').textContent = t('optLoadFailed');
+  document.body.dataset.ready = 'true';
+});

@@ -1,0 +1,397 @@
+#!/usr/bin/env node
+// Lá Chắn browser e2e for the parents' options page (issue 5, item 1):
+//
+//   node tests/e2e/options/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]
+//
+// In headless Chromium and Firefox ESR, with the e2e fixture bundle built
+// into target/e2e-options/, driving options.html the way a parent does:
+//   PIN setup (mismatch and easy PINs refused; only a PBKDF2 hash stored;
+//   recovery code shown), lock and wrong PIN (tries left), recovery code →
+//   new PIN; age band and category choices reaching the engine (a navigation
+//   changes from block to warn), with Undo; bad list lines explained by line
+//   and nothing saved, then a parent block list entry stopping a site; a
+//   child's "ask a grown-up" request approved for an hour lets the child
+//   through, and once the approval's end time has passed (its stored end
+//   moved to the past: no test can wait an hour) the page is stopped again;
+//   deny; pause and resume; no change without the PIN token; the 30-day
+//   chart counting the stops, screenshots at 1280 and 360 px, axe-core 0
+//   serious/critical; clear history.
+// Screenshots: tests/e2e/artifacts/options-<browser>-<lang>-<width>.png.
+// Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchChromium } from '../lib/chromium.mjs';
+import { launchFirefox } from '../lib/firefox.mjs';
+import { Report } from '../lib/report.mjs';
+import { MARKER, startServer } from '../lib/server.mjs';
+import { poll, sleep } from '../lib/checks.mjs';
+import { axeCheck, buildInto, openExtensionPage } from '../lib/pages.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const OUT = join(ROOT, 'target/e2e-options');
+const ARTIFACTS = join(HERE, '../artifacts');
+
+const { values: opt } = parseArgs({
+  options: {
+    browser: { type: 'string', default: 'all' },
+    lang: { type: 'string', default: 'vi' },
+    'skip-wasm-build': { type: 'boolean', default: false },
+  },
+});
+if (!['chromium', 'firefox', 'all'].includes(String(opt.browser)) || !['vi', 'en'].includes(String(opt.lang))) {
+  console.error('usage: node tests/e2e/options/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]');
+  process.exit(2);
+}
+const want = (/** @type {string} */ b) => opt.browser === 'all' || opt.browser === b;
+const lang = /** @type {'vi' | 'en'} */ (opt.lang);
+const ids = JSON.parse(readFileSync(join(ROOT, 'extension/ids.json'), 'utf8'));
+const PIN = '482913';
+const NEW_PIN = '790315';
+
+/** @typedef {import('../lib/checks.mjs').Driver} Driver */
+
+/** The options page as the tests read it. */
+const READ = () => {
+  const q = (/** @type {string} */ s) => /** @type {HTMLElement | null} */ (document.querySelector(s));
+  const visible = (/** @type {string} */ s) => { const e = q(s); return !!e && !e.hidden && !e.closest('[hidden]'); };
+  return {
+    ready: document.body?.dataset.ready === 'true',
+    setup: visible('[data-testid="pin-setup"]'),
+    unlock: visible('[data-testid="unlock-form"]'),
+    settings: visible('[data-testid="settings"]'),
+    recovery: visible('[data-testid="recovery"]') ? q('[data-testid="recovery-code"]')?.textContent ?? '' : '',
+    setupError: q('[data-testid="setup-error"]')?.textContent ?? '',
+    pinError: q('[data-testid="pin-error"]')?.textContent ?? '',
+    recoverError: q('[data-testid="recover-error"]')?.textContent ?? '',
+    protection: q('[data-testid="protection"]')?.textContent ?? '',
+    paused: q('[data-testid="protection"]')?.dataset.state === 'paused',
+    band: /** @type {HTMLInputElement | null} */ (q('input[name="band"]:checked'))?.value ?? '',
+    requests: [...document.querySelectorAll('[data-testid="requests"] li')].map((li) => /** @type {HTMLElement} */ (li).dataset.url),
+    approvals: [...document.querySelectorAll('[data-testid="approvals"] li')].map((li) => /** @type {HTMLElement} */ (li).dataset.host),
+    sitesErrors: [...document.querySelectorAll('[data-testid="sites-errors"] li')].map((li) => li.textContent ?? ''),
+    toast: visible('[data-testid="toast"]') ? q('#toast-text')?.textContent ?? '' : '',
+    lang: document.documentElement.lang,
+    scrollWidth: document.documentElement.scrollWidth,
+  };
+};
+
+/** Sends a message from an extension page. @param {any} m */
+const SEND = (m) => (/** @type {any} */ (globalThis).browser ?? chrome).runtime.sendMessage(m);
+
+/** @param {Driver} d @param {any} page @param {string} sel @param {string} value */
+const fill = (d, page, sel, value) => d.evaluate(page, ([s, v]) => {
+  const e = /** @type {HTMLInputElement} */ (document.querySelector(s));
+  e.value = v;
+  e.dispatchEvent(new Event('input', { bubbles: true }));
+}, [sel, value]);
+
+/** @param {Driver} d @param {any} page */
+const read = (d, page) => /** @type {Promise<ReturnType<typeof READ>>} */ (d.evaluate(page, READ));
+
+/** Waits for the page to satisfy `pred`. @param {Driver} d @param {any} page @param {(s: ReturnType<typeof READ>) => boolean} pred @param {string} what */
+const until = (d, page, pred, what, timeout = 10_000) => poll(async () => { const s = await read(d, page); return pred(s) ? s : null; }, what, timeout);
+
+/**
+ * @param {Report} report @param {Driver} d @param {Awaited<ReturnType<typeof startServer>>} server
+ */
+async function checks(report, d, server) {
+  const b = d.name;
+  const P = server.port;
+  const check = (/** @type {string} */ name, /** @type {() => Promise<string | void>} */ fn) => report.check(b, name, fn);
+  const opts = await d.newPage();
+  const child = await d.newPage();
+  /** Where a child's navigation ends: 'warning:<a>' or 'page'. @param {string} url @param {string} host */
+  const landing = async (url, host) => {
+    await d.navigate(child, url);
+    return poll(async () => {
+      const href = await d.href(child).catch(() => '');
+      if (href.startsWith(`${d.extBase}warning.html`)) {
+        const p = new URLSearchParams(new URL(href).search);
+        return `warning:${p.get('a')}`;
+      }
+      const text = await d.evaluate(child, () => document.readyState === 'complete' && document.body?.innerText).catch(() => '');
+      return typeof text === 'string' && text.includes(`${MARKER} ${host}`) ? 'page' : null;
+    }, `where ${url} lands`);
+  };
+  /** Polls until a navigation lands as expected (rules follow storage changes asynchronously). */
+  const expectLanding = (/** @type {string} */ url, /** @type {string} */ host, /** @type {string} */ want) =>
+    poll(async () => ((await landing(url, host)) === want ? want : null), `${url} → ${want}`, 15_000);
+  const state = (/** @type {string | undefined} */ token) => d.evaluate(opts, SEND, { type: 'optionsState', token });
+  const token = () => d.evaluate(opts, () => sessionStorage.getItem('lachanToken'));
+  /** storage.local through the options page (an extension page in both
+   * browsers; the driver's own helper goes through a blocked test host,
+   * which an approval or a pause lets through). @param {'get' | 'set'} op @param {any} arg */
+  const store = (op, arg) => d.evaluate(opts, ([o, a]) => {
+    const s = (/** @type {any} */ (globalThis).browser ?? chrome).storage.local;
+    return o === 'get' ? s.get(a) : s.set(a);
+  }, [op, arg]);
+
+  try {
+    await check('first run: PIN setup is shown; a mismatch and an easy PIN are refused with a reason', async () => {
+      await openExtensionPage(d, opts, 'options.html', P);
+      const s0 = await until(d, opts, (s) => s.ready && s.setup, 'the PIN setup form');
+      if (s0.settings || s0.unlock) throw new Error('settings or unlock visible before a PIN exists');
+      await fill(d, opts, '#pin-new', PIN);
+      await fill(d, opts, '#pin-confirm', '482914');
+      await d.click(opts, '[data-testid="pin-setup-submit"]');
+      const mismatch = (await until(d, opts, (s) => !!s.setupError, 'the mismatch message')).setupError;
+      await fill(d, opts, '#pin-new', '123456');
+      await fill(d, opts, '#pin-confirm', '123456');
+      await d.click(opts, '[data-testid="pin-setup-submit"]');
+      const easy = (await until(d, opts, (s) => s.setupError !== mismatch && !!s.setupError, 'the easy-PIN message')).setupError;
+      const { pin } = await store('get', 'pin');
+      if (pin) throw new Error('a PIN was stored after refused attempts');
+      return `"${mismatch}" / "${easy}"`;
+    });
+
+    await check('PIN setup stores only a PBKDF2 hash and shows a recovery code once', async () => {
+      await fill(d, opts, '#pin-new', PIN);
+      await fill(d, opts, '#pin-confirm', PIN);
+      await d.click(opts, '[data-testid="pin-setup-submit"]');
+      const s = await until(d, opts, (x) => !!x.recovery, 'the recovery code', 15_000);
+      if (!/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(s.recovery)) throw new Error(`recovery code ${s.recovery}`);
+      const { pin } = await store('get', 'pin');
+      const text = JSON.stringify(pin);
+      if (text.includes(PIN) || text.includes(s.recovery.replace(/-/g, ''))) throw new Error('a secret is stored in clear');
+      if (pin?.pin?.iterations !== 600000 || pin?.recovery?.iterations !== 600000) throw new Error(`iterations ${text.slice(0, 120)}`);
+      await d.click(opts, '[data-testid="recovery-done"]');
+      await until(d, opts, (x) => x.settings && !x.recovery, 'the settings after setup');
+      recovery = s.recovery;
+      return `pin: {salt, iterations: 600000, hash}; recovery code ${s.recovery.slice(0, 4)}-…`;
+    });
+
+    await check('without the PIN token nothing changes and nothing private is shown', async () => {
+      const bad = await d.evaluate(opts, SEND, { type: 'settingsUpdate', token: 'not-the-token', patch: { age_band: '15-17' } });
+      const none = await d.evaluate(opts, SEND, { type: 'pause', token: '', minutes: 15 });
+      const s = await state(undefined);
+      if (bad?.error !== 'locked' || none?.error !== 'locked') throw new Error(`answers ${JSON.stringify(bad)} ${JSON.stringify(none)}`);
+      if ('parent' in s || 'requests' in s || 'activity' in s) throw new Error('private fields without a token');
+      const { settings } = await store('get', 'settings');
+      if (settings?.parentPolicy?.age_band || settings?.pausedUntil) throw new Error('settings changed');
+      return `settingsUpdate/pause → locked; state without token: ${Object.keys(s).join(',')}`;
+    });
+
+    await check('lock; a wrong PIN is refused with the tries left; the right PIN unlocks', async () => {
+      await d.click(opts, '[data-testid="lock-now"]');
+      await until(d, opts, (s) => s.unlock && !s.settings, 'the unlock form');
+      await fill(d, opts, '#pin', '000111');
+      await d.click(opts, '[data-testid="unlock-submit"]');
+      const wrong = await until(d, opts, (s) => /4/.test(s.pinError), 'the wrong-PIN message with 4 tries left', 15_000);
+      if (wrong.settings) throw new Error('unlocked with a wrong PIN');
+      const { pinGuard } = await store('get', 'pinGuard');
+      if (pinGuard?.failures !== 1) throw new Error(`guard ${JSON.stringify(pinGuard)}`);
+      await fill(d, opts, '#pin', PIN);
+      await d.click(opts, '[data-testid="unlock-submit"]');
+      await until(d, opts, (s) => s.settings, 'the settings', 15_000);
+      const after = await store('get', 'pinGuard');
+      if (after.pinGuard) throw new Error('the guard was not reset');
+      return `"${wrong.pinError}"`;
+    });
+
+    await check('forgotten PIN: the recovery code sets a new PIN (and a new code)', async () => {
+      await d.click(opts, '[data-testid="lock-now"]');
+      await until(d, opts, (s) => s.unlock, 'the unlock form');
+      await d.evaluate(opts, () => { /** @type {HTMLDetailsElement} */ (document.querySelector('.opt-forgot')).open = true; });
+      await fill(d, opts, '#recovery-input', recovery.toLowerCase().replace(/-/g, ' '));
+      await fill(d, opts, '#recover-pin-new', NEW_PIN);
+      await fill(d, opts, '#recover-pin-confirm', NEW_PIN);
+      await d.click(opts, '[data-testid="recover-submit"]');
+      const s = await until(d, opts, (x) => !!x.recovery, 'a new recovery code', 15_000);
+      if (s.recovery === recovery) throw new Error('the recovery code was not renewed');
+      await d.click(opts, '[data-testid="recovery-done"]');
+      await d.click(opts, '[data-testid="lock-now"]');
+      await until(d, opts, (x) => x.unlock, 'the unlock form');
+      await fill(d, opts, '#pin', PIN);
+      await d.click(opts, '[data-testid="unlock-submit"]');
+      await until(d, opts, (x) => !!x.pinError && !x.pinError.includes('…') && !x.pinError.includes('...'), 'the old PIN refused', 15_000);
+      await fill(d, opts, '#pin', NEW_PIN);
+      await d.click(opts, '[data-testid="unlock-submit"]');
+      await until(d, opts, (x) => x.settings, 'unlocked with the new PIN', 15_000);
+      return 'old PIN refused, new PIN unlocks';
+    });
+
+    await check('age band reaches the engine (dating.test: block → warn at 15-17), and Undo restores it', async () => {
+      const before = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:block');
+      await d.click(opts, 'input[name="band"][value="15-17"]');
+      await poll(async () => (await state(await token())).effective.band === '15-17', 'the engine band 15-17');
+      const during = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:warn');
+      await until(d, opts, (s) => !!s.toast, 'the saved toast');
+      await d.click(opts, '[data-testid="undo"]');
+      await poll(async () => (await state(await token())).effective.band === '6-10', 'the band back to 6-10');
+      const after = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:block');
+      return `${before} → ${during} → undo → ${after}`;
+    });
+
+    await check('a category choice reaches the engine (gambling → warn)', async () => {
+      await d.evaluate(opts, () => {
+        const s = /** @type {HTMLSelectElement} */ (document.querySelector('select[data-category="gambling"]'));
+        s.value = 'warn';
+        s.dispatchEvent(new Event('change'));
+      });
+      await poll(async () => (await state(await token())).effective.table.gambling === 'warn', 'gambling → warn');
+      const warn = await expectLanding(`http://casino.test:${P}/`, 'casino.test', 'warning:warn');
+      await d.evaluate(opts, () => {
+        const s = /** @type {HTMLSelectElement} */ (document.querySelector('select[data-category="gambling"]'));
+        s.value = '';
+        s.dispatchEvent(new Event('change'));
+      });
+      await poll(async () => (await state(await token())).effective.table.gambling === 'block', 'gambling back to the default');
+      return `casino.test ${warn}, then the default again`;
+    });
+
+    await check('bad list lines are explained by line and nothing is saved; a fixed list blocks the site', async () => {
+      await fill(d, opts, '#block-list', 'not a site\nparent-blocked.test');
+      await d.click(opts, '[data-testid="save-sites"]');
+      const s = await until(d, opts, (x) => x.sitesErrors.length > 0, 'the list errors');
+      if (!s.sitesErrors.some((e) => /\b1\b/.test(e) && /space|khoảng/i.test(e))) throw new Error(`errors ${JSON.stringify(s.sitesErrors)}`);
+      const { settings } = await store('get', 'settings');
+      if (settings?.parentPolicy?.block) throw new Error('a half-right list was saved');
+      await fill(d, opts, '#block-list', '# homework time\nparent-blocked.test\nParent-Blocked.test');
+      await d.click(opts, '[data-testid="save-sites"]');
+      await poll(async () => (await store('get', 'settings')).settings?.parentPolicy?.block?.join() === 'parent-blocked.test', 'the saved list');
+      const repeat = (await until(d, opts, (x) => x.sitesErrors.length === 1, 'the repeat note')).sitesErrors[0];
+      await expectLanding(`http://parent-blocked.test:${P}/`, 'parent-blocked.test', 'warning:block');
+      return `"${s.sitesErrors[0]}"; then "${repeat}"`;
+    });
+
+    await check('a request approved for an hour lets the child through, and only until its end time', async () => {
+      const url = `http://adult-site.test:${P}/homework`;
+      await expectLanding(url, 'adult-site.test', 'warning:block');
+      await poll(() => d.evaluate(child, () => document.body?.dataset.ready === 'true'), 'the warning page ready');
+      await d.click(child, '#ask-grownup');
+      await poll(() => d.evaluate(child, () => !!document.querySelector('[data-testid="ask-done"]')), 'ask-done');
+      await until(d, opts, (s) => s.requests.includes(url), 'the request on the options page');
+      const t0 = Date.now();
+      await d.click(opts, `[data-testid="requests"] li[data-url="${url}"] [data-testid="approve-hour"]`);
+      await until(d, opts, (s) => s.approvals.includes('adult-site.test') && !s.requests.includes(url), 'the approval listed');
+      const { approvals } = await store('get', 'approvals');
+      const left = approvals['adult-site.test'] - t0;
+      if (left < 3_590_000 || left > 3_610_000) throw new Error(`approved for ${left} ms, not an hour`);
+      await expectLanding(url, 'adult-site.test', 'page');
+      const alarm = await d.evaluate(opts, () => (/** @type {any} */ (globalThis).browser ?? chrome).alarms.get('lachan-override-expiry'));
+      if (!alarm || Math.abs(alarm.scheduledTime - approvals['adult-site.test']) > 1000) throw new Error(`expiry alarm ${JSON.stringify(alarm)}`);
+      // An hour later: the stored end time moves to the past, as the clock would.
+      await store('set', { approvals: { 'adult-site.test': Date.now() - 1000 } });
+      await expectLanding(url, 'adult-site.test', 'warning:block');
+      return `approved for ${(left / 60000).toFixed(1)} min (alarm at the end time); page loads; after the end time: blocked`;
+    });
+
+    await check('deny closes the request and allows nothing', async () => {
+      const url = `http://casino.test:${P}/`;
+      await expectLanding(url, 'casino.test', 'warning:block');
+      await poll(() => d.evaluate(child, () => document.body?.dataset.ready === 'true'), 'the warning page ready');
+      await d.click(child, '#ask-grownup');
+      await until(d, opts, (s) => s.requests.includes(url), 'the request listed');
+      await d.click(opts, `[data-testid="requests"] li[data-url="${url}"] [data-testid="approve-deny"]`);
+      await until(d, opts, (s) => !s.requests.includes(url), 'the request closed');
+      const { approvals } = await store('get', 'approvals');
+      if (Object.keys(approvals ?? {}).some((h) => h.includes('casino'))) throw new Error('deny approved');
+      await sleep(300);
+      return await expectLanding(url, 'casino.test', 'warning:block');
+    });
+
+    await check('pause lets pages through; resume stops them again', async () => {
+      await d.click(opts, '[data-testid="pause-15"]');
+      const s = await until(d, opts, (x) => x.paused, 'the paused status');
+      const { settings } = await store('get', 'settings');
+      const minutes = (settings.pausedUntil - Date.now()) / 60000;
+      if (minutes < 14 || minutes > 15.1) throw new Error(`paused for ${minutes} min`);
+      await expectLanding(`http://adult-site.test:${P}/`, 'adult-site.test', 'page');
+      await d.click(opts, '[data-testid="resume"]');
+      await until(d, opts, (x) => !x.paused, 'protection on again');
+      await expectLanding(`http://adult-site.test:${P}/`, 'adult-site.test', 'warning:block');
+      return `"${s.protection}"; resumed`;
+    });
+
+    await check('the 30-day chart counts today\'s stops; screenshots; axe 0 serious/critical', async () => {
+      const today = await d.evaluate(opts, () => {
+        const n = new Date();
+        return `${n.getFullYear()}-${String(n.getMonth() + 1).padStart(2, '0')}-${String(n.getDate()).padStart(2, '0')}`;
+      });
+      await openExtensionPage(d, opts, 'options.html', P);
+      await until(d, opts, (s) => s.settings, 'the settings (token kept in the tab)');
+      const bar = await poll(() => d.evaluate(opts, (day) => {
+        const g = /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="activity-chart"] g[data-day="${day}"]`));
+        return g && Number(g.dataset.blocked) >= 3 ? { blocked: Number(g.dataset.blocked), warned: Number(g.dataset.warned),
+          bars: document.querySelectorAll('[data-testid="activity-chart"] g[data-day]').length } : null;
+      }, today), 'today\'s bar with ≥ 3 stops');
+      if (bar.bars !== 30) throw new Error(`${bar.bars} bars`);
+      const rows = await d.evaluate(opts, () => [...document.querySelectorAll('[data-testid="activity-table"] tbody tr')].map((r) => /** @type {HTMLElement} */ (r).dataset.category));
+      if (!rows.includes('adult')) throw new Error(`table rows ${rows}`);
+      const shots = [];
+      for (const width of [1280, 360]) {
+        await d.setViewport(opts, width, 900);
+        const s = await read(d, opts);
+        if (s.scrollWidth > width + 1) throw new Error(`horizontal scroll at ${width}px: ${s.scrollWidth}`);
+        const path = join(ARTIFACTS, `options-${b}-${lang}-${width}.png`);
+        await d.screenshot(opts, path);
+        shots.push(path.slice(ROOT.length + 1));
+      }
+      await d.setViewport(opts, 1280, 900);
+      const axe = await axeCheck(d, opts);
+      return `today: ${bar.blocked} blocked, ${bar.warned} warned; rows ${rows.join(',')}; ${axe}; ${shots.join(', ')}`;
+    });
+
+    await check('the locked page and the first-run page pass axe too', async () => {
+      await d.click(opts, '[data-testid="lock-now"]');
+      await until(d, opts, (s) => s.unlock, 'the unlock form');
+      await d.evaluate(opts, () => { /** @type {HTMLDetailsElement} */ (document.querySelector('.opt-forgot')).open = true; });
+      return await axeCheck(d, opts);
+    });
+
+    await check('clear history empties the chart', async () => {
+      await fill(d, opts, '#pin', NEW_PIN);
+      await d.click(opts, '[data-testid="unlock-submit"]');
+      await until(d, opts, (s) => s.settings, 'unlocked', 15_000);
+      await d.click(opts, '[data-testid="clear-history"]');
+      await d.click(opts, '[data-testid="clear-confirm"]');
+      await poll(() => d.evaluate(opts, () => !!document.querySelector('[data-testid="activity-empty"]')), 'the empty chart');
+      const { activity } = await store('get', 'activity');
+      if (activity && Object.keys(activity).length) throw new Error(`activity left: ${JSON.stringify(activity)}`);
+      return 'chart empty, storage cleared';
+    });
+  } finally {
+    await d.close(child);
+    await d.close(opts);
+  }
+}
+
+/** @type {string} the recovery code shown at setup (used by the recovery check) */
+let recovery = '';
+
+const report = new Report();
+mkdirSync(ARTIFACTS, { recursive: true });
+try {
+  buildInto(ROOT, OUT, { skipWasm: Boolean(opt['skip-wasm-build']) });
+} catch (e) {
+  console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+const server = await startServer();
+console.log(`test server on port ${server.port}`);
+
+for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
+  if (!want(name)) continue;
+  /** @type {Driver | null} */
+  let d = null;
+  recovery = '';
+  await report.check(name, `launch with the extension (${lang})`, async () => {
+    d = name === 'chromium'
+      ? await launchChromium({ extDir: join(OUT, 'chromium'), extensionId: ids.chromium, lang })
+      : await launchFirefox({ extDir: join(OUT, 'firefox'), geckoId: ids.gecko, port: server.port, lang });
+    return `${Math.round(/** @type {any} */ (d).launchMs)} ms`;
+  });
+  if (!d) continue;
+  try {
+    await checks(report, d, server);
+  } finally {
+    await /** @type {Driver} */ (d).shutdown().catch(() => {});
+  }
+}
+
+await server.close();
+process.exit(report.summary() ? 1 : 0);
