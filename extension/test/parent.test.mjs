@@ -75,7 +75,8 @@ test('pin guard: free tries, then a doubling wait with a ceiling', () => {
 });
 
 test('managedView: locks filtered and reported, options page on unless false', () => {
-  assert.deepEqual(managedView(undefined), { present: false, schoolName: '', locks: [], optionsPage: true, problems: [] });
+  assert.deepEqual(managedView(undefined), { present: false, schoolName: '', locks: [], optionsPage: true, problems: [],
+    sets: { ageBand: null, categories: {} } });
   const v = managedView({ schoolName: 'Kim Đồng', locks: ['ageBand', 'pauze', 'allow', 'ageBand', 7], optionsPage: false });
   assert.deepEqual(v.locks, ['ageBand', 'allow']);
   assert.equal(v.optionsPage, false);
@@ -83,6 +84,12 @@ test('managedView: locks filtered and reported, options page on unless false', (
   assert.equal(v.problems.length, 2);
   assert.match(v.problems[0], /pauze/);
   assert.equal(managedView({ locks: 'all' }).problems[0], 'locks: not a list');
+  // A band the school sets is locked even when `locks` does not say so; its
+  // category actions are reported so the page can show them as the school's.
+  const sets = managedView({ ageBand: '11-14', categories: { gambling: 'warn', adult: 'maybe' } });
+  assert.deepEqual(sets.locks, ['ageBand']);
+  assert.deepEqual(sets.sets, { ageBand: '11-14', categories: { gambling: 'warn' } });
+  assert.deepEqual(managedView({ ageBand: 'teen' }).locks, []);
 });
 
 test('applyPatch: merges into the parent layer, null restores the default', () => {

@@ -241,9 +241,13 @@ function renderCategories() {
     select.dataset.category = cat;
     select.setAttribute('aria-labelledby', th.id);
     const def = state.defaults[cat]?.[band] ?? 'block';
-    const options = [['', t('optDefault', t(`action_${def}`))], ['allow', t('action_allow')], ['warn', t('action_warn')], ['block', t('action_block')]];
+    const school = state.managed.sets.categories[cat];
+    const options = school
+      ? [['', t('optSetBySchool', [state.managed.schoolName || t('optSchool'), t(`action_${school}`)])]]
+      : [['', t('optDefault', t(`action_${def}`))], ['allow', t('action_allow')], ['warn', t('action_warn')], ['block', t('action_block')]];
     for (const [value, text] of options) select.append(Object.assign(document.createElement('option'), { value, textContent: text }));
-    select.value = state.parent.categories?.[cat] ?? '';
+    select.value = school ? '' : state.parent.categories?.[cat] ?? '';
+    select.disabled = Boolean(school);
     select.addEventListener('change', () => save({ categories: { [cat]: select.value || null } }));
     const td = document.createElement('td');
     td.append(select);
@@ -251,7 +255,8 @@ function renderCategories() {
     return tr;
   });
   $('categories').replaceChildren(...rows);
-  applyLock('categories', $('categories').querySelectorAll('select'));
+  if (state.managed.locks.includes('categories')) applyLock('categories', $('categories').querySelectorAll('select'));
+  else applyLock('categories', []);
 }
 
 /** Lists the parent has typed into and not yet saved: a refresh (another

@@ -25,7 +25,8 @@ export const EXPORT_FORMAT = 'lachan-settings';
 /** @typedef {{age_band?: string, categories?: Record<string, string>, allow?: string[], block?: string[]}} ParentPolicy */
 /** @typedef {{parentPolicy: ParentPolicy | null, safeSearch?: boolean, pausedUntil?: number}} Settings */
 /** @typedef {{age_band?: string | null, categories?: Record<string, string | null>, allow?: string[], block?: string[], safeSearch?: boolean | null}} Patch */
-/** @typedef {{present: boolean, schoolName: string, locks: string[], optionsPage: boolean, problems: string[]}} ManagedView */
+/** @typedef {{present: boolean, schoolName: string, locks: string[], optionsPage: boolean, problems: string[],
+ *   sets: {ageBand: string | null, categories: Record<string, string>}}} ManagedView */
 
 /** The lock that guards each patch key. */
 const LOCK_OF = /** @type {Record<keyof Patch, string>} */ ({
@@ -47,12 +48,25 @@ export function managedView(managed) {
       if (!locks.includes(/** @type {string} */ (l))) locks.push(/** @type {string} */ (l));
     } else problems.push(`locks: unknown setting ${JSON.stringify(l)} (known: ${LOCKABLE.join(', ')})`);
   }
+  // What the school sets wins over the parent's choice even when it is not
+  // locked (school > parent): the page shows it as the school's, and a
+  // band the school sets is locked outright (a parent's band would do nothing).
+  const ageBand = typeof m.ageBand === 'string' && /** @type {readonly string[]} */ (BANDS).includes(m.ageBand) ? m.ageBand : null;
+  if (ageBand && !locks.includes('ageBand')) locks.push('ageBand');
+  /** @type {Record<string, string>} */
+  const categories = {};
+  if (m.categories && typeof m.categories === 'object') {
+    for (const [cat, action] of Object.entries(m.categories)) {
+      if (/** @type {readonly string[]} */ (ACTIONS).includes(/** @type {string} */ (action))) categories[cat] = /** @type {string} */ (action);
+    }
+  }
   return {
     present: Object.keys(m).length > 0,
     schoolName: typeof m.schoolName === 'string' ? m.schoolName : '',
     locks,
     optionsPage: m.optionsPage !== false,
     problems,
+    sets: { ageBand, categories },
   };
 }
 
