@@ -61,6 +61,8 @@ test-e2e: wasm
 	node tests/e2e/images/run.mjs --skip-wasm-build
 	node tests/e2e/safesearch/run.mjs
 	node tests/e2e/selfcheck/run.mjs --skip-wasm-build
+	node tests/e2e/options/run.mjs --skip-wasm-build
+	node tests/e2e/policy/run.mjs --skip-wasm-build
 
 bench: bundle wasm
 	$(CARGO) bench -p lachan-core

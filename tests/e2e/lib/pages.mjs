@@ -4,9 +4,42 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { AXE_PATH, poll } from './checks.mjs';
 
 const AXE_SRC = readFileSync(AXE_PATH, 'utf8');
+
+/**
+ * The options every page runner takes:
+ *   [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]
+ * Exits 2 with the usage line on anything else.
+ * @param {string} script the runner's path, for the usage line
+ */
+export function runnerOptions(script) {
+  const usage = `usage: node ${script} [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]`;
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        browser: { type: 'string', default: 'all' },
+        lang: { type: 'string', default: 'vi' },
+        'skip-wasm-build': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`${/** @type {Error} */ (e).message}\n${usage}`);
+    process.exit(2);
+  }
+  if (!['chromium', 'firefox', 'all'].includes(String(values.browser)) || !['vi', 'en'].includes(String(values.lang))) {
+    console.error(usage);
+    process.exit(2);
+  }
+  return {
+    want: (/** @type {string} */ b) => values.browser === 'all' || values.browser === b,
+    lang: /** @type {'vi' | 'en'} */ (values.lang),
+    skipWasm: Boolean(values['skip-wasm-build']),
+  };
+}
 
 /** @param {string} root @param {string} cmd @param {string[]} args */
 function run(root, cmd, args) {

@@ -21,32 +21,19 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { launchChromium } from '../lib/chromium.mjs';
 import { launchFirefox } from '../lib/firefox.mjs';
 import { Report } from '../lib/report.mjs';
 import { MARKER, startServer } from '../lib/server.mjs';
 import { poll, sleep } from '../lib/checks.mjs';
-import { axeCheck, buildInto, openExtensionPage } from '../lib/pages.mjs';
+import { axeCheck, buildInto, openExtensionPage, runnerOptions } from '../lib/pages.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const OUT = join(ROOT, 'target/e2e-options');
 const ARTIFACTS = join(HERE, '../artifacts');
 
-const { values: opt } = parseArgs({
-  options: {
-    browser: { type: 'string', default: 'all' },
-    lang: { type: 'string', default: 'vi' },
-    'skip-wasm-build': { type: 'boolean', default: false },
-  },
-});
-if (!['chromium', 'firefox', 'all'].includes(String(opt.browser)) || !['vi', 'en'].includes(String(opt.lang))) {
-  console.error('usage: node tests/e2e/options/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]');
-  process.exit(2);
-}
-const want = (/** @type {string} */ b) => opt.browser === 'all' || opt.browser === b;
-const lang = /** @type {'vi' | 'en'} */ (opt.lang);
+const { want, lang, skipWasm } = runnerOptions('tests/e2e/options/run.mjs');
 const ids = JSON.parse(readFileSync(join(ROOT, 'extension/ids.json'), 'utf8'));
 const PIN = '482913';
 const NEW_PIN = '790315';
@@ -365,7 +352,7 @@ let recovery = '';
 const report = new Report();
 mkdirSync(ARTIFACTS, { recursive: true });
 try {
-  buildInto(ROOT, OUT, { skipWasm: Boolean(opt['skip-wasm-build']) });
+  buildInto(ROOT, OUT, { skipWasm });
 } catch (e) {
   console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
   console.log('\n0 passed, 1 failed');

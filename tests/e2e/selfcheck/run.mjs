@@ -17,53 +17,22 @@
 //    the start page links to it, and axe-core finds 0 serious/critical
 //    violations. Screenshots: tests/e2e/artifacts/selfcheck-<browser>-<lang>.png.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { launchChromium } from '../lib/chromium.mjs';
 import { launchFirefox } from '../lib/firefox.mjs';
 import { Report } from '../lib/report.mjs';
 import { startServer } from '../lib/server.mjs';
-import { AXE_PATH, poll } from '../lib/checks.mjs';
+import { poll } from '../lib/checks.mjs';
+import { axeCheck, buildInto, runnerOptions } from '../lib/pages.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const OUT = join(ROOT, 'target/e2e-selfcheck');
 const ARTIFACTS = join(HERE, '../artifacts');
-const AXE_SRC = readFileSync(AXE_PATH, 'utf8');
-
-const { values: opt } = parseArgs({
-  options: {
-    browser: { type: 'string', default: 'all' },
-    lang: { type: 'string', default: 'vi' },
-    'skip-wasm-build': { type: 'boolean', default: false },
-  },
-});
-if (!['chromium', 'firefox', 'all'].includes(String(opt.browser)) || !['vi', 'en'].includes(String(opt.lang))) {
-  console.error('usage: node tests/e2e/selfcheck/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]');
-  process.exit(2);
-}
-const want = (/** @type {string} */ b) => opt.browser === 'all' || opt.browser === b;
-const lang = /** @type {'vi' | 'en'} */ (opt.lang);
+const { want, lang, skipWasm } = runnerOptions('tests/e2e/selfcheck/run.mjs');
 const ids = JSON.parse(readFileSync(join(ROOT, 'extension/ids.json'), 'utf8'));
-
-/** @param {string} cmd @param {string[]} args */
-function run(cmd, args) {
-  const t0 = performance.now();
-  const out = execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  console.log(`$ ${cmd} ${args.join(' ')}\n  ${out.trim().split('\n').pop()} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-}
-
-function build() {
-  mkdirSync(OUT, { recursive: true });
-  const cli = join(ROOT, 'target/release/lachan');
-  if (!existsSync(cli)) run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan']);
-  const bundle = join(OUT, 'test.lcb');
-  run(cli, ['build', '--quiet', '--offline', '--strict', '--registry', join(ROOT, 'tests/e2e/fixtures/registry.toml'), '--out', bundle]);
-  run('node', [join(ROOT, 'extension/build.mjs'), '--bundle', bundle, '--out', OUT, ...(opt['skip-wasm-build'] ? ['--skip-wasm-build'] : [])]);
-}
 
 /** Whether this machine has a managed policy for the extension (then the
  * "policy" item must be ok instead of missing). Reads only the policy files.
@@ -99,16 +68,6 @@ const READ = () => {
     summary: { text: s?.textContent?.trim() ?? '', ok: s?.dataset.ok, missing: s?.dataset.missing, unknown: s?.dataset.unknown },
     docs: document.querySelector('[data-testid="sc-docs"]')?.textContent ?? '', scrollWidth: document.documentElement.scrollWidth };
 };
-
-/** @param {import('../lib/checks.mjs').Driver} d @param {any} page */
-async function axe(d, page) {
-  const out = JSON.parse(await d.evaluate(page, `${AXE_SRC}\n;(async () => { const r = await axe.run(document); `
-    + 'return JSON.stringify({ passes: r.passes.length, v: r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length })) }); })()'));
-  if (!out.passes) throw new Error('axe ran no passing rule');
-  const bad = out.v.filter((/** @type {any} */ v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) throw new Error(`axe: ${bad.map((/** @type {any} */ v) => `${v.id}:${v.impact}×${v.n}`).join(', ')}`);
-  return `axe ${out.passes} rules passed, minor/moderate: ${out.v.map((/** @type {any} */ v) => `${v.id}:${v.impact}`).join(', ') || 'none'}`;
-}
 
 /**
  * @param {Report} report @param {import('../lib/checks.mjs').Driver} d
@@ -167,10 +126,10 @@ async function checks(report, d, open, o) {
       return `ok ${sm.ok}, missing ${sm.missing}, unknown ${sm.unknown}`;
     });
     await report.check(b, 'axe-core: 0 serious/critical violations on selfcheck.html (1280 and 360 wide)', async () => {
-      const wide = await axe(d, page);
+      const wide = await axeCheck(d, page);
       await d.screenshot(page, join(ARTIFACTS, `selfcheck-${b}-${lang}.png`));
       await d.setViewport(page, 360, 740);
-      const narrow = await axe(d, page);
+      const narrow = await axeCheck(d, page);
       const sw = await d.evaluate(page, () => document.documentElement.scrollWidth);
       if (sw > 360) throw new Error(`horizontal scroll at 360 px: ${sw}`);
       await d.screenshot(page, join(ARTIFACTS, `selfcheck-${b}-${lang}-360.png`));
@@ -195,7 +154,7 @@ async function checks(report, d, open, o) {
 const report = new Report();
 mkdirSync(ARTIFACTS, { recursive: true });
 try {
-  build();
+  buildInto(ROOT, OUT, { skipWasm });
 } catch (e) {
   console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
   console.log('\n0 passed, 1 failed');
