@@ -11,7 +11,8 @@ const locales = Object.fromEntries(['vi', 'en'].map((l) => [l,
 /** @param {any} items */
 const byId = (items) => Object.fromEntries(items.map((/** @type {any} */ i) => [i.id, i]));
 
-const unpacked = { browser: 'chromium', incognitoAllowed: false, installType: 'development', managed: { state: 'empty', keys: [] } };
+const unpacked = { browser: 'chromium', incognitoAllowed: false, installType: 'development', managed: { state: 'empty', keys: [] },
+  pin: { set: false, optionsPage: true } };
 
 test('unpacked, non-force-installed Chromium: incognito, force-install and policy missing; DevTools and dev mode unknown', () => {
   const it = byId(evaluate(/** @type {any} */ (unpacked)));
@@ -24,8 +25,9 @@ test('unpacked, non-force-installed Chromium: incognito, force-install and polic
   assert.equal(it.policy.status, 'missing');
   assert.equal(it.policy.detail, '', 'no policy: no "settings received" line');
   assert.equal(it.devtools.status, 'unknown');
+  assert.equal(it.pin.status, 'missing');
   assert.equal(it.devMode.status, 'unknown');
-  assert.deepEqual(summarise(Object.values(it)), { ok: 1, missing: 3, unknown: 2 });
+  assert.deepEqual(summarise(Object.values(it)), { ok: 1, missing: 4, unknown: 2 });
 });
 
 test('fully hardened school install: everything detectable is ok', () => {
@@ -37,6 +39,13 @@ test('fully hardened school install: everything detectable is ok', () => {
   assert.equal(it.policy.detail, 'ageBand, schoolName');
   assert.equal(it.devtools.status, 'unknown', 'DevTools availability is never detectable');
   assert.equal(it.devMode.status, 'unknown', 'developer mode is never detectable');
+});
+
+test('parent PIN: set is ok; none is missing, unless the school closes the options page; no answer is unknown', () => {
+  assert.equal(byId(evaluate({ ...unpacked, pin: { set: true, optionsPage: true } })).pin.status, 'ok');
+  assert.equal(byId(evaluate({ ...unpacked, pin: { set: false, optionsPage: true } })).pin.status, 'missing');
+  assert.equal(byId(evaluate({ ...unpacked, pin: { set: false, optionsPage: false } })).pin.status, 'ok');
+  assert.equal(byId(evaluate({ ...unpacked, pin: null })).pin.status, 'unknown');
 });
 
 test('every install type other than admin is "not force-installed"', () => {

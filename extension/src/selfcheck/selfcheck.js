@@ -49,7 +49,9 @@ async function gather() {
     orNull(async () => api.management.getSelf()),
     readManaged(),
   ]);
-  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed };
+  const options = await orNull(() => api.runtime.sendMessage({ type: 'optionsState' }));
+  const pin = options && !options.error ? { set: Boolean(options.pin?.set), optionsPage: options.managed?.optionsPage !== false } : null;
+  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed, pin };
 }
 
 /** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */

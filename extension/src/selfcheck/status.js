@@ -7,6 +7,8 @@
 //   incognitoAllowed  extension.isAllowedIncognitoAccess() (Firefox: private windows)
 //   installType       management.getSelf().installType: 'admin' = force-installed by policy
 //   managed           {state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}
+//   pin               {set: boolean, optionsPage: boolean} from the background's optionsState
+//                     (optionsPage false: the school's policy closes the options page)
 //
 // Statuses: 'ok' (the protection is in place), 'missing' (it is not), 'unknown'
 // (the browser does not let an extension see it). Each item names the message
@@ -14,11 +16,12 @@
 
 /** @typedef {'ok' | 'missing' | 'unknown'} Status */
 /** @typedef {{state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}} Managed */
-/** @typedef {{browser: 'chromium' | 'firefox', incognitoAllowed: boolean | null, installType: string | null, managed: Managed | null}} Facts */
+/** @typedef {{browser: 'chromium' | 'firefox', incognitoAllowed: boolean | null, installType: string | null, managed: Managed | null,
+ *   pin?: {set: boolean, optionsPage: boolean} | null}} Facts */
 /** @typedef {{id: string, status: Status, detail: string, why: string, fixParent: string, fixSchool: string}} Item */
 
 /** The item ids, in page order. */
-export const ITEM_IDS = /** @type {const} */ (['browser', 'incognito', 'forceInstalled', 'policy', 'devtools', 'devMode']);
+export const ITEM_IDS = /** @type {const} */ (['browser', 'incognito', 'forceInstalled', 'policy', 'pin', 'devtools', 'devMode']);
 
 /** Firefox's storage.managed throws this when no policy names the add-on:
  * that is "no policy", not a failure. @param {string} message */
@@ -70,6 +73,18 @@ export function evaluate(f) {
     why: 'scWhyPolicy',
     fixParent: 'scFixParentPolicy',
     fixSchool: ff ? 'scFixSchoolPolicyFirefox' : 'scFixSchoolPolicy',
+  });
+
+  // Without a PIN anyone at the keyboard can change the settings. A school
+  // that closes the options page needs none (nothing can be changed there).
+  const pin = f.pin ?? null;
+  items.push({
+    id: 'pin',
+    status: !pin ? 'unknown' : pin.set || !pin.optionsPage ? 'ok' : 'missing',
+    detail: '',
+    why: 'scWhyPin',
+    fixParent: 'scFixParentPin',
+    fixSchool: 'scFixSchoolPin',
   });
 
   // No extension API reports these: say so plainly instead of guessing.

@@ -87,7 +87,7 @@ async function checks(report, d, open, o) {
         return r.ready ? r : null;
       }, 'body[data-ready] on selfcheck.html', 20_000);
       const got = s.items.map((i) => i.id).join(',');
-      if (got !== 'browser,incognito,forceInstalled,policy,devtools,devMode') throw new Error(`items ${got}`);
+      if (got !== 'browser,incognito,forceInstalled,policy,pin,devtools,devMode') throw new Error(`items ${got}`);
       for (const i of s.items) {
         if (!i.badge || !i.why || !i.title) throw new Error(`item ${i.id} lacks text: ${JSON.stringify(i)}`);
         if (i.id !== 'browser' && (!i.fixParent || !i.fixSchool)) throw new Error(`item ${i.id} lacks a parent or school fix`);
@@ -116,6 +116,7 @@ async function checks(report, d, open, o) {
       return st.forceInstalled.detail;
     });
     await expect('policy', o.policy ? 'ok' : 'missing', o.policy ? 'managed policy present (a policy file names the extension)' : 'no managed policy');
+    await expect('pin', 'missing', 'no parent PIN yet (fresh profile)');
     await expect('devtools', 'unknown', 'DevTools availability not detectable');
     await expect('devMode', 'unknown', 'developer mode not detectable');
     await report.check(b, 'summary counts match the items; docs/schools.md named', async () => {
