@@ -25,6 +25,7 @@ import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { makeRulesets } from './tools/dnr.mjs';
+import { expandIncludes } from './tools/pages.mjs';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(EXT, '..');
@@ -136,12 +137,12 @@ async function main() {
     // Page text, overlay and typing guard (manifest content_scripts) in every browser.
     for (const f of ['text.js', 'pii.js', 'overlay.js', 'page.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
     cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
-    cpSync(join(dir, 'support/support.html'), join(dir, 'support.html'));
-    rmSync(join(dir, 'support/support.html'));
     // Pages at the extension root (warning.html is part of the e2e contract).
-    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options']) {
-      cpSync(join(dir, page, `${page}.html`), join(dir, `${page}.html`));
-      rmSync(join(dir, page, `${page}.html`));
+    // Shared head and header markup expanded once here (tools/pages.mjs).
+    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support']) {
+      const from = join(dir, page, `${page}.html`);
+      writeFileSync(join(dir, `${page}.html`), expandIncludes(readFileSync(from, 'utf8'), `src/${page}/${page}.html`));
+      rmSync(from);
     }
     cpSync(join(EXT, '_locales'), join(dir, '_locales'), { recursive: true });
     cpSync(join(EXT, 'src/managed_schema.json'), join(dir, 'managed_schema.json'));

@@ -85,10 +85,26 @@ function pinMessage(res) {
   return t('optSaveFailed');
 }
 
-/** @param {string} a @param {string} b @param {HTMLElement} out */
-function samePins(a, b, out) {
-  if (a !== b) { out.textContent = t('optPinMismatch'); return false; }
-  return true;
+const input = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
+
+/**
+ * Wires a form that asks for a new PIN twice: the two must match, then
+ * `submit(pin)` asks the background; a refusal is explained in the form.
+ * @param {{form: string, pin: string, confirm: string, error: string}} ids
+ * @param {(pin: string) => Promise<any>} submit @param {(res: any) => Promise<void> | void} done
+ * @param {(res: any) => string} [refusal]
+ */
+function newPinForm(ids, submit, done, refusal = pinMessage) {
+  $(ids.form).addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $(ids.error);
+    out.textContent = '';
+    const pin = input(ids.pin).value;
+    if (pin !== input(ids.confirm).value) { out.textContent = t('optPinMismatch'); return; }
+    const res = await submit(pin);
+    if (!res?.ok) { out.textContent = refusal(res); return; }
+    await done(res);
+  });
 }
 
 /** @param {string} code */
@@ -100,17 +116,22 @@ function showRecovery(code) {
 }
 
 function wirePinForms() {
-  $('pin-setup-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const out = $('setup-error');
-    out.textContent = '';
-    const pin = /** @type {HTMLInputElement} */ ($('pin-new')).value;
-    if (!samePins(pin, /** @type {HTMLInputElement} */ ($('pin-confirm')).value, out)) return;
-    const res = await send({ type: 'pinSetup', pin });
-    if (!res?.ok) { out.textContent = res?.error === 'pinExists' ? t('optPinExists') : pinMessage(res); return; }
+  /** A PIN set (first run or recovery): hold the token, show the recovery code. @param {any} res */
+  const unlockedWithCode = (res) => {
     sessionStorage.setItem(TOKEN_KEY, res.token);
     showRecovery(res.recovery);
-  });
+  };
+  newPinForm({ form: 'pin-setup-form', pin: 'pin-new', confirm: 'pin-confirm', error: 'setup-error' },
+    (pin) => send({ type: 'pinSetup', pin }), unlockedWithCode,
+    (res) => (res?.error === 'pinExists' ? t('optPinExists') : pinMessage(res)));
+  newPinForm({ form: 'recover-form', pin: 'recover-pin-new', confirm: 'recover-pin-confirm', error: 'recover-error' },
+    (pin) => send({ type: 'pinRecover', code: input('recovery-input').value, pin }), unlockedWithCode,
+    (res) => (res?.error === 'wrong' && !res.waitMs ? t('optRecoveryWrong', String(res.triesLeft)) : pinMessage(res)));
+  newPinForm({ form: 'pin-change-form', pin: 'pin-change', confirm: 'pin-change-confirm', error: 'pin-change-error' },
+    (pin) => sendUnlocked({ type: 'pinChange', pin }), () => {
+      /** @type {HTMLFormElement} */ ($('pin-change-form')).reset();
+      toast(t('optPinChanged'));
+    });
   $('recovery-done').addEventListener('click', async () => {
     $('recovery-code').textContent = '';
     $('recovery').hidden = true;
@@ -119,36 +140,14 @@ function wirePinForms() {
   });
   $('unlock-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const input = /** @type {HTMLInputElement} */ ($('pin'));
+    const pin = input('pin');
     $('pin-error').textContent = t('optChecking');
-    const res = await send({ type: 'unlock', pin: input.value });
-    input.value = '';
-    if (!res?.ok) { $('pin-error').textContent = pinMessage(res); input.focus(); return; }
+    const res = await send({ type: 'unlock', pin: pin.value });
+    pin.value = '';
+    if (!res?.ok) { $('pin-error').textContent = pinMessage(res); pin.focus(); return; }
     $('pin-error').textContent = '';
     sessionStorage.setItem(TOKEN_KEY, res.token);
     await refresh();
-  });
-  $('recover-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const out = $('recover-error');
-    out.textContent = '';
-    const pin = /** @type {HTMLInputElement} */ ($('recover-pin-new')).value;
-    if (!samePins(pin, /** @type {HTMLInputElement} */ ($('recover-pin-confirm')).value, out)) return;
-    const res = await send({ type: 'pinRecover', code: /** @type {HTMLInputElement} */ ($('recovery-input')).value, pin });
-    if (!res?.ok) { out.textContent = res?.error === 'wrong' && !res.waitMs ? t('optRecoveryWrong', String(res.triesLeft)) : pinMessage(res); return; }
-    sessionStorage.setItem(TOKEN_KEY, res.token);
-    showRecovery(res.recovery);
-  });
-  $('pin-change-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const out = $('pin-change-error');
-    out.textContent = '';
-    const pin = /** @type {HTMLInputElement} */ ($('pin-change')).value;
-    if (!samePins(pin, /** @type {HTMLInputElement} */ ($('pin-change-confirm')).value, out)) return;
-    const res = await sendUnlocked({ type: 'pinChange', pin });
-    if (!res?.ok) { out.textContent = pinMessage(res); return; }
-    /** @type {HTMLFormElement} */ ($('pin-change-form')).reset();
-    toast(t('optPinChanged'));
   });
   $('lock-now').addEventListener('click', async () => {
     await sendUnlocked({ type: 'lock' });
