@@ -8,7 +8,7 @@ import {
 } from '../src/shared/pin.js';
 import {
   applyPatch, approvedUntil, explainWarnings, exportSettings, isPaused, liveApprovals, managedView, nextExpiry,
-  parseImport, parseSiteList, undoPatch, MAX_LIST,
+  parseImport, parseSiteList, siteProblem, undoPatch, MAX_LIST,
 } from '../src/shared/parent.js';
 
 // Few iterations keep the tests fast; the algorithm is the same.
@@ -157,11 +157,22 @@ test('export and import round-trip; foreign files are refused', () => {
   assert.deepEqual(errors, []);
   const back = applyPatch({ parentPolicy: null }, /** @type {any} */ (patch), []).settings;
   assert.deepEqual(back, { parentPolicy: s.parentPolicy, safeSearch: true });
-  assert.match(parseImport('{nope').errors[0], /not a settings file/);
-  assert.match(parseImport('{"format":"other"}').errors[0], /not a Lá Chắn settings file/);
-  assert.match(parseImport(JSON.stringify({ ...file, version: 2 })).errors[0], /version 2/);
+  assert.equal(parseImport('{nope').errors[0].code, 'notJson');
+  assert.deepEqual(parseImport('{"format":"other"}'), { patch: null, errors: [{ code: 'notOurs', detail: 'other' }] });
+  assert.deepEqual(parseImport(JSON.stringify({ ...file, version: 2 })).errors, [{ code: 'version', detail: '2' }]);
+  assert.equal(parseImport(JSON.stringify({ ...file, settings: null })).errors[0].code, 'noSettings');
   const extra = parseImport(JSON.stringify({ ...file, settings: { ...file.settings, pin: '1' } }));
-  assert.deepEqual(extra.errors, ['pin: not a setting (ignored)']);
+  assert.deepEqual(extra.errors, [{ code: 'unknownKey', detail: 'pin' }]);
+  assert.ok(extra.patch && !('pin' in extra.patch));
+});
+
+test('siteProblem: the usual mistakes get a reason a parent understands', () => {
+  assert.equal(siteProblem('not a site'), 'space');
+  assert.equal(siteProblem('https://olm vn/x'), 'space');
+  assert.equal(siteProblem('olmvn'), 'noDot');
+  assert.equal(siteProblem('olm.vn!'), 'chars');
+  assert.equal(siteProblem('trường.vn'), 'other', 'Unicode letters are allowed (punycode)');
+  assert.equal(siteProblem('*.example.com/path'), 'other');
 });
 
 test('approvals: expiry, parent domains, soonest expiry', () => {

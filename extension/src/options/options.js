@@ -5,7 +5,7 @@
 // background's 10-minute idle limit.
 import { api, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
-import { exportSettings, parseImport, parseSiteList, explainWarnings, undoPatch } from '../shared/parent.js';
+import { exportSettings, parseImport, parseSiteList, explainWarnings, siteProblem, undoPatch } from '../shared/parent.js';
 import { dayKey, series, totals } from '../shared/activity.js';
 import { renderChart, renderTotals } from './chart.js';
 
@@ -276,11 +276,21 @@ function renderSites() {
  * every repeated line that was merged. @param {{field: string, line: number | null, message: string}[]} problems
  * @param {{list: string, line: number, first: number}[]} repeats */
 function showSiteProblems(problems, repeats) {
-  const items = [
-    ...problems.map((p) => t('optSiteBad', [t(p.field === 'block' ? 'optBlockShort' : 'optAllowShort'), String(p.line ?? '?'), p.message])),
-    ...repeats.map((r) => t('optSiteRepeat', [t(r.list === 'block' ? 'optBlockShort' : 'optAllowShort'), String(r.line), String(r.first)])),
-  ];
-  $('sites-errors').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  const listName = (/** @type {string} */ list) => t(list === 'block' ? 'optBlockShort' : 'optAllowShort');
+  const items = problems.map((p) => {
+    const li = document.createElement('li');
+    if ((p.field === 'allow' || p.field === 'block') && p.line) {
+      // The reason in the parent's words; the engine's exact words as detail.
+      const entry = /** @type {HTMLTextAreaElement} */ ($(`${p.field}-list`)).value.split(/\r?\n/)[p.line - 1]?.trim() ?? '';
+      li.append(t('optSiteBad', [listName(p.field), String(p.line), entry, t(`optSite_${siteProblem(entry)}`)]), ' ',
+        Object.assign(document.createElement('span'), { className: 'hint', textContent: t('optDetail', p.message) }));
+    } else li.textContent = p.message;
+    return li;
+  });
+  for (const r of repeats) {
+    items.push(Object.assign(document.createElement('li'), { textContent: t('optSiteRepeat', [listName(r.list), String(r.line), String(r.first)]) }));
+  }
+  $('sites-errors').replaceChildren(...items);
 }
 
 async function saveSites() {
@@ -394,7 +404,7 @@ function wireSettings() {
     if (!file) return;
     const out = $('import-result');
     const { patch, errors } = parseImport(await file.text());
-    const lines = errors.map((m) => Object.assign(document.createElement('li'), { textContent: m }));
+    const lines = errors.map((e) => Object.assign(document.createElement('li'), { textContent: t(`optImport_${e.code}`, e.detail) }));
     if (!patch) { out.replaceChildren(...lines); return; }
     const res = await sendUnlocked({ type: 'settingsUpdate', patch });
     if (res?.ok) {

@@ -198,29 +198,43 @@ export function exportSettings(settings, now) {
   };
 }
 
+/** @typedef {{code: 'notJson' | 'notOurs' | 'version' | 'noSettings' | 'unknownKey', detail: string}} ImportProblem
+ *   `code` picks the page's message (optImport_<code>), `detail` fills it */
+
 /**
- * Reads an export file back into a patch. Anything unexpected is an error
+ * Reads an export file back into a patch. Anything unexpected is a problem
  * by name; a file from another program is refused as a whole.
- * @param {string} text @returns {{patch: Patch | null, errors: string[]}}
+ * @param {string} text @returns {{patch: Patch | null, errors: ImportProblem[]}}
  */
 export function parseImport(text) {
   let data;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { patch: null, errors: [`not a settings file (JSON: ${/** @type {Error} */ (e).message})`] };
+    return { patch: null, errors: [{ code: 'notJson', detail: /** @type {Error} */ (e).message }] };
   }
-  if (data?.format !== EXPORT_FORMAT) return { patch: null, errors: ['not a Lá Chắn settings file (format)'] };
-  if (data.version !== 1) return { patch: null, errors: [`settings file version ${JSON.stringify(data.version)} is not supported (1)`] };
+  if (data?.format !== EXPORT_FORMAT) return { patch: null, errors: [{ code: 'notOurs', detail: String(data?.format ?? '') }] };
+  if (data.version !== 1) return { patch: null, errors: [{ code: 'version', detail: JSON.stringify(data.version) }] };
   const s = data.settings;
-  if (typeof s !== 'object' || s === null) return { patch: null, errors: ['the file has no settings'] };
+  if (typeof s !== 'object' || s === null) return { patch: null, errors: [{ code: 'noSettings', detail: '' }] };
   /** @type {Patch} */ const patch = {};
-  /** @type {string[]} */ const errors = [];
+  /** @type {ImportProblem[]} */ const errors = [];
   for (const [key, value] of Object.entries(s)) {
-    if (!(key in LOCK_OF)) errors.push(`${key}: not a setting (ignored)`);
+    if (!(key in LOCK_OF)) errors.push({ code: 'unknownKey', detail: key });
     else /** @type {any} */ (patch)[key] = value;
   }
   return { patch, errors };
+}
+
+/** Why a typed site is not one, as a message key suffix (the options page
+ * says it in the parent's language; the engine's words follow as detail).
+ * @param {string} entry @returns {'space' | 'noDot' | 'chars' | 'other'} */
+export function siteProblem(entry) {
+  const host = entry.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^\*\./, '').split(/[/?#]/)[0];
+  if (/\s/.test(host)) return 'space';
+  if (!host.includes('.') && !host.includes(':')) return 'noDot';
+  if (/[^\p{L}\p{N}.\-:[\]@_%]/u.test(host)) return 'chars';
+  return 'other';
 }
 
 /** Drops expired approvals. @param {Record<string, number>} approvals host → until @param {number} now */

@@ -233,7 +233,9 @@ async function checks(report, d, server) {
       await fill(d, opts, '#block-list', 'not a site\nparent-blocked.test');
       await d.click(opts, '[data-testid="save-sites"]');
       const s = await until(d, opts, (x) => x.sitesErrors.length > 0, 'the list errors');
-      if (!s.sitesErrors.some((e) => /\b1\b/.test(e) && /space|khoảng/i.test(e))) throw new Error(`errors ${JSON.stringify(s.sitesErrors)}`);
+      // Line 1, the entry, a reason in the page's language (and the engine's words as detail).
+      const reason = lang === 'vi' ? /khoảng trắng/ : /no spaces/;
+      if (!s.sitesErrors.some((e) => /\b1\b/.test(e) && e.includes('not a site') && reason.test(e))) throw new Error(`errors ${JSON.stringify(s.sitesErrors)}`);
       const { settings } = await store('get', 'settings');
       if (settings?.parentPolicy?.block) throw new Error('a half-right list was saved');
       await fill(d, opts, '#block-list', '# homework time\nparent-blocked.test\nParent-Blocked.test');
@@ -242,6 +244,46 @@ async function checks(report, d, server) {
       const repeat = (await until(d, opts, (x) => x.sitesErrors.length === 1, 'the repeat note')).sitesErrors[0];
       await expectLanding(`http://parent-blocked.test:${P}/`, 'parent-blocked.test', 'warning:block');
       return `"${s.sitesErrors[0]}"; then "${repeat}"`;
+    });
+
+    await check('export, then import: settings round-trip (never the PIN); a foreign file is refused with a reason; Undo', async () => {
+      // The export's download link, caught in the page: its blob is read back.
+      const exported = await d.evaluate(opts, async () => {
+        /** @type {string} */
+        let href = '';
+        const click = HTMLAnchorElement.prototype.click;
+        HTMLAnchorElement.prototype.click = function () { href = this.href; };
+        try {
+          /** @type {HTMLButtonElement} */ (document.querySelector('[data-testid="export"]')).click();
+        } finally {
+          HTMLAnchorElement.prototype.click = click;
+        }
+        return href ? await (await fetch(href)).text() : '';
+      });
+      const file = JSON.parse(exported);
+      if (file.format !== 'lachan-settings' || file.settings.block?.join() !== 'parent-blocked.test') throw new Error(`export ${exported.slice(0, 200)}`);
+      if (/pin|recovery|askRequests|activity/i.test(JSON.stringify(file.settings))) throw new Error('the export carries private data');
+      /** Imports `text` as a chosen file. @param {string} text */
+      const importText = (text) => d.evaluate(opts, (t) => {
+        const input = /** @type {HTMLInputElement} */ (document.querySelector('[data-testid="import-file"]'));
+        const dt = new DataTransfer();
+        dt.items.add(new File([t], 'lachan-settings.json', { type: 'application/json' }));
+        input.files = dt.files;
+        input.dispatchEvent(new Event('change'));
+      }, text);
+      await importText('{"format":"other","settings":{"age_band":"15-17"}}');
+      const refused = await poll(() => d.evaluate(opts, () => document.querySelector('[data-testid="import-result"]')?.textContent ?? ''), 'the refusal');
+      if (!(lang === 'vi' ? /không phải tệp cài đặt/ : /not a Lá Chắn settings file/).test(refused)) throw new Error(`refusal "${refused}"`);
+      if ((await state(await token())).effective.band !== '6-10') throw new Error('a foreign file changed the band');
+      const changed = { ...file, settings: { ...file.settings, age_band: '11-14', block: [...file.settings.block, 'imported.test'] } };
+      await importText(JSON.stringify(changed));
+      await poll(async () => (await state(await token())).effective.band === '11-14', 'the imported band 11-14');
+      await expectLanding(`http://imported.test:${P}/`, 'imported.test', 'warning:block');
+      await until(d, opts, (x) => !!x.toast, 'the import toast');
+      await d.click(opts, '[data-testid="undo"]');
+      await poll(async () => (await state(await token())).effective.band === '6-10', 'the band back after Undo');
+      await expectLanding(`http://imported.test:${P}/`, 'imported.test', 'page');
+      return `export ${Object.keys(file.settings).join(',')}; foreign file: "${refused.slice(0, 60)}"; import → 11-14 + imported.test blocked; Undo → 6-10, imported.test loads`;
     });
 
     await check('a request approved for an hour lets the child through, and only until its end time', async () => {
