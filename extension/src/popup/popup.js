@@ -52,6 +52,13 @@ async function main() {
       /** @type {HTMLElement | null} */ (section.querySelector('h2'))?.focus();
     });
   }
+  // The parent's cue: how many "ask a grown-up" requests wait (a count only).
+  const options = await api.runtime.sendMessage({ type: 'optionsState' }).catch(() => null);
+  if (options?.requestCount) {
+    const waiting = $('requests-waiting');
+    waiting.textContent = t('popupRequests', String(options.requestCount));
+    waiting.hidden = false;
+  }
   document.body.dataset.ready = 'true';
 }
 

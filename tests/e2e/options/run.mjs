@@ -293,6 +293,19 @@ async function checks(report, d, server) {
       await d.click(child, '#ask-grownup');
       await poll(() => d.evaluate(child, () => !!document.querySelector('[data-testid="ask-done"]')), 'ask-done');
       await until(d, opts, (s) => s.requests.includes(url), 'the request on the options page');
+      // The toolbar popup tells the parent a request waits (a count, no address).
+      const popup = await d.newPage();
+      let waiting = '';
+      try {
+        await openExtensionPage(d, popup, 'popup.html', P);
+        waiting = await poll(() => d.evaluate(popup, () => {
+          const e = /** @type {HTMLElement | null} */ (document.querySelector('[data-testid="requests-waiting"]'));
+          return e && !e.hidden ? e.textContent ?? '' : '';
+        }), 'the waiting count in the popup');
+      } finally {
+        await d.close(popup);
+      }
+      if (!/\b1\b/.test(waiting) || waiting.includes('adult-site')) throw new Error(`popup says "${waiting}"`);
       const t0 = Date.now();
       await d.click(opts, `[data-testid="requests"] li[data-url="${url}"] [data-testid="approve-hour"]`);
       await until(d, opts, (s) => s.approvals.includes('adult-site.test') && !s.requests.includes(url), 'the approval listed');
@@ -305,7 +318,7 @@ async function checks(report, d, server) {
       // An hour later: the stored end time moves to the past, as the clock would.
       await store('set', { approvals: { 'adult-site.test': Date.now() - 1000 } });
       await expectLanding(url, 'adult-site.test', 'warning:block');
-      return `approved for ${(left / 60000).toFixed(1)} min (alarm at the end time); page loads; after the end time: blocked`;
+      return `popup "${waiting}"; approved for ${(left / 60000).toFixed(1)} min (alarm at the end time); page loads; after the end time: blocked`;
     });
 
     await check('deny closes the request and allows nothing', async () => {
