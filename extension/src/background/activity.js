@@ -6,6 +6,7 @@
 import { api } from '../shared/platform.js';
 import { addEvent, dayKey, mergeCounts, prune } from '../shared/activity.js';
 import { recordError } from './stats.js';
+import { serialQueue } from './serial.js';
 
 /** @typedef {import('../shared/activity.js').Activity} Activity */
 
@@ -17,16 +18,8 @@ let pending = {};
 /** @type {ReturnType<typeof setTimeout> | null} */
 let timer = null;
 /** Storage work runs one step at a time, so a read-merge-write never
- * interleaves with another one or with a clear. @type {Promise<unknown>} */
-let chain = Promise.resolve();
-
-/** Queues `job` after all earlier storage work; the chain itself never rejects.
- * @template T @param {() => Promise<T>} job @returns {Promise<T>} */
-function serial(job) {
-  const run = chain.then(job);
-  chain = run.catch(() => {});
-  return run;
-}
+ * interleaves with another one or with a clear. */
+const serial = serialQueue();
 
 /** @param {unknown} v @returns {Activity} */
 const asActivity = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? /** @type {Activity} */ (v) : {});

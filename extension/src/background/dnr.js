@@ -74,6 +74,9 @@ const SCHOOL_ALLOW_PRIORITY = 5_300;
 export const OVERRIDE_PRIORITY = 5_500;
 const SCHOOL_BLOCK_PRIORITY = 6_000;
 
+/** What the navigation rules apply to: pages and frames. */
+export const FRAMES = /** @type {chrome.declarativeNetRequest.ResourceType[]} */ (/** @type {any} */ (['main_frame', 'sub_frame']));
+
 /** @param {string[]} hosts */
 const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase().replace(/\.$/, ''))
   .filter((h) => /^[a-z0-9.-]+$/.test(h)))];
@@ -89,12 +92,11 @@ const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase
 async function syncPolicyRules(engine, hosts, idOk) {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
-  const frames = /** @type {any} */ (['main_frame', 'sub_frame']);
   for (const [id, list, priority] of /** @type {const} */ ([[PARENT_ALLOW_ID, hosts.parentAllow, PARENT_ALLOW_PRIORITY],
     [SCHOOL_ALLOW_ID, hosts.schoolAllow, SCHOOL_ALLOW_PRIORITY]])) {
     const allow = cleanHosts(list);
     if (allow.length) {
-      addRules.push({ id, priority, action: { type: /** @type {any} */ ('allow') }, condition: { requestDomains: allow, resourceTypes: frames } });
+      addRules.push({ id, priority, action: { type: /** @type {any} */ ('allow') }, condition: { requestDomains: allow, resourceTypes: FRAMES } });
     }
   }
   const base = api.runtime.getURL('warning.html');
@@ -112,7 +114,7 @@ async function syncPolicyRules(engine, hosts, idOk) {
       const [category, action] = key.split('|');
       addRules.push({ id: id++, priority,
         action: { type: /** @type {any} */ ('redirect'), redirect: { regexSubstitution: `${base}?c=${category}&a=${action}&u=\\0` } },
-        condition: { regexFilter: '^.+$', requestDomains: domains, resourceTypes: frames } });
+        condition: { regexFilter: '^.+$', requestDomains: domains, resourceTypes: FRAMES } });
     }
   }
   const existing = await api.declarativeNetRequest.getDynamicRules();
@@ -140,7 +142,7 @@ export async function addSessionAllow(host) {
       action: { type: 'allow' },
       condition: {
         regexFilter: `^https?://([^/@]*@)?${escaped}\\.?(:[0-9]+)?([/?#]|$)`,
-        resourceTypes: ['main_frame', 'sub_frame'],
+        resourceTypes: FRAMES,
       },
     }],
   });

@@ -8,8 +8,9 @@
 // Neither lifts the school's own block list (dnr.js priorities; verdict.js).
 import { api, flavour } from '../shared/platform.js';
 import { approvedUntil, isPaused, liveApprovals, nextExpiry } from '../shared/parent.js';
-import { OVERRIDE_PRIORITY } from './dnr.js';
+import { FRAMES, OVERRIDE_PRIORITY } from './dnr.js';
 import { recordError } from './stats.js';
+import { serialQueue } from './serial.js';
 
 /** Session rule ids: the pause rule, then one per approved host. */
 const PAUSE_RULE_ID = 800_000;
@@ -31,6 +32,9 @@ export async function loadOverrides() {
   overrides.pausedUntil = isPaused(settings ?? { parentPolicy: null }, now) ? settings.pausedUntil : 0;
 }
 
+/** Whether a parent's pause is in force now (text.js lifts the page-text shield too). */
+export const pausedNow = () => overrides.pausedUntil > Date.now();
+
 /**
  * Why a page the lists stop may be shown now, or null.
  * @param {string} host @param {{match_kind: string, source: string | null}} v the verdict
@@ -38,18 +42,17 @@ export async function loadOverrides() {
  */
 export function overrideFor(host, v) {
   if (v.match_kind === 'custom' && v.source === 'school') return null; // the school's own list stays
-  const now = Date.now();
-  if (overrides.pausedUntil > now) return 'paused';
-  return approvedUntil(overrides.approvals, host, now) ? 'approved' : null;
+  if (pausedNow()) return 'paused';
+  return approvedUntil(overrides.approvals, host, Date.now()) ? 'approved' : null;
 }
 
 /** Serialises syncs (a storage change and the alarm may overlap). */
-let chain = Promise.resolve();
+const queue = serialQueue();
 
 /** Re-reads the overrides, then (Chromium) puts the session rules and
  * (every browser) the expiry alarm in line with them. */
 export function syncOverrides() {
-  const run = chain.then(async () => {
+  const run = queue(async () => {
     await loadOverrides();
     const now = Date.now();
     if (flavour === 'chromium') await syncRules();
@@ -57,7 +60,7 @@ export function syncOverrides() {
     await api.alarms.clear(EXPIRY_ALARM);
     if (next) await api.alarms.create(EXPIRY_ALARM, { when: next });
   });
-  chain = run.catch((e) => recordError('overrides', e));
+  run.catch((e) => recordError('overrides', e));
   return run;
 }
 
@@ -66,28 +69,31 @@ async function syncRules() {
   const removeRuleIds = (await dnr.getSessionRules()).map((r) => r.id).filter((id) => id >= PAUSE_RULE_ID && id < OVERRIDE_ID_END);
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
-  const frames = /** @type {any} */ (['main_frame', 'sub_frame']);
-  if (overrides.pausedUntil > Date.now()) {
+  if (pausedNow()) {
     addRules.push({ id: PAUSE_RULE_ID, priority: OVERRIDE_PRIORITY, action: { type: /** @type {any} */ ('allow') },
-      condition: { regexFilter: '^https?://', resourceTypes: frames } });
+      condition: { regexFilter: '^https?://', resourceTypes: FRAMES } });
   }
   Object.keys(overrides.approvals).slice(0, OVERRIDE_ID_END - APPROVAL_ID_BASE).forEach((host, i) => {
     addRules.push({ id: APPROVAL_ID_BASE + i, priority: OVERRIDE_PRIORITY, action: { type: /** @type {any} */ ('allow') },
-      condition: { requestDomains: [host], resourceTypes: frames } });
+      condition: { requestDomains: [host], resourceTypes: FRAMES } });
   });
   await dnr.updateSessionRules({ removeRuleIds, addRules });
 }
 
 /** Drops approvals that ended and clears an ended pause, in storage (the
- * alarm's job: the rules follow through storage.onChanged). */
+ * alarm's job): a write reaches the rules through storage.onChanged (main.js),
+ * so only an alarm that found nothing to drop syncs here. */
 export async function expireOverrides() {
   const now = Date.now();
   const { approvals = {}, settings } = await api.storage.local.get(['approvals', 'settings']);
+  /** @type {Record<string, unknown>} */
+  const write = {};
   const live = liveApprovals(approvals, now);
-  if (Object.keys(live).length !== Object.keys(approvals).length) await api.storage.local.set({ approvals: live });
+  if (Object.keys(live).length !== Object.keys(approvals).length) write.approvals = live;
   if (settings?.pausedUntil && settings.pausedUntil <= now) {
     const { pausedUntil: _, ...rest } = settings;
-    await api.storage.local.set({ settings: rest });
+    write.settings = rest;
   }
-  await syncOverrides();
+  if (Object.keys(write).length) await api.storage.local.set(write);
+  else await syncOverrides();
 }

@@ -110,6 +110,14 @@ async function choosableCategories(engine) {
   return JSON.parse(engine.categories()).map((/** @type {{key: string}} */ c) => c.key).filter((k) => !allowKind.has(k));
 }
 
+/** Stores a new PIN with a new recovery code (their hashes only) and
+ * returns the code, to be shown once. @param {string} pin */
+async function storeSecrets(pin) {
+  const recovery = newRecoveryCode();
+  await api.storage.local.set({ pin: { pin: await hashSecret(pin), recovery: await hashSecret(normaliseRecoveryCode(recovery)) } });
+  return recovery;
+}
+
 /** First run: sets the PIN and returns the recovery code (shown once).
  * @param {unknown} pin */
 export async function pinSetup(pin) {
@@ -117,8 +125,7 @@ export async function pinSetup(pin) {
   if (problem) return { ok: false, error: problem };
   const { pin: existing } = await api.storage.local.get('pin');
   if (existing) return { ok: false, error: 'pinExists' };
-  const recovery = newRecoveryCode();
-  await api.storage.local.set({ pin: { pin: await hashSecret(/** @type {string} */ (pin)), recovery: await hashSecret(normaliseRecoveryCode(recovery)) } });
+  const recovery = await storeSecrets(/** @type {string} */ (pin));
   await api.storage.local.remove('pinGuard');
   return { ok: true, token: await issueToken(), recovery };
 }
@@ -136,8 +143,7 @@ export async function pinRecover(code, pin) {
   if (problem) return { ok: false, error: problem };
   const r = await guarded((stored) => verifySecret(normaliseRecoveryCode(String(code)), stored.recovery));
   if (!r.ok) return r;
-  const recovery = newRecoveryCode();
-  await api.storage.local.set({ pin: { pin: await hashSecret(/** @type {string} */ (pin)), recovery: await hashSecret(normaliseRecoveryCode(recovery)) } });
+  const recovery = await storeSecrets(/** @type {string} */ (pin));
   return { ok: true, token: await issueToken(), recovery };
 }
 

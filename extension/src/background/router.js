@@ -20,24 +20,14 @@ import * as parent from './parent.js';
 const fromExtensionPage = (sender) =>
   sender.id === api.runtime.id && (sender.url ?? '').startsWith(api.runtime.getURL(''));
 
-/** Options-page handlers that need the unlock token: (message) → answer. */
-const UNLOCKED = /** @type {Record<string, (m: any) => Promise<unknown>>} */ ({
-  pinChange: (m) => parent.pinChange(m.pin),
-  lock: () => parent.lock(),
-  settingsUpdate: (m) => parent.settingsUpdate(m.patch),
-  decideRequest: (m) => parent.decideRequest(m.url, m.decision),
-  revokeApproval: (m) => parent.revokeApproval(m.host),
-  pause: (m) => parent.pause(m.minutes),
-  clearHistory: () => parent.clearHistory(),
-});
+/** A handler for the extension's own pages only (the options page's first
+ * steps: no token exists yet). @param {(m: any) => Promise<unknown>} fn */
+const pageOnly = (fn) => async (/** @type {any} */ m, /** @type {Sender} */ sender) =>
+  (fromExtensionPage(sender) ? fn(m) : { ok: false, error: 'notAllowed' });
 
-/** Runs an options-page handler for an extension page holding the token.
- * @param {any} m @param {Sender} sender */
-async function unlocked(m, sender) {
-  if (!fromExtensionPage(sender)) return { ok: false, error: 'notAllowed' };
-  if (!(await parent.tokenValid(m.token))) return { ok: false, error: 'locked' };
-  return UNLOCKED[m.type](m);
-}
+/** A handler for an extension page holding the live unlock token.
+ * @param {(m: any) => Promise<unknown>} fn */
+const unlocked = (fn) => pageOnly(async (m) => ((await parent.tokenValid(m.token)) ? fn(m) : { ok: false, error: 'locked' }));
 
 /** @type {{[K in import('../shared/messages.js').Message['type']]:
  *   (m: Extract<import('../shared/messages.js').Message, {type: K}>, s: Sender) => Promise<unknown>}} */
@@ -99,26 +89,17 @@ const HANDLERS = {
     recordActivity(m.category || 'other', m.action === 'warn' ? 'warn' : 'block');
     return { ok: true };
   },
-  async optionsState(m, sender) {
-    if (!fromExtensionPage(sender)) return { error: 'notAllowed' };
-    return parent.optionsState(m.token);
-  },
-  async pinSetup(m, sender) {
-    return fromExtensionPage(sender) ? parent.pinSetup(m.pin) : { ok: false, error: 'notAllowed' };
-  },
-  async unlock(m, sender) {
-    return fromExtensionPage(sender) ? parent.unlock(m.pin) : { ok: false, error: 'notAllowed' };
-  },
-  async pinRecover(m, sender) {
-    return fromExtensionPage(sender) ? parent.pinRecover(m.code, m.pin) : { ok: false, error: 'notAllowed' };
-  },
-  pinChange: unlocked,
-  lock: unlocked,
-  settingsUpdate: unlocked,
-  decideRequest: unlocked,
-  revokeApproval: unlocked,
-  pause: unlocked,
-  clearHistory: unlocked,
+  optionsState: pageOnly((m) => parent.optionsState(m.token)),
+  pinSetup: pageOnly((m) => parent.pinSetup(m.pin)),
+  unlock: pageOnly((m) => parent.unlock(m.pin)),
+  pinRecover: pageOnly((m) => parent.pinRecover(m.code, m.pin)),
+  pinChange: unlocked((m) => parent.pinChange(m.pin)),
+  lock: unlocked(() => parent.lock()),
+  settingsUpdate: unlocked((m) => parent.settingsUpdate(m.patch)),
+  decideRequest: unlocked((m) => parent.decideRequest(m.url, m.decision)),
+  revokeApproval: unlocked((m) => parent.revokeApproval(m.host)),
+  pause: unlocked((m) => parent.pause(m.minutes)),
+  clearHistory: unlocked(() => parent.clearHistory()),
   async leavePage(m, sender) {
     if (sender.tab?.id === undefined) return { ok: false };
     await api.tabs.update(sender.tab.id, { url: api.runtime.getURL('start.html') });

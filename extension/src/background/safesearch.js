@@ -21,6 +21,7 @@
 import { api, flavour } from '../shared/platform.js';
 import { cachedManaged, loadSettings } from '../shared/settings.js';
 import { engineReady } from './engine.js';
+import { serialQueue } from './serial.js';
 import {
   checkSafeSearch, makeSafeSearchRules, safeSearchOn, safeSearchRedirect, SAFESEARCH_ID_BASE, SAFESEARCH_ID_END,
 } from './safesearch-rules.js';
@@ -50,11 +51,11 @@ async function stoppedDomains(engines) {
 }
 
 /** Serialises syncs (start and a settings change may overlap). */
-let chain = Promise.resolve();
+const queue = serialQueue();
 
 /** Installs (or removes) the session rules to match the setting. */
 export function syncSafeSearch() {
-  const run = chain.then(async () => {
+  const run = queue(async () => {
     const [settings, managed] = await Promise.all([loadSettings(), cachedManaged()]);
     const on = safeSearchOn(/** @type {any} */ (settings), /** @type {any} */ (managed));
     const engines = on ? await loadEngines() : [];
@@ -67,7 +68,7 @@ export function syncSafeSearch() {
     Object.assign(safeSearchState, { on, rules: addRules.length, error: '' });
     return safeSearchState;
   });
-  chain = run.then(() => {}, (e) => { safeSearchState.error = String(e?.message ?? e); });
+  run.catch((e) => { safeSearchState.error = String(e?.message ?? e); });
   return run;
 }
 

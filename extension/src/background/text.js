@@ -5,7 +5,7 @@
 import { api } from '../shared/platform.js';
 import { engineReady } from './engine.js';
 import { stats } from './stats.js';
-import { overrides } from './overrides.js';
+import { pausedNow } from './overrides.js';
 
 /** Longest text scored in one call (the content script sends ≤ 256 KiB + one batch). */
 export const MAX_TEXT_CHARS = 512 * 1024;
@@ -42,7 +42,7 @@ export async function scoreText(text) {
   let action = v.action;
   if (action === 'warn' && !v.support && v.category && policyAction(engine, v.category) === 'allow') action = 'allow';
   // A parent's pause lifts the page-text shield too; self-harm support stays.
-  if (!v.support && overrides.pausedUntil > Date.now()) action = 'allow';
+  if (!v.support && pausedNow()) action = 'allow';
   if (action !== 'allow') stats.textOver++;
   return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band };
 }
