@@ -53,10 +53,10 @@ async function main() {
     });
   }
   // The parent's cue: how many "ask a grown-up" requests wait (a count only).
-  const options = await api.runtime.sendMessage({ type: 'optionsState' }).catch(() => null);
-  if (options?.requestCount) {
+  const { askRequests = [] } = await api.storage.local.get('askRequests').catch(() => ({}));
+  if (askRequests.length) {
     const waiting = $('requests-waiting');
-    waiting.textContent = t('popupRequests', String(options.requestCount));
+    waiting.textContent = t('popupRequests', String(askRequests.length));
     waiting.hidden = false;
   }
   document.body.dataset.ready = 'true';

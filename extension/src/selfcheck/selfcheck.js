@@ -22,7 +22,8 @@ async function orNull(fn) {
   }
 }
 
-/** @returns {Promise<import('./status.js').Managed>} */
+/** The policy as read (or why not) and the fact made of it.
+ * @returns {Promise<{fact: import('./status.js').Managed, value: any}>} */
 async function readManaged() {
   /** @type {any} */
   let timer;
@@ -34,24 +35,25 @@ async function readManaged() {
       return { error: String(/** @type {Error} */ (e)?.message ?? e) };
     }
   })();
-  const r = await Promise.race([read, timeout]);
+  const r = /** @type {any} */ (await Promise.race([read, timeout]));
   clearTimeout(timer);
-  return managedFact(/** @type {any} */ (r));
+  return { fact: managedFact(r), value: r.value ?? null };
 }
 
 /** @returns {Promise<import('./status.js').Facts>} */
 async function gather() {
-  const [incognitoAllowed, self, managed] = await Promise.all([
+  const [incognitoAllowed, self, managed, stored] = await Promise.all([
     orNull(async () => {
       const v = await api.extension.isAllowedIncognitoAccess();
       return typeof v === 'boolean' ? v : null;
     }),
     orNull(async () => api.management.getSelf()),
     readManaged(),
+    orNull(() => api.storage.local.get('pin')),
   ]);
-  const options = await orNull(() => api.runtime.sendMessage({ type: 'optionsState' }));
-  const pin = options && !options.error ? { set: Boolean(options.pin?.set), optionsPage: options.managed?.optionsPage !== false } : null;
-  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed, pin };
+  // The PIN record exists once a parent chose one (background/parent.js).
+  const pin = stored ? { set: Boolean(stored.pin), optionsPage: managed.value?.optionsPage !== false } : null;
+  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed: managed.fact, pin };
 }
 
 /** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */
