@@ -189,3 +189,11 @@ test('approvals: expiry, parent domains, soonest expiry', () => {
   assert.equal(isPaused({ parentPolicy: null, pausedUntil: now + 1 }, now), true);
   assert.equal(isPaused({ parentPolicy: null, pausedUntil: now }, now), false);
 });
+
+test('the managed schema offers exactly the locks and bands the extension knows', async () => {
+  const { LOCKABLE, BANDS } = await import('../src/shared/parent.js');
+  const { readFileSync } = await import('node:fs');
+  const schema = JSON.parse(readFileSync(new URL('../src/managed_schema.json', import.meta.url), 'utf8'));
+  assert.deepEqual(schema.properties.locks.items.enum, [...LOCKABLE]);
+  assert.deepEqual(schema.properties.ageBand.enum, [...BANDS]);
+});
