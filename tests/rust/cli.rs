@@ -310,6 +310,8 @@ fn fixture_build(tag: &str) -> (lachan::build::BuildReport, PathBuf) {
         quiet: true,
         strict: true,
         show_rejected: 100,
+        holdout: None,
+        dry_run: false,
     };
     (build(&opts).expect("fixture build"), out)
 }
@@ -449,6 +451,8 @@ fn nothing_usable_is_an_error_and_writes_nothing() {
         quiet: true,
         strict: false,
         show_rejected: 5,
+        holdout: None,
+        dry_run: false,
     };
     match build(&opts) {
         Err(BuildError::Failed(m)) => assert!(m.contains("nothing usable"), "{m}"),

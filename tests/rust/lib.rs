@@ -45,6 +45,8 @@ pub fn default_bundle() -> &'static [u8] {
             quiet: true,
             strict: true,
             show_rejected: 0,
+            holdout: None,
+            dry_run: false,
         };
         lachan::build::build(&opts).unwrap_or_else(|e| panic!("building the default bundle: {e}"));
         let bytes = std::fs::read(&out).expect("bundle written");

@@ -32,6 +32,10 @@ pub struct BuildOptions {
     pub strict: bool,
     /// How many rejected lines to print per source.
     pub show_rejected: usize,
+    /// Hosts to leave out of the lists and the benign sets (`lachan eval`).
+    pub holdout: Option<crate::names::Holdout>,
+    /// Build in memory only: nothing is written, the bytes are returned.
+    pub dry_run: bool,
 }
 
 /// Why a build did not produce a bundle.
@@ -97,6 +101,13 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Notes from the extra-sections hook.
     pub notes: Vec<String>,
+    /// The bundle, for a dry run.
+    pub bytes: Option<Vec<u8>>,
+    /// For a dry run: the hosts each source gave (names categories), and
+    /// the benign registrable domains the name checks were built with.
+    pub source_hosts: Vec<crate::names::SourceHosts>,
+    /// See `source_hosts`.
+    pub benign: Vec<String>,
 }
 
 impl BuildReport {
@@ -193,6 +204,42 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let reg = Registry::load(&opts.registry).map_err(BuildError::Config)?;
     let fetcher = Fetcher::new(opts.mirror.clone(), opts.offline);
+    let mut notes = Vec::new();
+    // The name checks need the public suffix list first: registrable
+    // domains decide what `lachan eval` holds out.
+    let psl = match &reg.names {
+        Some(cfg) => match crate::names::load_psl(&reg, cfg) {
+            Ok(p) => Some(p),
+            Err(e) if opts.holdout.is_none() => {
+                eprintln!("warning: {e}; brands, look-alikes and the host-name model left out");
+                notes.push(format!(
+                    "{e}: brands, look-alikes and host-name model left out"
+                ));
+                None
+            }
+            Err(e) => return Err(BuildError::Config(e)),
+        },
+        None => None,
+    };
+    let names_cfg = reg.names.clone().filter(|_| psl.is_some());
+    // Hosts of every block list (brands, model positives and negatives)
+    // and of the benign allow lists.
+    let wants_hosts = |src: &crate::registry::Source| {
+        names_cfg
+            .as_ref()
+            .is_some_and(|c| src.kind == SourceKind::Block || c.benign_sources.contains(&src.name))
+    };
+    let held_out = |text: &str| -> bool {
+        let (Some(h), Some(p)) = (&opts.holdout, &psl) else {
+            return false;
+        };
+        let host = text.split('/').next().unwrap_or(text);
+        lachan_core::host::normalize_host(host)
+            .ok()
+            .and_then(|n| p.domain(n.as_str()).map(|d| h.listed.contains(d)))
+            .unwrap_or(false)
+    };
+    let mut source_hosts: Vec<crate::names::SourceHosts> = Vec::new();
 
     let mut builder = BundleBuilder::new();
     for c in &reg.categories {
@@ -277,6 +324,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             })
             .map_err(|e| BuildError::Config(e.to_string()))?;
         pb.set_message(src.name.clone());
+        let mut hosts: Option<Vec<String>> = wants_hosts(src).then(Vec::new);
         let mut seen_expr: HashSet<String> = HashSet::new();
         for input in inputs {
             let label = input.label.as_str();
@@ -295,7 +343,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 &input.bytes,
                 |line, item| {
                     let result = match item {
-                        Item::Domain(d) => builder.add_domain(id, d),
+                        Item::Domain(d) | Item::Url(d) if held_out(d) => return,
+                        Item::Domain(d) => {
+                            let r = builder.add_domain(id, d);
+                            if let (Ok(()), Some(hs)) = (&r, hosts.as_mut()) {
+                                if let Ok(h) = lachan_core::host::normalize_host(d.trim()) {
+                                    hs.push(h.as_str().to_string());
+                                }
+                            }
+                            r
+                        }
                         Item::Url(u) => builder.add_url(id, u),
                         Item::Expression(x) => {
                             if !seen_expr.insert(x.to_string()) {
@@ -331,10 +388,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         if src.kind == SourceKind::Block {
             usable_block += rep.accepted;
         }
+        if let Some(hosts) = hosts {
+            source_hosts.push(crate::names::SourceHosts {
+                id,
+                name: src.name.clone(),
+                category: src.category.clone(),
+                kind: src.kind,
+                hosts,
+            });
+        }
     }
     pb.finish_and_clear();
 
-    let notes = extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?;
+    notes.extend(extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?);
+    let mut benign = Vec::new();
+    if let (Some(cfg), Some(psl)) = (&names_cfg, &psl) {
+        let inputs = crate::names::Inputs {
+            reg: &reg,
+            cfg,
+            mirror: fetcher.mirror(),
+            psl,
+            sources: &source_hosts,
+            holdout: opts.holdout.as_ref(),
+        };
+        let (n, b) =
+            crate::names::add_sections(&inputs, &mut builder).map_err(BuildError::Failed)?;
+        notes.extend(n);
+        benign = b;
+    }
 
     let out_shown = opts.out.display();
     let keep = if opts.out.exists() {
@@ -352,6 +433,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
 
     builder.set_policy(reg.policy.clone());
+    if !benign.is_empty() {
+        // The benign sites a name check would act on are exempt: found with
+        // the bundle itself, so the engine's own rules decide.
+        let trial = builder
+            .clone()
+            .build()
+            .map_err(|e| BuildError::Failed(format!("building the bundle failed: {e}{keep}")))?;
+        let engine = Engine::from_bytes(trial).map_err(|e| {
+            BuildError::Failed(format!(
+                "the new bundle does not open: {e}; not written{keep}"
+            ))
+        })?;
+        let (section, by_kind) = crate::names::exempt_section(&engine, &benign);
+        notes.push(format!(
+            "benign sites never acted on by name checks: {} of {} ({})",
+            by_kind.values().sum::<usize>(),
+            benign.len(),
+            by_kind
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        builder.set_section(lachan_core::names::EXEMPT_TAG, section);
+    }
     let bytes = builder
         .build()
         .map_err(|e| BuildError::Failed(format!("building the bundle failed: {e}{keep}")))?;
@@ -368,8 +474,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ))
     })?;
     let info = engine.bundle().info();
-    write_atomically(&opts.out, &bytes)
-        .map_err(|e| BuildError::Failed(format!("cannot write {out_shown}: {e}{keep}")))?;
+    if !opts.dry_run {
+        write_atomically(&opts.out, &bytes)
+            .map_err(|e| BuildError::Failed(format!("cannot write {out_shown}: {e}{keep}")))?;
+    }
 
     for (i, rep) in reports.iter_mut().enumerate() {
         if rep.error.is_some() {
@@ -391,6 +499,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         read_time,
         elapsed: start.elapsed(),
         notes,
+        bytes: opts.dry_run.then_some(bytes),
+        source_hosts: if opts.dry_run {
+            source_hosts
+        } else {
+            Vec::new()
+        },
+        benign: if opts.dry_run { benign } else { Vec::new() },
     })
 }
 

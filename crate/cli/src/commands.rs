@@ -122,6 +122,9 @@ pub fn verdict_line(v: &Verdict) -> String {
         MatchKind::UrlPrefix => "URL prefix",
         MatchKind::Expression => "expression",
         MatchKind::Custom => "own list entry",
+        MatchKind::Brand => "brand",
+        MatchKind::Lookalike => "look-alike of",
+        MatchKind::Model => "host-name model",
         MatchKind::None => "",
     };
     if v.match_kind == MatchKind::None {
@@ -130,6 +133,8 @@ pub fn verdict_line(v: &Verdict) -> String {
     let mut line = format!("{action:<5}  {category}");
     if let (Some(src), Some(rule)) = (&v.source, &v.rule) {
         line.push_str(&format!("  ({src}: {kind} {})", shorten(rule, 60)));
+    } else if let Some(score) = v.score {
+        line.push_str(&format!("  ({kind}, score {score:.3})"));
     }
     line.push_str(&format!(" — {}", v.reason));
     line

@@ -293,3 +293,10 @@ impl Fetcher {
         Ok(out)
     }
 }
+
+/// Reads a local file (or `file.gz`), decompressing gzip: for the inputs of
+/// the name checks, which are never downloaded.
+pub fn read_local(path: &Path) -> Result<Vec<u8>, String> {
+    let found = existing(path).ok_or_else(|| format!("{}: no such file", path.display()))?;
+    read_file(&found)
+}

@@ -10,6 +10,10 @@ The `lachan` list compiler and checker, as a library.
 * [`build`] — `lachan build`: compile everything into one bundle, report
   per source and per category, write atomically.
 * [`commands`] — `lachan check` and `lachan verify`.
+* [`names`] — the brand index, look-alike names and host-name model
+  sections, derived from the lists at build time.
+* [`eval`] — `lachan eval`: held-out recall and benign false positives of
+  the whole engine, per category and age band.
 
 The binary (`src/main.rs`) is only the command-line front.
 */
@@ -17,7 +21,9 @@ The binary (`src/main.rs`) is only the command-line front.
 
 pub mod build;
 pub mod commands;
+pub mod eval;
 pub mod fetch;
+pub mod names;
 pub mod parse;
 pub mod registry;
 pub mod util;

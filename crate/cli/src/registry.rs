@@ -100,6 +100,34 @@ struct RawRegistry {
     policy: Option<String>,
     #[serde(default)]
     source: Vec<RawSource>,
+    #[serde(default)]
+    names: Option<Names>,
+}
+
+/// The `[names]` table: what the brand index, the look-alike check and the
+/// host-name model are built from (see `crate::names`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    /// Places tried in order for `public_suffix_list.dat` (absolute, or
+    /// relative to the registry's folder).
+    pub public_suffix_list: Vec<String>,
+    /// Block categories whose lists give brands and model positives.
+    pub categories: Vec<String>,
+    /// Benign sites in the mirror (one domain a line, or `rank,domain`
+    /// CSV): model negatives, brand filter, and never acted on.
+    #[serde(default)]
+    pub benign: Vec<String>,
+    /// Dictionaries (one word a line; absolute or mirror-relative): a
+    /// brand is never a plain word. Missing files are reported and skipped.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// The curated protected names, relative to the registry's folder.
+    #[serde(default)]
+    pub protected: Option<String>,
+    /// The allow-list sources whose entries are model negatives too.
+    #[serde(default)]
+    pub benign_sources: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,6 +210,8 @@ pub struct Registry {
     pub policy: serde_json::Value,
     /// The sources, in file order.
     pub sources: Vec<Source>,
+    /// The `[names]` table, if the registry has one.
+    pub names: Option<Names>,
 }
 
 /// Reads a TOML file into a JSON value (for policy files).
@@ -388,6 +418,7 @@ impl Registry {
             categories,
             policy,
             sources,
+            names: raw.names,
         })
     }
 }

@@ -118,6 +118,12 @@ pub(crate) struct Meta {
     pub policy: serde_json::Value,
     #[serde(default)]
     pub keys: u64,
+    /// Protected brand names for the look-alike check (see `names`).
+    #[serde(default)]
+    pub protected: Vec<crate::names::ProtectedName>,
+    /// The source id that names look-alike verdicts, if any.
+    #[serde(default)]
+    pub lookalike_source: Option<u16>,
 }
 
 /// Facts about a bundle for `lachan verify` and the options page.
@@ -151,6 +157,19 @@ pub(crate) struct Slice {
     buf: Arc<Vec<u8>>,
     start: usize,
     end: usize,
+}
+
+impl Slice {
+    /// The part `[from, to)` of this slice, if in bounds.
+    pub(crate) fn sub(&self, from: usize, to: usize) -> Option<Slice> {
+        let start = self.start.checked_add(from)?;
+        let end = self.start.checked_add(to)?;
+        (start <= end && end <= self.end).then(|| Slice {
+            buf: self.buf.clone(),
+            start,
+            end,
+        })
+    }
 }
 
 impl AsRef<[u8]> for Slice {
@@ -321,6 +340,15 @@ impl Bundle {
             .map(|s| &self.buf[s.1..s.2])
     }
 
+    /// An optional section as a shared slice of the bundle bytes.
+    pub(crate) fn section_slice(&self, tag: &[u8; 4]) -> Option<Slice> {
+        self.sections.iter().find(|s| &s.0 == tag).map(|s| Slice {
+            buf: self.buf.clone(),
+            start: s.1,
+            end: s.2,
+        })
+    }
+
     /// The host pre-filter, if the bundle has a well-formed one.
     pub(crate) fn host_filter(&self) -> Option<crate::filter::HostFilter<'_>> {
         crate::filter::HostFilter::new(self.section(b"HFLT")?)
@@ -414,7 +442,7 @@ fn check_combos(b: &[u8], sources: usize) -> Result<usize, Error> {
 /// them, duplicates collapse, and each entry keeps every source it came from.
 ///
 /// Memory is O(entries); keys are sorted once in [`BundleBuilder::build`].
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct BundleBuilder {
     categories: Vec<CategoryInfo>,
     sources: Vec<SourceInfo>,
@@ -423,6 +451,8 @@ pub struct BundleBuilder {
     policy: serde_json::Value,
     extra: Vec<([u8; 4], Vec<u8>)>,
     generator: String,
+    protected: Vec<crate::names::ProtectedName>,
+    lookalike_source: Option<u16>,
 }
 
 impl BundleBuilder {
@@ -503,6 +533,13 @@ impl BundleBuilder {
         self.policy = policy;
     }
 
+    /// Sets the protected names of the look-alike check and the source
+    /// that its verdicts name.
+    pub fn set_protected(&mut self, source: u16, names: Vec<crate::names::ProtectedName>) {
+        self.lookalike_source = Some(source);
+        self.protected = names;
+    }
+
     /// Adds an opaque section (`PHRS`, `PDQI`).
     pub fn set_section(&mut self, tag: [u8; 4], bytes: Vec<u8>) {
         self.extra.retain(|s| s.0 != tag);
@@ -572,6 +609,8 @@ impl BundleBuilder {
             expressions: self.expressions,
             policy: self.policy,
             keys: key_count,
+            protected: self.protected,
+            lookalike_source: self.lookalike_source,
         };
         let meta =
             serde_json::to_vec(&meta).map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;

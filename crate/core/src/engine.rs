@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind};
 use crate::host::{is_canonical_domain, Host, HostKind, MAX_HOST_LEN};
 use crate::images::{self, ImageMatch, ImageVerdict};
 use crate::matcher::{lookup, Hit};
+use crate::names::{NameHit, Names, PSL_TAG};
 use crate::policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
 use crate::text_check::{self, TextVerdict};
 use crate::unwrap::embedded_urls;
@@ -31,7 +32,7 @@ use crate::verdict::{MatchKind, Verdict};
 const MAX_UNWRAP_DEPTH: usize = 3;
 
 /// Where the deciding rule came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Rule {
     /// Nothing matched.
     None,
@@ -46,6 +47,8 @@ enum Rule {
         entry: usize,
         allow: bool,
     },
+    /// A judgement on a host no list names (brand, look-alike, model).
+    Name(NameHit),
 }
 
 /// What the list lookup needs of a URL, borrowed: from a [`ParsedUrl`], or
@@ -176,6 +179,10 @@ pub struct Engine {
     phrases: OnceLock<Option<lachan_text::PhraseSet>>,
     /// The image-hash index, opened on the first image check.
     images: OnceLock<Option<lachan_pdq::HashIndex>>,
+    /// Whether the bundle judges names no list has (brands, look-alikes,
+    /// the host-name model); the sections open on first use.
+    has_names: bool,
+    names: OnceLock<Option<Names>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -217,7 +224,10 @@ impl Engine {
             expressions: OnceLock::new(),
             images: OnceLock::new(),
             phrases: OnceLock::new(),
+            has_names: false,
+            names: OnceLock::new(),
         };
+        engine.has_names = engine.bundle.section(&PSL_TAG).is_some();
         engine.source_categories = engine
             .bundle
             .sources()
@@ -379,19 +389,19 @@ impl Engine {
         if suffixes == 0 {
             // No list can match: only an expression could, and its literal
             // pre-filter (case-insensitive) rules most out, over the slice
-            // of the URL that spells host + path when there is one.
-            if !self.expressions_in_band[band.index()] {
-                return Some(0);
-            }
-            let compiled = self
-                .expressions
-                .get_or_init(|| Expressions::compile(&self.bundle.meta.expressions));
-            let may = match parts.text {
-                Some(text) => compiled.may_match(text),
-                None => compiled.may_match(&format!("{}/{}", parts.host, parts.path_rest)),
+            // of the URL that spells host + path when there is one. Then
+            // only the name checks are left.
+            let may = self.expressions_in_band[band.index()] && {
+                let compiled = self
+                    .expressions
+                    .get_or_init(|| Expressions::compile(&self.bundle.meta.expressions));
+                match parts.text {
+                    Some(text) => compiled.may_match(text),
+                    None => compiled.may_match(&format!("{}/{}", parts.host, parts.path_rest)),
+                }
             };
             if !may {
-                return Some(0);
+                return Some(self.decide_names(parts, band).map_or(0, |d| code_of(&d)));
             }
         }
         Some(code_of(&self.decide_lists(parts, band, suffixes)))
@@ -533,6 +543,9 @@ impl Engine {
             if let Some(d) = self.decide_expressions(url, band) {
                 return d;
             }
+            if let Some(d) = self.decide_names(url, band) {
+                return d;
+            }
         }
         if best.category.is_none() && overridden {
             best.allow_override = true;
@@ -593,6 +606,75 @@ impl Engine {
             }
         }
         best
+    }
+
+    /// The name checks of a host that no list names and no allow list
+    /// covers: the strictest of a look-alike, a brand and the model's
+    /// score, each through the policy of its category (and, for the model,
+    /// the policy's score bands).
+    fn decide_names(&self, url: &UrlParts<'_>, band: AgeBand) -> Option<Decision> {
+        // A wrapper host (a translation proxy, a cache) is judged by the
+        // URL it carries, never by its own name.
+        if !self.has_names || url.kind != HostKind::Domain || crate::unwrap::may_carry_url(url.host)
+        {
+            return None;
+        }
+        let names = self
+            .names
+            .get_or_init(|| Names::open(&self.bundle))
+            .as_ref()?;
+        let (look, brand, model) = names.check(url.host);
+        let mut best: Option<Decision> = None;
+        for hit in [look, brand, model].into_iter().flatten() {
+            let category = match hit {
+                NameHit::Lookalike { .. } => self
+                    .bundle
+                    .meta
+                    .lookalike_source
+                    .and_then(|s| *self.source_categories.get(s as usize)?),
+                NameHit::Brand { source, .. } => self
+                    .source_categories
+                    .get(source as usize)
+                    .copied()
+                    .flatten(),
+                NameHit::Model { category, .. } => {
+                    Some(category).filter(|c| (*c as usize) < self.actions.len())
+                }
+            };
+            let Some(category) = category else { continue };
+            let mut action = self.actions[category as usize][band.index()];
+            if let NameHit::Model { score, .. } = hit {
+                let by_score = self
+                    .policy
+                    .model()
+                    .map_or(Action::Allow, |m| m.action(score, band));
+                action = action.min(by_score);
+            }
+            if action > Action::Allow && best.is_none_or(|b| action > b.action) {
+                best = Some(Decision {
+                    action,
+                    category: Some(category),
+                    rule: Rule::Name(hit),
+                    allow_override: false,
+                });
+            }
+        }
+        best
+    }
+
+    /// The host-name model's most likely harmful category and probability
+    /// for a canonical domain name, ignoring lists and exemptions: for
+    /// choosing and checking the policy's score bands (`lachan eval`).
+    pub fn host_model_score(&self, host: &str) -> Option<(&str, f32)> {
+        if !self.has_names {
+            return None;
+        }
+        let names = self
+            .names
+            .get_or_init(|| Names::open(&self.bundle))
+            .as_ref()?;
+        let (c, s) = names.model_score(host)?;
+        Some((self.bundle.categories().get(c as usize)?.key.as_str(), s))
     }
 
     fn phrase_set(&self) -> Option<&lachan_text::PhraseSet> {
@@ -722,6 +804,7 @@ impl Engine {
                     if allow { "allow" } else { "block" }
                 );
             }
+            Rule::Name(hit) => self.explain_name(&mut v, hit, host, band, d.action),
         }
         if embedded && d.rule != Rule::None {
             v.reason = format!("the page carries {}: {}", display_url(url), v.reason);
@@ -735,6 +818,55 @@ impl Engine {
         v
     }
 }
+
+impl Engine {
+    fn explain_name(&self, v: &mut Verdict, hit: NameHit, host: &str, band: AgeBand, a: Action) {
+        let category = v.category.clone().unwrap_or_default();
+        match hit {
+            NameHit::Brand {
+                source, start, end, ..
+            } => {
+                let s = &self.bundle.sources()[source as usize];
+                let brand = &host[start..end];
+                v.match_kind = MatchKind::Brand;
+                v.source = Some(s.name.clone());
+                v.rule = Some(brand.to_string());
+                v.reason = format!(
+                    "{host} looks like {brand}, a known {category} site on the list {} → {a} \
+                     for age {band}",
+                    s.name
+                );
+            }
+            NameHit::Lookalike { index } => {
+                let names = self.names.get().and_then(Option::as_ref);
+                let Some(p) = names.map(|n| n.protected(index)) else {
+                    return;
+                };
+                let source = self.bundle.meta.lookalike_source;
+                v.match_kind = MatchKind::Lookalike;
+                v.source = source.map(|s| self.bundle.sources()[s as usize].name.clone());
+                v.rule = Some(p.name.clone());
+                v.reason = format!(
+                    "{host} looks like {} but is not {} → {a} for age {band}",
+                    p.name,
+                    p.domains.first().map_or("its site", String::as_str)
+                );
+            }
+            NameHit::Model { score, .. } => {
+                v.match_kind = MatchKind::Model;
+                v.source = Some(MODEL_SOURCE.to_string());
+                v.score = Some((f64::from(score) * 1000.0).round() / 1000.0);
+                v.reason = format!(
+                    "{host} is on no list, but the host-name model scores it {score:.2} as \
+                     {category} → {a} for age {band}"
+                );
+            }
+        }
+    }
+}
+
+/// The `source` of a model verdict.
+pub const MODEL_SOURCE: &str = "host-name-model";
 
 /// The verdict code of a decision.
 fn code_of(d: &Decision) -> u32 {

@@ -31,6 +31,7 @@ pub mod host;
 mod images;
 mod literals;
 mod matcher;
+pub mod names;
 pub mod policy;
 pub mod punycode;
 mod text_check;
@@ -48,7 +49,7 @@ pub use bundle::{
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use images::{ImageMatch, ImageVerdict};
-pub use policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
+pub use policy::{Action, AgeBand, ModelPolicy, Policy, PolicyLayer, PolicyWarning};
 pub use text_check::{TextMatch, TextVerdict};
 pub use verdict::{MatchKind, Verdict};
 

@@ -157,12 +157,43 @@ pub(crate) struct CustomEntry {
     pub original: String,
 }
 
+/// How the host-name model's score for a host on no list becomes an
+/// action (a layer's `model` table): a probability of at least `high` takes
+/// `high_action` for the band, at least `low` takes `low_action`. Never
+/// stricter than the category's own action in the band.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelPolicy {
+    /// The high band's lower edge, in thousandths (950 = 0.95).
+    pub high: u16,
+    /// The low band's lower edge, in thousandths.
+    pub low: u16,
+    /// Action per band for a high score.
+    pub high_action: [Action; 4],
+    /// Action per band for a low score.
+    pub low_action: [Action; 4],
+}
+
+impl ModelPolicy {
+    /// The action for a score in a band.
+    pub fn action(&self, score: f32, band: AgeBand) -> Action {
+        let per_mille = (score * 1000.0) as u16;
+        if per_mille >= self.high {
+            self.high_action[band.index()]
+        } else if per_mille >= self.low {
+            self.low_action[band.index()]
+        } else {
+            Action::Allow
+        }
+    }
+}
+
 /// One layer of policy, validated.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PolicyLayer {
     name: String,
     age_band: Option<AgeBand>,
     actions: BTreeMap<String, [Option<Action>; 4]>,
+    model: Option<ModelPolicy>,
     pub(crate) allow: Vec<CustomEntry>,
     pub(crate) block: Vec<CustomEntry>,
 }
@@ -211,6 +242,7 @@ impl PolicyLayer {
                 "categories" => layer.actions = v.categories(val, known_categories),
                 "allow" => layer.allow = v.custom_list(key, val),
                 "block" => layer.block = v.custom_list(key, val),
+                "model" => layer.model = v.model(val),
                 // Settings other parts of the product own (locks, contacts,
                 // UI switches) pass through without a warning.
                 _ => {}
@@ -278,6 +310,91 @@ impl Validator {
             );
         }
         parsed
+    }
+
+    fn per_band(&mut self, path: &str, val: &Value) -> Option<[Action; 4]> {
+        match val {
+            Value::Object(bands) => {
+                let mut out = [Action::Allow; 4];
+                let mut seen = [false; 4];
+                for (band_key, act) in bands {
+                    let bpath = format!("{path}.{band_key}");
+                    let Some(band) = AgeBand::parse(band_key) else {
+                        self.warn(&bpath, "not an age band; use under-6, 6-10, 11-14 or 15-17");
+                        continue;
+                    };
+                    if let Some(a) = self.action(&bpath, act) {
+                        out[band.index()] = a;
+                        seen[band.index()] = true;
+                    }
+                }
+                if seen.iter().all(|s| *s) {
+                    Some(out)
+                } else {
+                    self.warn(
+                        path,
+                        "name an action for every band: under-6, 6-10, 11-14, 15-17",
+                    );
+                    None
+                }
+            }
+            other => self.action(path, other).map(|a| [a; 4]),
+        }
+    }
+
+    /// `model = { high = 0.95, low = 0.8, high_action = …, low_action = … }`;
+    /// the model acts only when every part is valid.
+    fn model(&mut self, val: &Value) -> Option<ModelPolicy> {
+        let Some(obj) = val.as_object() else {
+            self.warn(
+                "model",
+                "expected a table: high, low, high_action, low_action",
+            );
+            return None;
+        };
+        let edge = |v: &mut Self, key: &str| -> Option<u16> {
+            let x = obj.get(key).and_then(Value::as_f64);
+            match x {
+                Some(x) if (0.0..=1.0).contains(&x) => Some((x * 1000.0).round() as u16),
+                _ => {
+                    v.warn(format!("model.{key}"), "expected a probability from 0 to 1");
+                    None
+                }
+            }
+        };
+        let high = edge(self, "high");
+        let low = edge(self, "low");
+        let acts = |v: &mut Self, key: &str| match obj.get(key) {
+            Some(a) => v.per_band(&format!("model.{key}"), a),
+            None => {
+                v.warn(
+                    format!("model.{key}"),
+                    "missing: an action, or one per band",
+                );
+                None
+            }
+        };
+        let high_action = acts(self, "high_action");
+        let low_action = acts(self, "low_action");
+        for key in obj.keys() {
+            if !["high", "low", "high_action", "low_action"].contains(&key.as_str()) {
+                self.warn(format!("model.{key}"), "unknown setting; ignored");
+            }
+        }
+        let (high, low, high_action, low_action) = (high?, low?, high_action?, low_action?);
+        if low > high {
+            self.warn(
+                "model.low",
+                "must not be above model.high; the model is off",
+            );
+            return None;
+        }
+        Some(ModelPolicy {
+            high,
+            low,
+            high_action,
+            low_action,
+        })
     }
 
     fn categories(&mut self, val: &Value, known: &[&str]) -> BTreeMap<String, [Option<Action>; 4]> {
@@ -422,6 +539,7 @@ pub struct Policy {
     /// Custom lists, highest precedence first.
     pub(crate) custom: Vec<PolicyLayer>,
     unknown_category_action: Action,
+    model: Option<ModelPolicy>,
 }
 
 impl Policy {
@@ -443,6 +561,7 @@ impl Policy {
             }
         }
         let custom = layers.iter().rev().map(|l| (*l).clone()).collect();
+        let model = layers.iter().rev().find_map(|l| l.model.clone());
         // A listed category the policy never mentions is blocked: a list is
         // only compiled in because someone judged it harmful.
         Policy {
@@ -450,7 +569,13 @@ impl Policy {
             actions,
             custom,
             unknown_category_action: Action::Block,
+            model,
         }
+    }
+
+    /// How the host-name model's scores become actions, if it may act.
+    pub fn model(&self) -> Option<&ModelPolicy> {
+        self.model.as_ref()
     }
 
     /// The age band in force.

@@ -15,12 +15,20 @@ pub enum MatchKind {
     Expression,
     /// A parent's or school's own allow/block entry matched.
     Custom,
+    /// The host's registrable label is, or contains, the brand of an
+    /// operator on a block list (`99win.vip` beside a listed `99win.com`).
+    Brand,
+    /// The host spells a protected brand (a bank, an e-wallet, a public
+    /// portal) on a domain that is not its own.
+    Lookalike,
+    /// The host-name model scored the host as likely harmful.
+    Model,
     /// Nothing matched.
     None,
 }
 
 /// A verdict: the action and everything needed to explain it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verdict {
     /// What to do.
     pub action: Action,
@@ -43,6 +51,10 @@ pub struct Verdict {
     pub allow_override: bool,
     /// One sentence saying why, in English, for logs and the CLI.
     pub reason: String,
+    /// The host-name model's probability for the category, when the model
+    /// decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 impl Verdict {
@@ -58,6 +70,7 @@ impl Verdict {
             matched_url: None,
             allow_override: false,
             reason: reason.into(),
+            score: None,
         }
     }
 }

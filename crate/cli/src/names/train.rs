@@ -1,0 +1,162 @@
+//! Training the host-name model: multinomial logistic regression over the
+//! core's hashed host features, by seeded stochastic gradient descent, then
+//! quantised to `i8`.
+//!
+//! Classes: benign, then each names category. Positives are the hosts of
+//! that category's block lists (at most [`PER_DOMAIN`] per registrable
+//! domain, so a CDN's hundred subdomains count as a few); negatives are
+//! the benign sites, plus up to [`OTHER_PER_SOURCE`] hosts of each list of
+//! another category (games, social networks, news…: not harmful in the way
+//! the model judges). The benign class weighs as much as all harmful ones together.
+use std::collections::HashMap;
+
+use lachan_core::names::host_features;
+use lachan_core::names::model::{encode, BENIGN};
+use lachan_core::SourceKind;
+
+use super::{Inputs, SourceHosts};
+
+/// log2 of the weight table's rows.
+const LOG2_BUCKETS: u32 = 15;
+const PER_DOMAIN: usize = 3;
+const OTHER_PER_SOURCE: usize = 20000;
+const EPOCHS: usize = 4;
+const RATE: f32 = 0.03;
+const L2: f32 = 1e-4;
+
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn hash_str(s: &str) -> u64 {
+    mix(s.bytes().fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(b)))
+}
+
+/// Trains the model; returns the `HMDL` section and a note.
+pub(super) fn train(
+    listed: &[&SourceHosts],
+    all: &[SourceHosts],
+    benign: &[String],
+    categories: &[(u16, &str)],
+    inp: &Inputs<'_>,
+) -> Result<(Vec<u8>, String), String> {
+    let psl = &inp.psl.list;
+    let classes = categories.len() + 1;
+    // (features, class)
+    let mut examples: Vec<(Vec<u32>, usize)> = Vec::new();
+    let mut counts = vec![0usize; classes];
+    let mut add = |host: &str, class: usize, examples: &mut Vec<(Vec<u32>, usize)>| {
+        let Some(reg) = psl.registrable(host) else {
+            return;
+        };
+        let mut f = Vec::with_capacity(48);
+        host_features(host, reg, |h| f.push(h & ((1 << LOG2_BUCKETS) - 1)));
+        examples.push((f, class));
+        counts[class] += 1;
+    };
+    for d in benign {
+        add(d, 0, &mut examples);
+    }
+    for s in all {
+        let class = categories.iter().position(|(_, c)| *c == s.category);
+        match (s.kind, class) {
+            (SourceKind::Block, Some(c)) if listed.iter().any(|l| l.id == s.id) => {
+                let mut per: HashMap<&str, usize> = HashMap::new();
+                for h in &s.hosts {
+                    let Some(d) = inp.psl.domain(h) else { continue };
+                    let n = per.entry(d).or_default();
+                    if *n < PER_DOMAIN {
+                        *n += 1;
+                        add(h, c + 1, &mut examples);
+                    }
+                }
+            }
+            (SourceKind::Block, None) => {
+                let mut hosts: Vec<&String> = s.hosts.iter().collect();
+                hosts.sort_by_key(|h| hash_str(h));
+                for h in hosts.into_iter().take(OTHER_PER_SOURCE) {
+                    add(h, 0, &mut examples);
+                }
+            }
+            _ => {}
+        }
+    }
+    if counts.contains(&0) {
+        return Err(format!(
+            "host-name model: a class has no examples (benign, {}: {counts:?})",
+            categories
+                .iter()
+                .map(|c| c.1)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    // Each harmful class weighs as much as the benign one would alone, and
+    // benign as much as all harmful classes together: a benign site is the
+    // common case in real browsing.
+    let harmful = (classes - 1) as f32;
+    let weight: Vec<f32> = counts
+        .iter()
+        .enumerate()
+        .map(|(c, n)| {
+            let w = counts[0] as f32 / *n as f32;
+            if c == 0 {
+                w * harmful
+            } else {
+                w
+            }
+        })
+        .collect();
+    let buckets = 1usize << LOG2_BUCKETS;
+    let mut w = vec![0f32; buckets * classes];
+    let mut bias = vec![0f32; classes];
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut p = vec![0f32; classes];
+    for epoch in 0..EPOCHS {
+        order.sort_by_key(|i| mix((*i as u64) ^ ((epoch as u64) << 40)));
+        let rate = RATE / (1.0 + epoch as f32);
+        for &i in &order {
+            let (f, y) = &examples[i];
+            for (c, pc) in p.iter_mut().enumerate() {
+                *pc = bias[c] + f.iter().map(|h| w[*h as usize * classes + c]).sum::<f32>();
+            }
+            let max = p.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut total = 0.0;
+            for pc in p.iter_mut() {
+                *pc = (*pc - max).exp();
+                total += *pc;
+            }
+            let g = rate * weight[*y];
+            for c in 0..classes {
+                let err = p[c] / total - if c == *y { 1.0 } else { 0.0 };
+                bias[c] -= g * err;
+                for h in f {
+                    let at = *h as usize * classes + c;
+                    w[at] -= g * err + rate * L2 * w[at];
+                }
+            }
+        }
+    }
+    let max = w.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
+    let scale = max / 127.0;
+    let q: Vec<i8> = w.iter().map(|x| (x / scale).round() as i8).collect();
+    let mut ids = vec![BENIGN];
+    ids.extend(categories.iter().map(|c| c.0));
+    let bytes = encode(LOG2_BUCKETS, &ids, &bias, scale, &q);
+    let note = format!(
+        "host-name model: {} examples (benign {}, {}), {} KiB",
+        examples.len(),
+        counts[0],
+        categories
+            .iter()
+            .zip(&counts[1..])
+            .map(|(c, n)| format!("{} {n}", c.1))
+            .collect::<Vec<_>>()
+            .join(", "),
+        bytes.len() / 1024
+    );
+    Ok((bytes, note))
+}

@@ -1,0 +1,155 @@
+//! The brand index (`BRND`): the registrable labels that identify an
+//! operator on a block list (`99win`, `jun88`, `xvideos`), so that the same
+//! operator is recognised on its next domain (`99win.vip`, `jun88-ok.com`,
+//! `m1.jun88.app`).
+//!
+//! Layout: `u32` prefilter words (a power of two), the words (`u64`), then
+//! an `fst::Map` from brand to `source << 2 | flags`. The prefilter holds
+//! one bit per contained-match brand, set from its first four bytes, so the
+//! search for brands inside a label walks the FST only from the few start
+//! positions whose four bytes may begin one.
+use fst::raw::Fst;
+
+use crate::bundle::Slice;
+use crate::matcher::Raw;
+
+/// The label equal to the brand is a hit.
+pub const EXACT: u64 = 1;
+/// A label containing the brand is a hit too.
+pub const CONTAINED: u64 = 2;
+/// Bytes of a brand the prefilter looks at (also the shortest contained brand).
+pub const PREFIX: usize = 4;
+
+fn prefix_bit(b: &[u8], words: usize) -> (usize, u64) {
+    let mut h: u32 = 0x811c_9dc5;
+    for &x in &b[..PREFIX] {
+        h = (h ^ u32::from(x)).wrapping_mul(0x0100_0193);
+    }
+    let bit = (h as usize) & (words * 64 - 1);
+    (bit / 64, 1u64 << (bit % 64))
+}
+
+/// Writes the section from `(brand, source id, flags)`, brands unique.
+pub fn build(mut brands: Vec<(String, u16, u64)>) -> Result<Vec<u8>, String> {
+    brands.sort();
+    brands.dedup_by(|a, b| a.0 == b.0);
+    let contained = brands.iter().filter(|b| b.2 & CONTAINED != 0).count();
+    // ~16 bits per contained brand keeps the prefilter's false hits low.
+    let words = (contained * 16 / 64).next_power_of_two().max(1);
+    let mut bits = vec![0u64; words];
+    let mut map = fst::MapBuilder::memory();
+    for (brand, source, flags) in &brands {
+        if flags & CONTAINED != 0 && brand.len() >= PREFIX {
+            let (w, m) = prefix_bit(brand.as_bytes(), words);
+            bits[w] |= m;
+        }
+        map.insert(brand, (u64::from(*source) << 2) | flags)
+            .map_err(|e| e.to_string())?;
+    }
+    let fst = map.into_inner().map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(4 + words * 8 + fst.len());
+    out.extend_from_slice(&(words as u32).to_le_bytes());
+    for w in bits {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
+    out.extend_from_slice(&fst);
+    Ok(out)
+}
+
+/// A brand found in a label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BrandHit {
+    /// Where the brand lies in the label.
+    pub start: usize,
+    pub end: usize,
+    /// The source list it came from.
+    pub source: u16,
+    /// Whether the whole label is the brand.
+    pub exact: bool,
+}
+
+/// An opened brand index.
+pub(crate) struct Brands {
+    filter: Vec<u64>,
+    fst: Fst<Slice>,
+}
+
+impl Brands {
+    /// Opens the section; `None` if it is malformed.
+    pub(crate) fn open(section: Slice) -> Option<Brands> {
+        let b = section.as_ref();
+        let words = u32::from_le_bytes(b.get(..4)?.try_into().ok()?) as usize;
+        if words == 0 || !words.is_power_of_two() {
+            return None;
+        }
+        let fst_at = words.checked_mul(8)?.checked_add(4)?;
+        let filter = b
+            .get(4..fst_at)?
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect();
+        let fst = Fst::new(section.sub(fst_at, b.len())?).ok()?;
+        Some(Brands { filter, fst })
+    }
+
+    /// The best brand in `label`: the label itself when it is an exact
+    /// brand, else the longest contained brand.
+    pub(crate) fn find(&self, label: &str) -> Option<BrandHit> {
+        let l = label.as_bytes();
+        let raw = Raw::new(&self.fst);
+        let root = self.fst.root().addr();
+        if let Some(v) = walk(&raw, root, l) {
+            if v & (EXACT | CONTAINED) != 0 {
+                return Some(BrandHit {
+                    start: 0,
+                    end: l.len(),
+                    source: (v >> 2) as u16,
+                    exact: true,
+                });
+            }
+        }
+        let mut best: Option<BrandHit> = None;
+        for start in 0..l.len().saturating_sub(PREFIX - 1) {
+            let (w, m) = prefix_bit(&l[start..], self.filter.len());
+            if self.filter[w] & m == 0 {
+                continue;
+            }
+            let mut addr = root;
+            let mut out = 0u64;
+            for (i, &c) in l[start..].iter().enumerate() {
+                let Some((next, o)) = raw.step(addr, c) else {
+                    break;
+                };
+                addr = next;
+                out = out.wrapping_add(o);
+                let len = i + 1;
+                if len < PREFIX || best.is_some_and(|b| b.end - b.start >= len) {
+                    continue;
+                }
+                if let Some(f) = raw.final_output(addr) {
+                    let v = out.wrapping_add(f);
+                    if v & CONTAINED != 0 && !(start == 0 && len == l.len()) {
+                        best = Some(BrandHit {
+                            start,
+                            end: start + len,
+                            source: (v >> 2) as u16,
+                            exact: false,
+                        });
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The value of key `k`, if it is in the FST.
+fn walk(raw: &Raw<'_>, mut addr: usize, k: &[u8]) -> Option<u64> {
+    let mut out = 0u64;
+    for &c in k {
+        let (next, o) = raw.step(addr, c)?;
+        addr = next;
+        out = out.wrapping_add(o);
+    }
+    raw.final_output(addr).map(|f| out.wrapping_add(f))
+}

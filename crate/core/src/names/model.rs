@@ -1,0 +1,177 @@
+//! The host-name model (`HMDL`): a small linear classifier over hashed
+//! features of a host name, trained by `lachan build` from the block lists
+//! (positives per category) and benign top sites (negatives).
+//!
+//! The features are the same code at training and at run time
+//! ([`host_features`]); the weights are `i8` with one scale, laid out
+//! bucket-major so that one feature costs one cache line for every class.
+//!
+//! Layout: `u32` log2 of the bucket count, `u32` classes, `f32` scale,
+//! `classes × u16` category ids (`u16::MAX` = benign) padded to 4 bytes,
+//! `classes × f32` biases, then `buckets × classes` `i8` weights.
+use super::psl::Registrable;
+
+/// Category id of the benign class.
+pub const BENIGN: u16 = u16::MAX;
+
+const TAG_GRAM: u8 = 1;
+const TAG_SUFFIX: u8 = 2;
+const TAG_SUB: u8 = 3;
+const TAG_SHAPE: u8 = 4;
+const TAG_WORD: u8 = 5;
+const TAG_NUMBER: u8 = 6;
+
+#[inline]
+fn fnv(tag: u8, parts: &[&[u8]]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5 ^ u32::from(tag);
+    h = h.wrapping_mul(0x0100_0193);
+    for p in parts {
+        for &b in *p {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+    }
+    h ^ (h >> 15)
+}
+
+/// Calls `f` with the hash of every feature of `host` (a canonical domain
+/// whose registrable part is `reg`): character 3- to 5-grams of the
+/// registrable label with its ends marked, its letter and number runs, its
+/// shape (length, digits, hyphens), the public suffix, and the nearest
+/// subdomain label (`m1`, `sk`, `www`).
+pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
+    let label = reg.label(host).as_bytes();
+    let mut buf = [0u8; 66];
+    let n = label.len().min(63);
+    buf[0] = b'^';
+    buf[1..=n].copy_from_slice(&label[..n]);
+    buf[n + 1] = b'$';
+    let marked = &buf[..n + 2];
+    for g in 3..=5 {
+        for w in marked.windows(g) {
+            f(fnv(TAG_GRAM, &[w]));
+        }
+    }
+    let mut digits = 0usize;
+    let mut hyphens = 0usize;
+    let mut run_start = 0usize;
+    for i in 0..=n {
+        let end = i == n || {
+            let (a, b) = (label[i], label[run_start]);
+            a == b'-' || a.is_ascii_digit() != b.is_ascii_digit()
+        };
+        if i < n {
+            digits += usize::from(label[i].is_ascii_digit());
+            hyphens += usize::from(label[i] == b'-');
+        }
+        if end {
+            let run = &label[run_start..i];
+            if run.first().is_some_and(u8::is_ascii_digit) {
+                let shown: &[u8] = if run.len() <= 4 { run } else { b"5+" };
+                f(fnv(TAG_NUMBER, &[shown]));
+            } else if run.len() >= 3 {
+                f(fnv(TAG_WORD, &[run]));
+            }
+            run_start = if i < n && label[i] == b'-' { i + 1 } else { i };
+        }
+    }
+    let bucket = |x: usize, edges: &[usize]| edges.iter().take_while(|e| x >= **e).count() as u8;
+    f(fnv(TAG_SHAPE, &[b"len", &[bucket(n, &[5, 8, 12, 17])]]));
+    f(fnv(TAG_SHAPE, &[b"dig", &[bucket(digits, &[1, 3, 5])]]));
+    f(fnv(TAG_SHAPE, &[b"hyp", &[bucket(hyphens, &[1, 2])]]));
+    f(fnv(TAG_SUFFIX, &[reg.suffix(host).as_bytes()]));
+    if reg.label_start > 0 {
+        let subs = &host.as_bytes()[..reg.label_start - 1];
+        let near = subs.rsplit(|&b| b == b'.').next().unwrap_or(subs);
+        f(fnv(TAG_SUB, &[near]));
+    }
+}
+
+/// An opened model.
+pub(crate) struct Model<'a> {
+    mask: usize,
+    classes: usize,
+    scale: f32,
+    categories: Vec<u16>,
+    bias: Vec<f32>,
+    weights: &'a [u8],
+}
+
+impl<'a> Model<'a> {
+    /// Opens the section; `None` if malformed.
+    pub(crate) fn open(b: &'a [u8]) -> Option<Model<'a>> {
+        let u32_at = |at: usize| -> Option<u32> {
+            Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+        };
+        let log2 = u32_at(0)?;
+        let classes = u32_at(4)? as usize;
+        if !(8..=24).contains(&log2) || !(2..=64).contains(&classes) {
+            return None;
+        }
+        let scale = f32::from_bits(u32_at(8)?);
+        let ids_at = 12;
+        let bias_at = ids_at + (classes * 2).next_multiple_of(4);
+        let w_at = bias_at + classes * 4;
+        let buckets = 1usize << log2;
+        let weights = b.get(w_at..w_at + buckets * classes)?;
+        if w_at + buckets * classes != b.len() || !scale.is_finite() {
+            return None;
+        }
+        let categories = (0..classes)
+            .map(|c| u16::from_le_bytes([b[ids_at + 2 * c], b[ids_at + 2 * c + 1]]))
+            .collect();
+        let bias = (0..classes)
+            .map(|c| f32::from_bits(u32_at(bias_at + 4 * c).unwrap_or(0)))
+            .collect();
+        Some(Model {
+            mask: buckets - 1,
+            classes,
+            scale,
+            categories,
+            bias,
+            weights,
+        })
+    }
+
+    /// The most likely harmful category and its probability, if any class
+    /// but benign wins... or not: the best non-benign class is returned
+    /// with its softmax probability, whatever the benign class scores.
+    pub(crate) fn score(&self, host: &str, reg: Registrable) -> Option<(u16, f32)> {
+        let mut sums = [0i32; 64];
+        host_features(host, reg, |h| {
+            let at = (h as usize & self.mask) * self.classes;
+            for (c, s) in sums[..self.classes].iter_mut().enumerate() {
+                *s += i32::from(self.weights[at + c] as i8);
+            }
+        });
+        let logits: Vec<f32> = (0..self.classes)
+            .map(|c| self.bias[c] + self.scale * sums[c] as f32)
+            .collect();
+        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+        let total: f32 = exps.iter().sum();
+        (0..self.classes)
+            .filter(|c| self.categories[*c] != BENIGN)
+            .max_by(|a, b| exps[*a].total_cmp(&exps[*b]))
+            .map(|c| (self.categories[c], exps[c] / total))
+    }
+}
+
+/// Writes the section. `weights` is `buckets × classes`, bucket-major.
+pub fn encode(log2: u32, categories: &[u16], bias: &[f32], scale: f32, weights: &[i8]) -> Vec<u8> {
+    let classes = categories.len();
+    let mut out = Vec::new();
+    out.extend_from_slice(&log2.to_le_bytes());
+    out.extend_from_slice(&(classes as u32).to_le_bytes());
+    out.extend_from_slice(&scale.to_bits().to_le_bytes());
+    for c in categories {
+        out.extend_from_slice(&c.to_le_bytes());
+    }
+    while out.len() % 4 != 0 {
+        out.push(0);
+    }
+    for b in bias {
+        out.extend_from_slice(&b.to_bits().to_le_bytes());
+    }
+    out.extend(weights.iter().map(|w| *w as u8));
+    out
+}
