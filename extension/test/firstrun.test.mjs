@@ -235,3 +235,21 @@ test('the install opens the welcome page; an update or a browser update opens no
   assert.equal(await onInstalled({ reason: 'install' }), true);
   assert.deepEqual(tabsCreated, [{ url: `${BASE}${WELCOME_PAGE}` }]);
 });
+
+test('every message the welcome page and the popup notice use exists in vi and en', async () => {
+  const { readFileSync } = await import('node:fs');
+  const read = (/** @type {string} */ p) => readFileSync(new URL(p, import.meta.url), 'utf8');
+  const keys = new Set();
+  for (const file of ['../src/welcome/welcome.js', '../src/popup/popup.js', '../src/options/pinform.js']) {
+    for (const m of read(file).matchAll(/\bt\('([A-Za-z0-9_]+)'/g)) keys.add(m[1]);
+  }
+  // Keys the welcome page builds from a state.
+  for (const phase of ['setup', 'recovery', 'band', 'done', 'existing']) keys.add(`welStatus_${phase}`);
+  for (const s of ['ok', 'missing', 'unknown']) keys.add(`welPrivate_${s}`);
+  assert.ok(keys.size > 25, `${keys.size} keys found`);
+  for (const lang of ['vi', 'en']) {
+    const messages = JSON.parse(read(`../_locales/${lang}/messages.json`));
+    const missing = [...keys].filter((k) => !messages[k]?.message);
+    assert.deepEqual(missing, [], `${lang} lacks messages`);
+  }
+});
