@@ -59,6 +59,7 @@ function renderBands(/** @type {string} */ now) {
   form.hidden = lockedBySchool || now === 'existing' || now === 'school';
   box.disabled = now !== 'band';
   /** @type {HTMLButtonElement} */ ($('band-save')).disabled = now !== 'band';
+  $('band-save').hidden = now === 'done';
   /** @type {[string, string] | null} */
   let says = null;
   if (now === 'school' || lockedBySchool) says = [t('optLocked', school()), 'ok'];
