@@ -19,7 +19,8 @@
 //   and it works as before (band shown, pause and resume reach the engine);
 //   a welcome page opened later says a PIN exists and offers no PIN form.
 //   axe-core: 0 serious/critical on the welcome page (before and after the
-//   setup); no horizontal scroll at 360 px.
+//   setup); no horizontal scroll at 360 px. The self-check page's PIN item
+//   reads missing before the PIN and ok after.
 // Without --lang the vi session runs every check and an en session checks
 // the language, axe and the screenshots. Screenshots:
 // tests/e2e/artifacts/welcome-<browser>-<lang>-<setup|done>-<width>.png.
@@ -120,6 +121,17 @@ async function popupNotice(d, port) {
     });
   } finally {
     await d.close(popup);
+  }
+}
+
+/** The self-check page's PIN item status. @param {Driver} d @param {number} port */
+async function selfcheckPin(d, port) {
+  const page = await d.newPage();
+  try {
+    await openExtensionPage(d, page, 'selfcheck.html', port);
+    return await poll(() => d.evaluate(page, () => /** @type {HTMLElement | null} */ (document.querySelector('[data-testid="sc-item"][data-item="pin"]'))?.dataset.status ?? ''), 'the PIN item', 15_000);
+  } finally {
+    await d.close(page);
   }
 }
 
@@ -258,6 +270,12 @@ async function checks(report, d, server, lang, full) {
     return `"${n.text}"`;
   });
 
+  await check('the self-check page\'s PIN item says missing before the PIN', async () => {
+    const status = await selfcheckPin(d, P);
+    if (status !== 'missing') throw new Error(`PIN item ${status}`);
+    return `pin: ${status}`;
+  });
+
   await check('the options page without a PIN shows only the PIN setup', async () => {
     const opts = await d.newPage();
     try {
@@ -326,12 +344,14 @@ async function checks(report, d, server, lang, full) {
     return `${axe}; ${await shots(d, welcome, `welcome-${tag}-done`)}`;
   });
 
-  await check('after the setup: the popup notice is gone, and a second PIN setup is refused', async () => {
+  await check('after the setup: the popup notice is gone, a second PIN setup is refused, the self-check PIN item is ok', async () => {
     const n = await popupNotice(d, P);
     if (n.shown) throw new Error(`the popup still says "${n.text}"`);
     const again = await send({ type: 'pinSetup', pin: '790315' });
     if (again?.error !== 'pinExists') throw new Error(JSON.stringify(again));
-    return 'no notice; pinSetup → pinExists';
+    const status = await selfcheckPin(d, P);
+    if (status !== 'ok') throw new Error(`self-check PIN item ${status}`);
+    return `no notice; pinSetup → pinExists; self-check pin: ${status}`;
   });
 
   await check('the settings link opens the options page unlocked in the same tab, and it works as before', async () => {
