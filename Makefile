@@ -54,7 +54,8 @@ test-extension: extension
 # Real headless Chromium and Firefox ESR: navigation blocking and the warning
 # page; page-text overlay, typing guard and search; image-hash checks and the
 # report flow; SafeSearch and YouTube restricted mode; the hardening
-# self-check page. Each runner builds its own test bundle and extension.
+# self-check page; the options page; the first run (welcome page). Each
+# runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs
 	node tests/e2e/text/run.mjs
@@ -62,6 +63,7 @@ test-e2e: wasm
 	node tests/e2e/safesearch/run.mjs
 	node tests/e2e/selfcheck/run.mjs --skip-wasm-build
 	node tests/e2e/options/run.mjs --skip-wasm-build
+	node tests/e2e/welcome/run.mjs --skip-wasm-build
 	node tests/e2e/policy/run.mjs --skip-wasm-build
 
 bench: bundle wasm

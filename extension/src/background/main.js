@@ -12,6 +12,7 @@ import { route } from './router.js';
 import { syncImageScript } from './images.js';
 import { registerSafeSearch, safeSearchState, syncSafeSearch } from './safesearch.js';
 import { EXPIRY_ALARM, expireOverrides, syncOverrides } from './overrides.js';
+import { onInstalled } from './firstrun.js';
 
 api.runtime.onMessage.addListener(route);
 registerNavigation();
@@ -53,7 +54,10 @@ async function onStart() {
   await verifyBundle();
   await optional(refreshManaged, {});
 }
-api.runtime.onInstalled.addListener(() => { onStart().catch((e) => recordError('install', e)); });
+api.runtime.onInstalled.addListener((details) => {
+  onStart().catch((e) => recordError('install', e));
+  onInstalled(details).catch((e) => recordError('welcome', e)); // first run: the welcome page (firstrun.js)
+});
 api.runtime.onStartup.addListener(() => { onStart().catch((e) => recordError('startup', e)); });
 
 // Start loading at once: the event that woke the worker almost always needs

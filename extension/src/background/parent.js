@@ -167,6 +167,16 @@ async function locksNow() {
   return { locks: view.locks, closed: !view.optionsPage };
 }
 
+/** First run belongs to the grown-up: until a parent PIN exists, every
+ * message that needs the unlock token is refused here, whatever token it
+ * carries (router.js). A school that closes the options page needs no PIN:
+ * its refusal says so instead. Returns the refusal, or null once a PIN exists. */
+export async function setupRefusal() {
+  const { pin } = await api.storage.local.get('pin');
+  if (pin) return null;
+  return (await locksNow()).closed ? { ok: false, refused: ['optionsPage'] } : { ok: false, error: 'setupNeeded' };
+}
+
 /**
  * Applies a patch: locks refuse their keys, bad shapes are errors, and the
  * engine checks the resulting parent layer (the same check that applies

@@ -25,9 +25,16 @@ const fromExtensionPage = (sender) =>
 const pageOnly = (fn) => async (/** @type {any} */ m, /** @type {Sender} */ sender) =>
   (fromExtensionPage(sender) ? fn(m) : { ok: false, error: 'notAllowed' });
 
-/** A handler for an extension page holding the live unlock token.
- * @param {(m: any) => Promise<unknown>} fn */
-const unlocked = (fn) => pageOnly(async (m) => ((await parent.tokenValid(m.token)) ? fn(m) : { ok: false, error: 'locked' }));
+/** A handler for an extension page holding the live unlock token, once a
+ * parent PIN exists: before that the answer is {ok: false, error:
+ * 'setupNeeded'} (parent.setupRefusal), so nothing a parent decides (pause,
+ * approvals, lists, categories, band, history) can be done before a
+ * grown-up has set the PIN. @param {(m: any) => Promise<unknown>} fn */
+const unlocked = (fn) => pageOnly(async (m) => {
+  const refusal = await parent.setupRefusal();
+  if (refusal) return refusal;
+  return (await parent.tokenValid(m.token)) ? fn(m) : { ok: false, error: 'locked' };
+});
 
 /** @type {{[K in import('../shared/messages.js').Message['type']]:
  *   (m: Extract<import('../shared/messages.js').Message, {type: K}>, s: Sender) => Promise<unknown>}} */
@@ -47,6 +54,9 @@ const HANDLERS = {
     const count = await addRequest({ url: m.url, host: hostOf(m.url), category: m.category, time: Date.now() });
     return { ok: true, count };
   },
+  // Open before the PIN too: "continue" is the child's friction step that the
+  // policy itself chose for warn-level pages (10 s, one host, this session),
+  // not a parent's lift; block-level pages have none, with or without a PIN.
   async allowSession(m, sender) {
     if (!fromExtensionPage(sender)) return { ok: false };
     const v = await decide(m.url);

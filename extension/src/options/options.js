@@ -8,9 +8,9 @@ import { localise } from '../shared/i18n.js';
 import { exportSettings, parseImport, parseSiteList, explainWarnings, siteProblem, undoPatch } from '../shared/parent.js';
 import { dayKey, series, totals } from '../shared/activity.js';
 import { renderChart, renderTotals } from './chart.js';
+import { bandName, newPinForm, pinMessage, TOKEN_KEY } from './pinform.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const TOKEN_KEY = 'lachanToken';
 
 /** @type {any} the last optionsState answer */
 let state = null;
@@ -24,7 +24,12 @@ const send = (message) => api.runtime.sendMessage(message).catch((e) => ({ ok: f
  * @param {object} message */
 async function sendUnlocked(message) {
   const res = await send({ ...message, token: token() });
-  if (res?.error === 'locked') {
+  if (res?.error === 'setupNeeded') {
+    // No PIN any more (the background refuses every change): back to setup.
+    sessionStorage.removeItem(TOKEN_KEY);
+    await refresh();
+    $('setup-error').textContent = t('optSetupNeeded');
+  } else if (res?.error === 'locked') {
     sessionStorage.removeItem(TOKEN_KEY);
     await refresh();
     $('pin-error').textContent = t('optLockedAgain');
@@ -35,8 +40,6 @@ async function sendUnlocked(message) {
 /** A category's words for a parent (the warning page's short names).
  * @param {string} key */
 const catName = (key) => (t(`catName_${key}`) !== `catName_${key}` ? t(`catName_${key}`) : key);
-/** @param {string} band */
-const bandName = (band) => t(`band_${band.replace('-', '_')}`);
 /** @param {number} ms */
 const clock = (ms) => new Date(ms).toLocaleString(t('lang'), { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'numeric' });
 
@@ -77,35 +80,7 @@ async function save(patch) {
 
 // ---- PIN forms ----------------------------------------------------------------
 
-/** The message for a failed PIN step. @param {any} res */
-function pinMessage(res) {
-  if (res?.error === 'wrong') return res.waitMs ? t('optPinWait', String(Math.ceil(res.waitMs / 1000))) : t('optPinWrong', String(res.triesLeft));
-  if (res?.error === 'wait') return t('optPinWait', String(Math.ceil(res.waitMs / 1000)));
-  if (res?.error === 'pinFormat' || res?.error === 'pinEasy') return t(`opt_${res.error}`);
-  return t('optSaveFailed');
-}
-
 const input = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
-
-/**
- * Wires a form that asks for a new PIN twice: the two must match, then
- * `submit(pin)` asks the background; a refusal is explained in the form.
- * @param {{form: string, pin: string, confirm: string, error: string}} ids
- * @param {(pin: string) => Promise<any>} submit @param {(res: any) => Promise<void> | void} done
- * @param {(res: any) => string} [refusal]
- */
-function newPinForm(ids, submit, done, refusal = pinMessage) {
-  $(ids.form).addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const out = $(ids.error);
-    out.textContent = '';
-    const pin = input(ids.pin).value;
-    if (pin !== input(ids.confirm).value) { out.textContent = t('optPinMismatch'); return; }
-    const res = await submit(pin);
-    if (!res?.ok) { out.textContent = refusal(res); return; }
-    await done(res);
-  });
-}
 
 /** @param {string} code */
 function showRecovery(code) {

@@ -1,6 +1,7 @@
 // The toolbar popup: which page this is (and its verdict), and "Report this
 // page" → the report flow (report/flow.js) for the current tab. When the tab
 // shows the warning page, the report is about the page that was stopped.
+// Before a parent PIN exists: "a grown-up needs to finish the setup" → welcome.html.
 import { api, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { verdictRequest } from '../shared/messages.js';
@@ -52,8 +53,16 @@ async function main() {
       /** @type {HTMLElement | null} */ (section.querySelector('h2'))?.focus();
     });
   }
-  // The parent's cue: how many "ask a grown-up" requests wait (a count only).
-  const { askRequests = [] } = await api.storage.local.get('askRequests').catch(() => ({}));
+  // The parent's cues: setup not finished (no PIN, and no school managing
+  // the settings), and how many "ask a grown-up" requests wait (a count only).
+  const { askRequests = [], pin, managedCache } = await api.storage.local.get(['askRequests', 'pin', 'managedCache']).catch(() => ({}));
+  if (!pin && managedCache?.optionsPage !== false) {
+    $('setup-needed').hidden = false;
+    $('open-welcome').addEventListener('click', async () => {
+      await api.tabs.create({ url: api.runtime.getURL('welcome.html') });
+      window.close();
+    });
+  }
   if (askRequests.length) {
     const waiting = $('requests-waiting');
     waiting.textContent = t('popupRequests', String(askRequests.length));

@@ -75,9 +75,10 @@ export const leavePage = () => ({ type: 'leavePage' });
 
 /**
  * The options page (issue 5; src/background/parent.js). Accepted from the
- * extension's own pages only; those with `token` need the live unlock token
- * (from pinSetup, unlock or pinRecover) and answer {ok: false, error: 'locked'}
- * without it.
+ * extension's own pages only; those with `token` need a parent PIN to exist
+ * (else {ok: false, error: 'setupNeeded'}, or {ok: false, refused:
+ * ['optionsPage']} when a school closes the page) and the live unlock token
+ * (from pinSetup, unlock or pinRecover; else {ok: false, error: 'locked'}).
  * @typedef {{type: 'warningShown', category: string, action: string}}
  *   WarningShown warning page → background: count it in the local activity (no URL)
  * @typedef {{type: 'optionsState', token?: string}
@@ -120,6 +121,9 @@ const SHAPES = {
   pause: (/** @type {any} */ m) => str(m.token) && Number.isInteger(m.minutes),
   clearHistory: (/** @type {any} */ m) => str(m.token),
 };
+
+/** Every message type the background answers. */
+export const MESSAGE_TYPES = Object.freeze(Object.keys(SHAPES));
 
 /** @param {unknown} m @returns {m is Message} */
 export function isMessage(m) {

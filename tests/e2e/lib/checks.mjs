@@ -12,6 +12,7 @@ import { MARKER, PAINTED_PATH } from './server.mjs';
  * @property {string} extBase         extension origin + '/'
  * @property {number} launchMs
  * @property {() => Promise<any>} newPage
+ * @property {() => Promise<any[]>} pages                             every open tab (also those the extension opened)
  * @property {(page: any, url: string) => Promise<void>} navigate   starts a navigation; never throws
  * @property {(page: any) => Promise<string>} href                   the document's location.href
  * @property {(page: any, fn: Function | string, arg?: any) => Promise<any>} evaluate

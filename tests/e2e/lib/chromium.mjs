@@ -78,6 +78,7 @@ export async function launchChromium({ extDir, extensionId, lang }) {
     extBase: `chrome-extension://${extensionId}/`,
     launchMs,
     newPage: () => ctx.newPage(),
+    pages: async () => ctx.pages(),
     // goto throws ERR_ABORTED (or "interrupted by another navigation") on a redirect: poll instead.
     navigate: async (page, url) => { await page.goto(url, { timeout: 8000 }).catch(() => {}); },
     href: (page) => page.evaluate(() => location.href),

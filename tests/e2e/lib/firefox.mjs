@@ -78,6 +78,7 @@ export async function launchFirefox({ extDir, geckoId, port, lang }) {
     extBase,
     launchMs,
     newPage: () => browser.newPage(),
+    pages: () => browser.pages(),
     // goto does not settle after an extension redirect (and page.url() lags): start it, then poll location.href.
     navigate: async (page, url) => {
       page.goto(url, { timeout: 8000 }).catch(() => {});
