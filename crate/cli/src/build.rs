@@ -261,6 +261,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
 
     let mut usable_block = 0u64;
+    let mut context_notes = Vec::new();
     let mut dup_expressions: BTreeMap<usize, u64> = BTreeMap::new();
     for (i, inputs) in &loaded {
         let src = &reg.sources[*i];
@@ -276,6 +277,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 entries: 0,
             })
             .map_err(|e| BuildError::Config(e.to_string()))?;
+        if let Some(path) = &src.context_path {
+            builder
+                .set_expression_context(id, src.context.clone())
+                .map_err(|e| BuildError::Config(format!("source {}: {e}", src.name)))?;
+            context_notes.push(format!(
+                "{}: a match only in the path is cancelled by {} context words and {} host \
+                 suffixes ({path})",
+                src.name,
+                src.context.words.len(),
+                src.context.hosts.len()
+            ));
+        }
         pb.set_message(src.name.clone());
         let mut seen_expr: HashSet<String> = HashSet::new();
         for input in inputs {
@@ -334,7 +347,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     pb.finish_and_clear();
 
-    let notes = extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?;
+    let mut notes = context_notes;
+    notes.extend(extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?);
 
     let out_shown = opts.out.display();
     let keep = if opts.out.exists() {
