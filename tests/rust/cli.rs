@@ -287,8 +287,20 @@ fn real_registry_is_valid_and_keeps_licences() {
         [AgeBand::Under6, AgeBand::Age6To10]
     );
     assert_eq!(by_name("hostsvn-threat").category, "scam");
+    assert_eq!(
+        by_name("ut1-adult-expressions").context_path.as_deref(),
+        Some("curated/url_context.txt")
+    );
+    assert!(by_name("ut1-adult-expressions").context.words.len() >= 20);
+    assert_eq!(by_name("lachan-list-errors").kind, SourceKind::Allow);
     // Every curated entry has a reason.
-    for f in ["safe.txt", "circumvention.txt", "self_harm.txt"] {
+    for f in [
+        "safe.txt",
+        "circumvention.txt",
+        "self_harm.txt",
+        "list_errors.txt",
+        "url_context.txt",
+    ] {
         let text = std::fs::read_to_string(root().join("lists/curated").join(f)).unwrap();
         for line in text
             .lines()
@@ -428,6 +440,103 @@ fn fixture_bundle_gives_the_expected_verdicts() {
         Some("adult")
     );
     let _ = std::fs::remove_dir_all(out.parent().unwrap());
+}
+
+/// The context list of `fx-context-expressions`: a match only in the path
+/// is cancelled on an address with a context word or suffix; a match in the
+/// host, a word only in the query, or another source's expression is not.
+#[test]
+fn fixture_context_list_cancels_path_only_matches() {
+    let (report, out) = fixture_build("context");
+    assert!(
+        report.notes.iter().any(|n| n.starts_with(
+            "fx-context-expressions: a match only in the path is cancelled by 3 context words \
+             and 1 host suffixes"
+        )),
+        "{:?}",
+        report.notes
+    );
+    let engine = Engine::from_bytes(std::fs::read(&out).unwrap()).unwrap();
+    let band = Some(AgeBand::Age6To10);
+    for (url, want) in [
+        ("https://clinic.example/health/teen-acne", Action::Allow),
+        ("https://clinic.example/teen-acne", Action::Block),
+        ("https://example.test/en/teens/sex-ed.html", Action::Allow),
+        ("https://example.test/en/teens/sexed.html", Action::Block),
+        (
+            "https://news.example/world/same-sex-marriage",
+            Action::Allow,
+        ),
+        ("https://www.health.gov.test/teen-pregnancy", Action::Allow),
+        ("https://healthgov.test/teen-pregnancy", Action::Block),
+        ("https://example.com/porn/videos", Action::Block),
+        (
+            "https://example.com/porn/videos?about=health",
+            Action::Block,
+        ),
+        ("https://teen-sex.example/health/", Action::Block),
+        ("https://xxxporn3.example/health/", Action::Block),
+    ] {
+        let v = engine.check_url(url, band);
+        assert_eq!(v.action, want, "{url}: {}", v.reason);
+        assert_eq!(engine.check_code(url, band) & 3, want as u32, "{url}");
+    }
+    let v = engine.check_url("https://example.com/porn/videos", band);
+    assert_eq!(v.source.as_deref(), Some("fx-context-expressions"));
+    assert_eq!(v.match_kind, MatchKind::Expression);
+    let _ = std::fs::remove_dir_all(out.parent().unwrap());
+}
+
+#[test]
+fn registry_names_every_problem_of_a_context_list() {
+    let dir = temp_dir("context-registry");
+    std::fs::write(
+        dir.join("ctx.txt"),
+        "# comment\nhealth   # health pages\nnews\nsức-khỏe  # health, with diacritics\n\
+         ..gov    # a bad suffix\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("empty.txt"), "# nothing yet\n").unwrap();
+    let source = |name: &str, kind: &str, format: &str, context: &str| {
+        format!(
+            "[[source]]\nname = \"{name}\"\ncategory = \"{}\"\nkind = \"{kind}\"\n\
+             format = \"{format}\"\npath = \"p\"\nlocal = true\nlicence = \"MIT\"\n\
+             context = \"{context}\"\n",
+            if kind == "allow" { "safe" } else { "adult" }
+        )
+    };
+    let text = [
+        source("a", "block", "expressions", "ctx.txt"),
+        source("b", "block", "domains", "empty.txt"),
+        source("c", "allow", "ut1", "missing.txt"),
+    ]
+    .concat();
+    let err = Registry::parse(&text, Path::new("reg.toml"), &dir).unwrap_err();
+    for want in [
+        "ctx.txt:3: \"news\" needs a reason after `#`",
+        "ctx.txt:4: \"sức-khỏe\" is not a context word",
+        "ctx.txt:5: host suffix \"..gov\"",
+        "source \"b\": `context` is only for format = \"expressions\" or \"ut1\"",
+        "empty.txt has no entries",
+        "source \"c\": `context` is only for block sources",
+        "source \"c\": cannot read context list",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    std::fs::write(
+        dir.join("ctx.txt"),
+        "health  # health pages\n.NHS.uk  # NHS\n",
+    )
+    .unwrap();
+    let reg = Registry::parse(
+        &source("a", "block", "expressions", "ctx.txt"),
+        Path::new("reg.toml"),
+        &dir,
+    )
+    .unwrap();
+    assert_eq!(reg.sources[0].context.words, ["health"]);
+    assert_eq!(reg.sources[0].context.hosts, ["nhs.uk"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

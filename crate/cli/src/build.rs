@@ -308,6 +308,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
 
     let mut usable_block = 0u64;
+    let mut context_notes = Vec::new();
     let mut dup_expressions: BTreeMap<usize, u64> = BTreeMap::new();
     for (i, inputs) in &loaded {
         let src = &reg.sources[*i];
@@ -323,6 +324,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 entries: 0,
             })
             .map_err(|e| BuildError::Config(e.to_string()))?;
+        if let Some(path) = &src.context_path {
+            builder
+                .set_expression_context(id, src.context.clone())
+                .map_err(|e| BuildError::Config(format!("source {}: {e}", src.name)))?;
+            context_notes.push(format!(
+                "{}: a match only in the path is cancelled by {} context words and {} host \
+                 suffixes ({path})",
+                src.name,
+                src.context.words.len(),
+                src.context.hosts.len()
+            ));
+        }
         pb.set_message(src.name.clone());
         let mut hosts: Option<Vec<String>> = wants_hosts(src).then(Vec::new);
         let mut seen_expr: HashSet<String> = HashSet::new();
@@ -400,6 +413,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     pb.finish_and_clear();
 
+    notes.extend(context_notes);
     notes.extend(extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?);
     let mut benign = Vec::new();
     if let (Some(cfg), Some(psl)) = (&names_cfg, &psl) {

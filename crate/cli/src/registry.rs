@@ -18,11 +18,15 @@
 //! files = ["urls"]                       # ut1 only: which files of the folder
 //! local = true                           # optional: path is relative to this
 //!                                        # file (the project's own lists)
+//! context = "curated/url_context.txt"    # expressions / ut1 only: words and
+//!                                        # host suffixes that cancel a match
+//!                                        # only in the path (relative to this file)
 //! ```
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use lachan_core::context::{parse_context_entry, ExpressionContext};
 use lachan_core::{AgeBand, SourceKind};
 use serde::Deserialize;
 
@@ -89,6 +93,8 @@ struct RawSource {
     files: Vec<String>,
     #[serde(default)]
     local: bool,
+    #[serde(default)]
+    context: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,6 +187,10 @@ pub struct Source {
     pub files: Vec<String>,
     /// Whether `path` is the project's own file, next to the registry.
     pub local: bool,
+    /// The context list file (relative to the registry), if any.
+    pub context_path: Option<String>,
+    /// Its entries, read and checked when the registry is loaded.
+    pub context: ExpressionContext,
 }
 
 impl Source {
@@ -392,6 +402,21 @@ impl Registry {
             if s.licence.trim().is_empty() {
                 problems.push(format!("{at}: licence is missing"));
             }
+            let mut context = ExpressionContext::default();
+            if let Some(c) = &s.context {
+                if !matches!(s.format, Format::Expressions | Format::Ut1) {
+                    problems.push(format!(
+                        "{at}: `context` is only for format = \"expressions\" or \"ut1\""
+                    ));
+                }
+                if kind != SourceKind::Block {
+                    problems.push(format!("{at}: `context` is only for block sources"));
+                }
+                match read_context(&dir.join(c)) {
+                    Ok(ctx) => context = ctx,
+                    Err(errs) => problems.extend(errs.into_iter().map(|e| format!("{at}: {e}"))),
+                }
+            }
             sources.push(Source {
                 name: s.name,
                 category: s.category,
@@ -404,6 +429,8 @@ impl Registry {
                 bands,
                 files: s.files,
                 local: s.local,
+                context_path: s.context,
+                context,
             });
         }
         if sources.is_empty() {
@@ -420,6 +447,44 @@ impl Registry {
             sources,
             names: raw.names,
         })
+    }
+}
+
+/// Reads a context list: one word, phrase (`sex-ed`) or host suffix
+/// (`.nhs.uk`) a line, each followed by `#` and the reason. Every problem
+/// is returned, as `file:line: what`.
+pub fn read_context(path: &Path) -> Result<ExpressionContext, Vec<String>> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![format!("cannot read context list {shown}: {e}")])?;
+    let mut context = ExpressionContext::default();
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (entry, reason) = line.split_once('#').unwrap_or((line, ""));
+        if reason.trim().is_empty() {
+            problems.push(format!(
+                "{shown}:{}: {:?} needs a reason after `#`",
+                i + 1,
+                entry.trim()
+            ));
+            continue;
+        }
+        match parse_context_entry(entry) {
+            Ok(e) => context.add(e),
+            Err(e) => problems.push(format!("{shown}:{}: {e}", i + 1)),
+        }
+    }
+    if problems.is_empty() && context.is_empty() {
+        problems.push(format!("context list {shown} has no entries"));
+    }
+    if problems.is_empty() {
+        Ok(context)
+    } else {
+        Err(problems)
     }
 }
 

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use fst::raw::Fst;
 use serde::{Deserialize, Serialize};
 
+use crate::context::{parse_context_entry, ExpressionContext};
 use crate::error::{Error, ErrorKind};
 use crate::host::{normalize_host, HostKind};
 use crate::policy::AgeBand;
@@ -106,6 +107,14 @@ pub(crate) struct ExpressionInfo {
     pub literals: Option<Vec<String>>,
 }
 
+/// The context list of an expression source (see `context.rs`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ContextInfo {
+    pub source: u16,
+    #[serde(flatten)]
+    pub context: ExpressionContext,
+}
+
 /// The `META` section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Meta {
@@ -114,6 +123,9 @@ pub(crate) struct Meta {
     pub sources: Vec<SourceInfo>,
     #[serde(default)]
     pub expressions: Vec<ExpressionInfo>,
+    /// Absent from older bundles: their expressions apply everywhere.
+    #[serde(default)]
+    pub expression_contexts: Vec<ContextInfo>,
     #[serde(default)]
     pub policy: serde_json::Value,
     #[serde(default)]
@@ -448,6 +460,7 @@ pub struct BundleBuilder {
     sources: Vec<SourceInfo>,
     keys: Vec<(Box<[u8]>, u16)>,
     expressions: Vec<ExpressionInfo>,
+    expression_contexts: Vec<ContextInfo>,
     policy: serde_json::Value,
     extra: Vec<([u8; 4], Vec<u8>)>,
     generator: String,
@@ -525,6 +538,33 @@ impl BundleBuilder {
             literals,
         });
         self.sources[source as usize].entries += 1;
+        Ok(())
+    }
+
+    /// Sets the context list of an expression source: its expressions do
+    /// not apply to a match only in the path of an address that shows one
+    /// of the contexts (see [`ExpressionContext`]). Every entry is checked.
+    pub fn set_expression_context(
+        &mut self,
+        source: u16,
+        context: ExpressionContext,
+    ) -> Result<(), String> {
+        if source as usize >= self.sources.len() {
+            return Err(format!("no source {source} for a context list"));
+        }
+        let mut checked = ExpressionContext::default();
+        let words = context.words.iter().map(String::as_str);
+        let hosts = context.hosts.iter().map(|h| format!(".{h}"));
+        for entry in words.map(str::to_string).chain(hosts) {
+            checked.add(parse_context_entry(&entry)?);
+        }
+        self.expression_contexts.retain(|c| c.source != source);
+        if !checked.is_empty() {
+            self.expression_contexts.push(ContextInfo {
+                source,
+                context: checked,
+            });
+        }
         Ok(())
     }
 
@@ -607,6 +647,7 @@ impl BundleBuilder {
             categories: self.categories,
             sources: self.sources,
             expressions: self.expressions,
+            expression_contexts: self.expression_contexts,
             policy: self.policy,
             keys: key_count,
             protected: self.protected,

@@ -591,7 +591,19 @@ impl Engine {
             if s.kind != SourceKind::Block || !s.applies_to(band) {
                 continue;
             }
-            if !re.as_ref().is_some_and(|re| re.is_match(&text)) {
+            let Some(m) = re.as_ref().and_then(|re| re.find(&text)) else {
+                continue;
+            };
+            // Leftmost match: if it starts in the path, no match touches the
+            // host, and the source's context list may rule it out.
+            if m.start() >= url.host.len()
+                && self
+                    .bundle
+                    .meta
+                    .expression_contexts
+                    .iter()
+                    .any(|c| c.source == source && c.context.covers(url.host, url.path_rest))
+            {
                 continue;
             }
             let cat = self.source_categories[source as usize];

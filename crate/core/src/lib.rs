@@ -24,6 +24,7 @@ facade), so one engine gives the same verdict everywhere.
 #![deny(missing_docs)]
 
 mod bundle;
+pub mod context;
 mod engine;
 mod error;
 mod filter;
