@@ -550,3 +550,85 @@ fn validating_a_layer_reports_without_applying() {
     assert_eq!(e.default_table(), before);
     assert_ne!(e.policy().table(), before);
 }
+
+/// The action for `url`, asserting that the fast path agrees.
+fn action(e: &Engine, url: &str) -> &'static str {
+    let v = e.check_url(url, None);
+    let code = e.check_code(url, None);
+    assert_eq!(code & 3, v.action as u32, "check_code disagrees for {url}");
+    v.action.key()
+}
+
+#[test]
+fn ipv4_mapped_ipv6_host_is_blocked_like_its_ipv4() {
+    let e = engine();
+    for url in [
+        "http://[::ffff:10.1.2.3]/",
+        // How browsers serialise it.
+        "http://[::ffff:a01:203]/",
+        "https://[::FFFF:0A01:0203]:8443/x",
+        "http://[0:0:0:0:0:ffff:10.1.2.3]/",
+        "http://[0000:0000:0000:0000:0000:ffff:0a01:0203]/",
+        // Carried inside a wrapper.
+        "https://translate.google.com/translate?u=http%3A%2F%2F%5B%3A%3Affff%3Aa01%3A203%5D%2F",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+    let v = e.check_url("http://[::ffff:a01:203]/", None);
+    assert_eq!(v.rule.as_deref(), Some("10.1.2.3"));
+    for url in [
+        "http://[::1]/",
+        "http://[2001:db8::a01:203]/",
+        "http://[::ffff:a01:204]/",
+    ] {
+        assert_eq!(action(&e, url), "allow", "{url}");
+    }
+}
+
+#[test]
+fn ipv4_compatible_and_nat64_hosts_are_blocked_like_their_ipv4() {
+    let e = engine();
+    for url in [
+        "http://[::10.1.2.3]/",
+        "http://[::a01:203]/",
+        "http://[64:ff9b::10.1.2.3]/",
+        "http://[64:ff9b::a01:203]/x",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+    // `::1` and `::` are IPv6 loopback and unspecified, not 0.0.0.1.
+    for url in [
+        "http://[::]/",
+        "http://[::1]/",
+        "http://[64:ff9b:1::a01:203]/",
+    ] {
+        assert_eq!(action(&e, url), "allow", "{url}");
+    }
+}
+
+#[test]
+fn listed_and_custom_ipv6_spellings_of_an_ipv4_block_it() {
+    let mut b = BundleBuilder::new();
+    let s = b
+        .source(source("ips", "adult", SourceKind::Block, &[]))
+        .unwrap();
+    b.add_domain(s, "::ffff:203.0.113.9").unwrap();
+    b.add_domain(s, "[64:ff9b::cb00:710a]").unwrap();
+    b.add_url(s, "http://[::ffff:203.0.113.11]/x").unwrap();
+    let mut e = Engine::from_bytes(b.build().unwrap()).unwrap();
+    assert_eq!(action(&e, "http://203.0.113.9/"), "block");
+    assert_eq!(action(&e, "http://203.0.113.10/"), "block");
+    assert_eq!(action(&e, "http://203.0.113.11/x/y"), "block");
+    assert_eq!(action(&e, "http://[::ffff:cb00:710b]/x"), "block");
+    assert_eq!(action(&e, "http://203.0.113.11/y"), "allow");
+    let w = e.set_policy(
+        Some(r#"{"block":["192.0.2.7","[::ffff:192.0.2.8]","http://[::ffff:c000:209]:8080/p"]}"#),
+        None,
+    );
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(action(&e, "http://[::ffff:c000:207]/"), "block");
+    assert_eq!(action(&e, "http://[64:ff9b::192.0.2.7]/"), "block");
+    assert_eq!(action(&e, "http://192.0.2.8/"), "block");
+    assert_eq!(action(&e, "http://192.0.2.9/p/q"), "block");
+    assert_eq!(action(&e, "http://192.0.2.9/"), "allow");
+}
