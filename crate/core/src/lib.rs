@@ -31,6 +31,7 @@ pub mod host;
 mod images;
 mod literals;
 mod matcher;
+mod path;
 pub mod policy;
 pub mod punycode;
 mod text_check;

@@ -632,3 +632,126 @@ fn listed_and_custom_ipv6_spellings_of_an_ipv4_block_it() {
     assert_eq!(action(&e, "http://192.0.2.9/p/q"), "block");
     assert_eq!(action(&e, "http://192.0.2.9/"), "allow");
 }
+
+#[test]
+fn url_prefix_rule_holds_against_percent_encoded_path() {
+    let e = engine();
+    for url in [
+        "https://news.example/%62et",
+        "https://news.example/b%65t/today",
+        "https://news.example/%62%45%54",
+        "https://news.example/%62%65%74?x=1",
+        "https://news.example/%2fbet",
+        "https://www.news.example/b%65t",
+        "https://blogspot.com/adult%2Dstuff/1",
+        "https://blogspot.com/%61dult-stuff",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+    let v = e.check_url("https://news.example/%62et/x", None);
+    assert_eq!(v.rule.as_deref(), Some("news.example/bet"));
+    for url in [
+        "https://news.example/b%65tting",
+        "https://news.example/bet%20x",
+        "https://news.example/b%2Fet",
+        "https://news.example/?p=/bet",
+    ] {
+        assert_eq!(action(&e, url), "allow", "{url}");
+    }
+}
+
+#[test]
+fn double_slash_path_does_not_bypass_url_prefix_rule() {
+    let e = engine();
+    for url in [
+        "https://news.example//bet",
+        "https://news.example///bet/x",
+        "https://blogspot.com/adult-stuff//1",
+        "https://blogspot.com//adult-stuff",
+        "https://news.example\\\\bet",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+}
+
+#[test]
+fn dot_segment_path_does_not_bypass_url_prefix_rule() {
+    let e = engine();
+    for url in [
+        "https://news.example/./bet",
+        "https://news.example/x/../bet",
+        "https://news.example/%2e/bet",
+        "https://news.example/x/%2E%2e/bet",
+        "https://news.example/x/..//bet",
+        "https://news.example/x/%2e%2e%2fbet",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+}
+
+#[test]
+fn url_prefix_rules_are_compiled_in_the_form_servers_resolve() {
+    let mut b = BundleBuilder::new();
+    let s = b
+        .source(source("urls", "adult", SourceKind::Block, &[]))
+        .unwrap();
+    for rule in [
+        "a.example/%66r",
+        "b.example//x//y/",
+        "c.example/p/./q/../r",
+        "d.example/ä",
+        "e.example/%7Euser",
+    ] {
+        b.add_url(s, rule).unwrap();
+    }
+    let e = Engine::from_bytes(b.build().unwrap()).unwrap();
+    let rules: Vec<String> = e
+        .bundle()
+        .export_rules()
+        .into_iter()
+        .map(|r| r.rule)
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "a.example/fr",
+            "b.example/x/y",
+            "c.example/p/r",
+            "d.example/ä",
+            "e.example/~user"
+        ]
+    );
+    for url in [
+        "https://a.example/fr",
+        "https://b.example/x/y/z",
+        "https://c.example/p/r",
+        "https://d.example/%C3%A4",
+        "https://d.example/ä",
+        "https://e.example/~user",
+        "https://e.example/%7euser/",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+}
+
+#[test]
+fn custom_path_entries_hold_against_path_spellings() {
+    let mut e = engine();
+    let w = e.set_policy(
+        Some(r#"{"block":["example.org/%66r","example.net//a/./b"]}"#),
+        None,
+    );
+    assert!(w.is_empty(), "{w:?}");
+    for url in [
+        "https://example.org/fr",
+        "https://example.org/%66%72/x",
+        "https://example.org//fr",
+        "https://example.net/a/b",
+        "https://example.net/a//b?x",
+        "https://example.net/%61/b",
+    ] {
+        assert_eq!(action(&e, url), "block", "{url}");
+    }
+    assert_eq!(action(&e, "https://example.org/frog"), "allow");
+    assert_eq!(action(&e, "https://example.net/a"), "allow");
+}
