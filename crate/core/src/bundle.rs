@@ -723,8 +723,9 @@ pub(crate) fn domain_key(text: &str) -> Result<Vec<u8>, String> {
     Ok(host.as_str().bytes().rev().collect())
 }
 
-/// The FST key of a URL-prefix rule: reversed host, `/`, lower-case path
-/// without trailing slashes.
+/// The FST key of a URL-prefix rule: reversed host, `/`, the path in the
+/// form URLs are checked in ([`crate::path::canonical`]: resolved,
+/// decoded, slashes merged), lower-case, without trailing slashes.
 pub(crate) fn url_key(text: &str) -> Result<Vec<u8>, String> {
     let t = text.trim();
     let t = match t.find("://") {
@@ -741,15 +742,18 @@ pub(crate) fn url_key(text: &str) -> Result<Vec<u8>, String> {
         _ => host,
     };
     let mut key = domain_key(host)?;
-    let path = path.split('#').next().unwrap_or("").trim_end_matches('/');
-    if !path.is_empty() {
-        if path
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-        {
-            return Err("URL path contains spaces or control characters".into());
-        }
-        key.extend(path.bytes().map(|b| b.to_ascii_lowercase()));
+    let path = crate::url::normalize_path(path);
+    if path
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return Err("URL path contains spaces or control characters".into());
+    }
+    let canon = crate::path::canonical(&path[1..]);
+    let end = canon.iter().rposition(|&b| b != b'/').map_or(0, |i| i + 1);
+    if end > 0 {
+        key.push(b'/');
+        key.extend(canon[..end].iter().map(|b| b.to_ascii_lowercase()));
     }
     Ok(key)
 }

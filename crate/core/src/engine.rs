@@ -61,7 +61,8 @@ struct UrlParts<'a> {
     path_rest: &'a str,
     /// A slice of the URL that spells host + path (`/` + `path_rest`) but
     /// for the case of ASCII letters, when there is one (no port, a path
-    /// given): the expressions' literal pre-filter can scan it in place.
+    /// given): the expressions' literal pre-filter can scan it in place
+    /// when the path is canonical too.
     text: Option<&'a str>,
 }
 
@@ -396,8 +397,14 @@ impl Engine {
                     .expressions
                     .get_or_init(|| Expressions::compile(&self.bundle.meta.expressions));
                 match parts.text {
-                    Some(text) => compiled.may_match(text),
-                    None => compiled.may_match(&format!("{}/{}", parts.host, parts.path_rest)),
+                    Some(text) if crate::path::is_canonical(parts.path_rest) => {
+                        compiled.may_match(text)
+                    }
+                    _ => compiled.may_match(&format!(
+                        "{}{}",
+                        parts.host,
+                        crate::path::canonical_text(parts.path_rest)
+                    )),
                 }
             };
             if !may {
@@ -446,7 +453,7 @@ impl Engine {
             return None;
         }
         let host = url.host().as_str();
-        let path = url.path().to_ascii_lowercase();
+        let path = crate::path::canonical_text(url.path().get(1..).unwrap_or(""));
         for (li, layer) in self.policy.custom.iter().enumerate() {
             let mut best: Option<(usize, usize, bool)> = None;
             for (allow, list) in [(true, &layer.allow), (false, &layer.block)] {
@@ -575,11 +582,8 @@ impl Engine {
         let sources = self.bundle.sources();
         // Compiled on first use: most bands never need them.
         let compiled = self.expressions.get_or_init(|| Expressions::compile(exprs));
-        // The text is the host and the path (`/` + rest), lower-cased.
-        let mut text = String::with_capacity(url.host.len() + url.path_rest.len() + 1);
-        text.push_str(url.host);
-        text.push('/');
-        text.extend(url.path_rest.chars().map(|c| c.to_ascii_lowercase()));
+        // The text is the host and the canonical path, lower-cased.
+        let text = format!("{}{}", url.host, crate::path::canonical_text(url.path_rest));
         let candidates = compiled.candidates(&text);
         let mut best: Option<Decision> = None;
         for (index, re) in compiled.regexes.iter().enumerate() {
@@ -765,8 +769,7 @@ impl Engine {
             Rule::None => {}
             Rule::List { source, hit } => {
                 let s = &self.bundle.sources()[source as usize];
-                let path = url.path()[..hit.path_len].to_ascii_lowercase();
-                let rule = format!("{}{path}", &host[hit.host_start..]);
+                let rule = format!("{}{}", &host[hit.host_start..], rule_path(url, hit));
                 v.match_kind = if hit.path_len > 0 {
                     MatchKind::UrlPrefix
                 } else {
@@ -995,6 +998,20 @@ fn host_covers(entry: &str, host: &str, kind: HostKind) -> bool {
         && host.as_bytes()[host.len() - entry.len() - 1] == b'.'
 }
 
+/// The path part of a list hit's rule, as compiled: the first
+/// `hit.path_len` bytes of the URL's canonical path.
+fn rule_path(url: &ParsedUrl, hit: crate::matcher::Hit) -> String {
+    if hit.path_len == 0 {
+        return String::new();
+    }
+    let canon = crate::path::canonical(url.path().get(1..).unwrap_or(""));
+    let end = (hit.path_len - 1).min(canon.len());
+    let mut out = String::from("/");
+    out.push_str(&String::from_utf8_lossy(&canon[..end]));
+    out.make_ascii_lowercase();
+    out
+}
+
 fn path_covers(prefix: &str, path: &str) -> bool {
     if prefix.is_empty() {
         return true;
@@ -1074,6 +1091,12 @@ mod fast_path_tests {
             "#x",
             "/a?u=https://x.com/.",
             "/.hidden",
+            "/b%65t/x",
+            "//bet",
+            "/a//b?x=//",
+            "/a%2Fb",
+            "/a%2e",
+            "/a/%",
         ];
         let mut checked = 0;
         for scheme in ["https://", "http://", "HTTP://", "ws://", ""] {

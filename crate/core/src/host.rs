@@ -3,9 +3,12 @@ Host normalisation: one canonical text per host, so that spelling tricks
 cannot dodge a list.
 
 [`normalize_host`] follows the WHATWG URL Standard's host parser where it
-matters for filtering, with two deliberate differences: trailing dots are
-removed (`BAD.COM.` and `bad.com` are the same site to a resolver), and
-empty labels are rejected.
+matters for filtering (non-ASCII names get the full UTS #46 mapping a
+browser applies), with three deliberate differences: trailing dots are
+removed (`BAD.COM.` and `bad.com` are the same site to a resolver), empty
+labels are rejected, and an IPv6 address that reaches an IPv4 host is
+written as that IPv4 address ([`embedded_ipv4`]), so that one list entry
+holds against every spelling.
 
 # Overview of types
 
@@ -16,10 +19,11 @@ empty labels are rejected.
 
 | kind | input examples | canonical |
 |---|---|---|
-| [`HostKind::Domain`] | `WWW.Bad.COM.`, `%62ad.com`, `ｂａｄ．ｃｏｍ` | `www.bad.com`, `bad.com`, `bad.com` |
-| [`HostKind::Domain`] | `Bücher.de` | `xn--bcher-kva.de` |
+| [`HostKind::Domain`] | `WWW.Bad.COM.`, `%62ad.com`, `ｂａｄ．ｃｏｍ`, `𝐛𝐚𝐝.com`, `b\u{AD}ad.com` | `www.bad.com`, `bad.com` (each) |
+| [`HostKind::Domain`] | `Bücher.de`, `Bu\u{308}cher.de` | `xn--bcher-kva.de` |
 | [`HostKind::Ipv4`] | `3232235777`, `0xC0A80101`, `0300.0250.1.1`, `192.168.257` | `192.168.1.1` |
-| [`HostKind::Ipv6`] | `[0:0::1]`, `::FFFF:1.2.3.4` | `::1`, `::ffff:1.2.3.4` |
+| [`HostKind::Ipv4`] | `[::ffff:c0a8:101]`, `[::192.168.1.1]`, `[64:ff9b::c0a8:101]` | `192.168.1.1` |
+| [`HostKind::Ipv6`] | `[0:0::1]`, `2001:DB8::0:1` | `::1`, `2001:db8::1` |
 
 ```
 use lachan_core::host::{normalize_host, HostKind};
@@ -28,6 +32,7 @@ let h = normalize_host("WWW.Bücher.DE.").unwrap();
 assert_eq!(h.as_str(), "www.xn--bcher-kva.de");
 assert_eq!(h.kind(), HostKind::Domain);
 assert_eq!(normalize_host("0x7f.1").unwrap().as_str(), "127.0.0.1");
+assert_eq!(normalize_host("[::ffff:7f00:1]").unwrap().as_str(), "127.0.0.1");
 assert!(normalize_host("a..b").is_err());
 ```
 */
@@ -88,13 +93,14 @@ impl Host {
         }
     }
 
-    /// The IPv4 address this host reaches: an IPv4 host, or an IPv6 host
-    /// that is an IPv4-mapped address (`::ffff:1.2.3.4`), so that a list of
-    /// IPv4 addresses can be checked for both spellings.
+    /// The IPv4 address this host reaches. Normalisation already writes an
+    /// IPv6 address that reaches an IPv4 host (`[::ffff:a01:203]`, see
+    /// [`embedded_ipv4`]) as that IPv4 address, so a list of IPv4
+    /// addresses holds against every spelling.
     pub fn ipv4(&self) -> Option<Ipv4Addr> {
         match self.ip()? {
             IpAddr::V4(a) => Some(a),
-            IpAddr::V6(a) => a.to_ipv4_mapped(),
+            IpAddr::V6(a) => embedded_ipv4(&a),
         }
     }
 
@@ -190,15 +196,18 @@ pub fn normalize_host(input: &str) -> Result<Host, HostError> {
                 kind: HostKind::Domain,
             });
         }
-        return finish_domain(&lower);
+        return remap_punycode(&lower).unwrap_or_else(|| finish_domain(&lower));
     }
     let decoded: Cow<str> = if input.contains('%') {
         Cow::Owned(percent_decode_host(input)?)
     } else {
         Cow::Borrowed(input)
     };
-    let mapped = map_chars(&decoded)?;
-    finish_domain(&mapped)
+    if decoded.is_ascii() {
+        let lower = decoded.to_ascii_lowercase();
+        return remap_punycode(&lower).unwrap_or_else(|| finish_domain(&lower));
+    }
+    finish_domain(&map_unicode(&decoded)?)
 }
 
 /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays (and is
@@ -241,82 +250,82 @@ fn hex_val(b: u8) -> Option<u8> {
     }
 }
 
-/// The light part of UTS #46 mapping: lower-case, full-width forms and
-/// ideographic dots to ASCII, default-ignorable code points removed.
-fn map_chars(input: &str) -> Result<String, HostError> {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            _ if c.is_ascii() => out.push(c),
-            // Ideographic full stop, full-width full stop, half-width
-            // ideographic full stop: UTS #46 maps them to '.'.
-            '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => out.push('.'),
-            // Full-width ASCII (NFKC): 'Ｅ' → 'e'.
-            '\u{FF01}'..='\u{FF5E}' => {
-                let a = char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c);
-                out.push(a.to_ascii_lowercase());
+/// A name with `xn--` labels, read as the text they encode and mapped as a
+/// browser maps it, so that punycode of a mappable spelling (upper case,
+/// full-width, unnormalised) is not a second name for a listed host. `None`
+/// when there is no such label or the text is not a valid name (the labels
+/// are then checked and kept as written).
+fn remap_punycode(lower: &str) -> Option<Result<Host, HostError>> {
+    if !lower.split('.').any(|l| l.starts_with("xn--")) {
+        return None;
+    }
+    let mut text = String::with_capacity(lower.len());
+    for (i, label) in lower.split('.').enumerate() {
+        if i > 0 {
+            text.push('.');
+        }
+        match label.strip_prefix("xn--") {
+            Some(encoded) => {
+                // Punycode of plain ASCII is no name at all.
+                let decoded = punycode::decode(encoded).ok().filter(|d| !d.is_ascii())?;
+                text.push_str(&decoded);
             }
-            // Ideographic space (NFKC → U+0020): rejected below as a space.
-            '\u{3000}' => out.push(' '),
-            // Soft hyphen, combining grapheme joiner, Mongolian variation
-            // selectors, zero-width space, word joiner, variation selectors,
-            // BOM: "ignored" in UTS #46, so removed.
-            '\u{00AD}'
-            | '\u{034F}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'
-            | '\u{2060}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}' => {}
-            '\u{200C}' | '\u{200D}' => {
-                return Err(HostError::new(format!(
-                    "host `{}` contains an invisible joiner (U+{:04X})",
-                    shorten(input),
-                    u32::from(c)
-                )))
-            }
-            _ if c.is_control() || c.is_whitespace() || c == '\u{FFFD}' => {
-                return Err(HostError::new(format!(
-                    "host `{}` contains the invisible or invalid character U+{:04X}",
-                    shorten(input),
-                    u32::from(c)
-                )))
-            }
-            _ => out.extend(c.to_lowercase()),
+            None => text.push_str(label),
         }
     }
-    Ok(compose(out))
+    let mapped = map_unicode(&text).ok()?;
+    finish_domain(&mapped).ok().map(Ok)
 }
 
-/// Composes a base letter and a following combining mark into the
-/// precomposed letter (a small NFC for Latin and Vietnamese letters, which
-/// is what a decomposed domain typed on a Vietnamese keyboard holds).
-fn compose(s: String) -> String {
-    if !s.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c)) {
-        return s;
+/// UTS #46 mapping as browsers do it (the URL Standard's "domain to
+/// ASCII": non-transitional, no hyphen or length checks there), by the
+/// `idna` crate: case folding,
+/// compatibility forms (`ｂ`, `𝐛`, `①`), ignorables (soft hyphen, variation
+/// selectors) removed, NFC, then punycode. One difference, for hosts a
+/// wrapper or proxy may resolve the older way: a zero-width joiner or
+/// non-joiner that makes the name invalid is removed, as transitional
+/// processing does, instead of failing the host.
+fn map_unicode(input: &str) -> Result<String, HostError> {
+    if let Some(c) = input
+        .chars()
+        .find(|&c| c.is_control() || c.is_whitespace() || c == '\u{FFFD}')
+    {
+        let what = if c.is_whitespace() {
+            "a space"
+        } else {
+            "the invisible or invalid character"
+        };
+        return Err(HostError::new(format!(
+            "host `{}` contains {what} U+{:04X}, which is not allowed in a host name",
+            shorten(input),
+            u32::from(c)
+        )));
     }
-    let mut out = String::with_capacity(s.len());
-    let mut prev: Option<char> = None;
-    for c in s.chars() {
-        if let Some(p) = prev {
-            if let Some(composed) = compose_pair(p, c) {
-                prev = Some(composed);
-                continue;
-            }
-            out.push(p);
-        }
-        prev = Some(c);
-    }
-    out.extend(prev);
-    out
-}
-
-fn compose_pair(base: char, mark: char) -> Option<char> {
-    COMPOSITIONS
-        .binary_search_by(|&(b, m, _)| (b, m).cmp(&(base, mark)))
-        .ok()
-        .map(|i| COMPOSITIONS[i].2)
+    let uts46 = idna::uts46::Uts46::new();
+    let to_ascii = |text: &str| {
+        uts46
+            .to_ascii(
+                text.as_bytes(),
+                // Spaces and controls only: `finish_domain` names the
+                // other forbidden code points, mapped or typed.
+                idna::uts46::AsciiDenyList::new(true, ""),
+                idna::uts46::Hyphens::Allow,
+                idna::uts46::DnsLength::Ignore,
+            )
+            .map(|c| c.into_owned())
+    };
+    to_ascii(input)
+        .or_else(|e| match input.contains(['\u{200C}', '\u{200D}']) {
+            true => to_ascii(&input.replace(['\u{200C}', '\u{200D}'], "")),
+            false => Err(e),
+        })
+        .map_err(|_| {
+            HostError::new(format!(
+                "host `{}` is not a valid international domain name (a character \
+                 browsers refuse in a host, or a label mixing writing directions)",
+                shorten(input)
+            ))
+        })
 }
 
 /// The ASCII forbidden domain code points of the WHATWG URL Standard, with
@@ -501,7 +510,11 @@ fn push_punycode_label(encoded: &str, label: &str, text: &mut String) -> Result<
             shorten(label)
         ))
     })?;
-    if decoded.is_ascii() || decoded.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if decoded.is_ascii()
+        || decoded
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\u{FFFD}')
+    {
         return Err(HostError::new(format!(
             "label `{}` is not valid punycode (it decodes to {})",
             shorten(label),
@@ -604,17 +617,42 @@ fn parse_ipv4(name: &str) -> Result<Host, HostError> {
 
 /// Parses an IPv6 address without brackets. The standard library's parser
 /// accepts exactly RFC 4291 text (with an IPv4 tail), rejects zone ids, and
-/// its `Display` is the RFC 5952 form.
+/// its `Display` is the RFC 5952 form. An address that reaches an IPv4
+/// host (see [`embedded_ipv4`]) is that IPv4 address.
 fn parse_ipv6(inner: &str) -> Result<Host, HostError> {
     match inner.parse::<Ipv6Addr>() {
-        Ok(a) => Ok(Host {
-            text: a.to_string(),
-            kind: HostKind::Ipv6,
+        Ok(a) => Ok(match embedded_ipv4(&a) {
+            Some(v4) => Host {
+                text: v4.to_string(),
+                kind: HostKind::Ipv4,
+            },
+            None => Host {
+                text: a.to_string(),
+                kind: HostKind::Ipv6,
+            },
         }),
         Err(_) => Err(HostError::new(format!(
             "`{}` is not a valid IPv6 address",
             shorten(inner)
         ))),
+    }
+}
+
+/// The IPv4 address that a connection to `a` reaches, if any:
+/// IPv4-mapped `::ffff:a.b.c.d` (what a dual-stack socket connects to, in
+/// every browser), IPv4-compatible `::a.b.c.d` (deprecated, routed by some
+/// tunnels; a first byte of 0 keeps `::1` and `::` IPv6), and NAT64's
+/// well-known prefix `64:ff9b::/96` (RFC 6052, IPv6-only networks reach
+/// every IPv4 host through it). Network-specific NAT64 prefixes cannot be
+/// known here.
+pub fn embedded_ipv4(a: &Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = a.segments();
+    let v4 = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    match s[..6] {
+        [0, 0, 0, 0, 0, 0xffff] => Some(v4),
+        [0, 0, 0, 0, 0, 0] if v4.octets()[0] != 0 => Some(v4),
+        [0x64, 0xff9b, 0, 0, 0, 0] => Some(v4),
+        _ => None,
     }
 }
 
@@ -630,334 +668,6 @@ pub(crate) fn shorten(s: &str) -> Cow<'_, str> {
     }
     Cow::Owned(format!("{}…", &s[..end]))
 }
-
-/// (base, combining mark, composed), sorted: every pair whose NFC is one
-/// character, for lower-case bases `a`–`z`, U+00C0–U+024F and U+1E00–U+1EFF
-/// (so both orders of two marks compose, as in `ệ`). Generated with Python's
-/// `unicodedata` (Unicode 14). Input is lower-cased before composing.
-#[rustfmt::skip]
-const COMPOSITIONS: &[(char, char, char)] = &[
-    ('\u{0061}', '\u{0300}', '\u{00E0}'),
-    ('\u{0061}', '\u{0301}', '\u{00E1}'),
-    ('\u{0061}', '\u{0302}', '\u{00E2}'),
-    ('\u{0061}', '\u{0303}', '\u{00E3}'),
-    ('\u{0061}', '\u{0304}', '\u{0101}'),
-    ('\u{0061}', '\u{0306}', '\u{0103}'),
-    ('\u{0061}', '\u{0307}', '\u{0227}'),
-    ('\u{0061}', '\u{0308}', '\u{00E4}'),
-    ('\u{0061}', '\u{0309}', '\u{1EA3}'),
-    ('\u{0061}', '\u{030A}', '\u{00E5}'),
-    ('\u{0061}', '\u{030C}', '\u{01CE}'),
-    ('\u{0061}', '\u{030F}', '\u{0201}'),
-    ('\u{0061}', '\u{0311}', '\u{0203}'),
-    ('\u{0061}', '\u{0323}', '\u{1EA1}'),
-    ('\u{0061}', '\u{0325}', '\u{1E01}'),
-    ('\u{0061}', '\u{0328}', '\u{0105}'),
-    ('\u{0061}', '\u{0340}', '\u{00E0}'),
-    ('\u{0061}', '\u{0341}', '\u{00E1}'),
-    ('\u{0062}', '\u{0307}', '\u{1E03}'),
-    ('\u{0062}', '\u{0323}', '\u{1E05}'),
-    ('\u{0062}', '\u{0331}', '\u{1E07}'),
-    ('\u{0063}', '\u{0301}', '\u{0107}'),
-    ('\u{0063}', '\u{0302}', '\u{0109}'),
-    ('\u{0063}', '\u{0307}', '\u{010B}'),
-    ('\u{0063}', '\u{030C}', '\u{010D}'),
-    ('\u{0063}', '\u{0327}', '\u{00E7}'),
-    ('\u{0063}', '\u{0341}', '\u{0107}'),
-    ('\u{0064}', '\u{0307}', '\u{1E0B}'),
-    ('\u{0064}', '\u{030C}', '\u{010F}'),
-    ('\u{0064}', '\u{0323}', '\u{1E0D}'),
-    ('\u{0064}', '\u{0327}', '\u{1E11}'),
-    ('\u{0064}', '\u{032D}', '\u{1E13}'),
-    ('\u{0064}', '\u{0331}', '\u{1E0F}'),
-    ('\u{0065}', '\u{0300}', '\u{00E8}'),
-    ('\u{0065}', '\u{0301}', '\u{00E9}'),
-    ('\u{0065}', '\u{0302}', '\u{00EA}'),
-    ('\u{0065}', '\u{0303}', '\u{1EBD}'),
-    ('\u{0065}', '\u{0304}', '\u{0113}'),
-    ('\u{0065}', '\u{0306}', '\u{0115}'),
-    ('\u{0065}', '\u{0307}', '\u{0117}'),
-    ('\u{0065}', '\u{0308}', '\u{00EB}'),
-    ('\u{0065}', '\u{0309}', '\u{1EBB}'),
-    ('\u{0065}', '\u{030C}', '\u{011B}'),
-    ('\u{0065}', '\u{030F}', '\u{0205}'),
-    ('\u{0065}', '\u{0311}', '\u{0207}'),
-    ('\u{0065}', '\u{0323}', '\u{1EB9}'),
-    ('\u{0065}', '\u{0327}', '\u{0229}'),
-    ('\u{0065}', '\u{0328}', '\u{0119}'),
-    ('\u{0065}', '\u{032D}', '\u{1E19}'),
-    ('\u{0065}', '\u{0330}', '\u{1E1B}'),
-    ('\u{0065}', '\u{0340}', '\u{00E8}'),
-    ('\u{0065}', '\u{0341}', '\u{00E9}'),
-    ('\u{0066}', '\u{0307}', '\u{1E1F}'),
-    ('\u{0067}', '\u{0301}', '\u{01F5}'),
-    ('\u{0067}', '\u{0302}', '\u{011D}'),
-    ('\u{0067}', '\u{0304}', '\u{1E21}'),
-    ('\u{0067}', '\u{0306}', '\u{011F}'),
-    ('\u{0067}', '\u{0307}', '\u{0121}'),
-    ('\u{0067}', '\u{030C}', '\u{01E7}'),
-    ('\u{0067}', '\u{0327}', '\u{0123}'),
-    ('\u{0067}', '\u{0341}', '\u{01F5}'),
-    ('\u{0068}', '\u{0302}', '\u{0125}'),
-    ('\u{0068}', '\u{0307}', '\u{1E23}'),
-    ('\u{0068}', '\u{0308}', '\u{1E27}'),
-    ('\u{0068}', '\u{030C}', '\u{021F}'),
-    ('\u{0068}', '\u{0323}', '\u{1E25}'),
-    ('\u{0068}', '\u{0327}', '\u{1E29}'),
-    ('\u{0068}', '\u{032E}', '\u{1E2B}'),
-    ('\u{0068}', '\u{0331}', '\u{1E96}'),
-    ('\u{0069}', '\u{0300}', '\u{00EC}'),
-    ('\u{0069}', '\u{0301}', '\u{00ED}'),
-    ('\u{0069}', '\u{0302}', '\u{00EE}'),
-    ('\u{0069}', '\u{0303}', '\u{0129}'),
-    ('\u{0069}', '\u{0304}', '\u{012B}'),
-    ('\u{0069}', '\u{0306}', '\u{012D}'),
-    ('\u{0069}', '\u{0308}', '\u{00EF}'),
-    ('\u{0069}', '\u{0309}', '\u{1EC9}'),
-    ('\u{0069}', '\u{030C}', '\u{01D0}'),
-    ('\u{0069}', '\u{030F}', '\u{0209}'),
-    ('\u{0069}', '\u{0311}', '\u{020B}'),
-    ('\u{0069}', '\u{0323}', '\u{1ECB}'),
-    ('\u{0069}', '\u{0328}', '\u{012F}'),
-    ('\u{0069}', '\u{0330}', '\u{1E2D}'),
-    ('\u{0069}', '\u{0340}', '\u{00EC}'),
-    ('\u{0069}', '\u{0341}', '\u{00ED}'),
-    ('\u{0069}', '\u{0344}', '\u{1E2F}'),
-    ('\u{006A}', '\u{0302}', '\u{0135}'),
-    ('\u{006A}', '\u{030C}', '\u{01F0}'),
-    ('\u{006B}', '\u{0301}', '\u{1E31}'),
-    ('\u{006B}', '\u{030C}', '\u{01E9}'),
-    ('\u{006B}', '\u{0323}', '\u{1E33}'),
-    ('\u{006B}', '\u{0327}', '\u{0137}'),
-    ('\u{006B}', '\u{0331}', '\u{1E35}'),
-    ('\u{006B}', '\u{0341}', '\u{1E31}'),
-    ('\u{006C}', '\u{0301}', '\u{013A}'),
-    ('\u{006C}', '\u{030C}', '\u{013E}'),
-    ('\u{006C}', '\u{0323}', '\u{1E37}'),
-    ('\u{006C}', '\u{0327}', '\u{013C}'),
-    ('\u{006C}', '\u{032D}', '\u{1E3D}'),
-    ('\u{006C}', '\u{0331}', '\u{1E3B}'),
-    ('\u{006C}', '\u{0341}', '\u{013A}'),
-    ('\u{006D}', '\u{0301}', '\u{1E3F}'),
-    ('\u{006D}', '\u{0307}', '\u{1E41}'),
-    ('\u{006D}', '\u{0323}', '\u{1E43}'),
-    ('\u{006D}', '\u{0341}', '\u{1E3F}'),
-    ('\u{006E}', '\u{0300}', '\u{01F9}'),
-    ('\u{006E}', '\u{0301}', '\u{0144}'),
-    ('\u{006E}', '\u{0303}', '\u{00F1}'),
-    ('\u{006E}', '\u{0307}', '\u{1E45}'),
-    ('\u{006E}', '\u{030C}', '\u{0148}'),
-    ('\u{006E}', '\u{0323}', '\u{1E47}'),
-    ('\u{006E}', '\u{0327}', '\u{0146}'),
-    ('\u{006E}', '\u{032D}', '\u{1E4B}'),
-    ('\u{006E}', '\u{0331}', '\u{1E49}'),
-    ('\u{006E}', '\u{0340}', '\u{01F9}'),
-    ('\u{006E}', '\u{0341}', '\u{0144}'),
-    ('\u{006F}', '\u{0300}', '\u{00F2}'),
-    ('\u{006F}', '\u{0301}', '\u{00F3}'),
-    ('\u{006F}', '\u{0302}', '\u{00F4}'),
-    ('\u{006F}', '\u{0303}', '\u{00F5}'),
-    ('\u{006F}', '\u{0304}', '\u{014D}'),
-    ('\u{006F}', '\u{0306}', '\u{014F}'),
-    ('\u{006F}', '\u{0307}', '\u{022F}'),
-    ('\u{006F}', '\u{0308}', '\u{00F6}'),
-    ('\u{006F}', '\u{0309}', '\u{1ECF}'),
-    ('\u{006F}', '\u{030B}', '\u{0151}'),
-    ('\u{006F}', '\u{030C}', '\u{01D2}'),
-    ('\u{006F}', '\u{030F}', '\u{020D}'),
-    ('\u{006F}', '\u{0311}', '\u{020F}'),
-    ('\u{006F}', '\u{031B}', '\u{01A1}'),
-    ('\u{006F}', '\u{0323}', '\u{1ECD}'),
-    ('\u{006F}', '\u{0328}', '\u{01EB}'),
-    ('\u{006F}', '\u{0340}', '\u{00F2}'),
-    ('\u{006F}', '\u{0341}', '\u{00F3}'),
-    ('\u{0070}', '\u{0301}', '\u{1E55}'),
-    ('\u{0070}', '\u{0307}', '\u{1E57}'),
-    ('\u{0070}', '\u{0341}', '\u{1E55}'),
-    ('\u{0072}', '\u{0301}', '\u{0155}'),
-    ('\u{0072}', '\u{0307}', '\u{1E59}'),
-    ('\u{0072}', '\u{030C}', '\u{0159}'),
-    ('\u{0072}', '\u{030F}', '\u{0211}'),
-    ('\u{0072}', '\u{0311}', '\u{0213}'),
-    ('\u{0072}', '\u{0323}', '\u{1E5B}'),
-    ('\u{0072}', '\u{0327}', '\u{0157}'),
-    ('\u{0072}', '\u{0331}', '\u{1E5F}'),
-    ('\u{0072}', '\u{0341}', '\u{0155}'),
-    ('\u{0073}', '\u{0301}', '\u{015B}'),
-    ('\u{0073}', '\u{0302}', '\u{015D}'),
-    ('\u{0073}', '\u{0307}', '\u{1E61}'),
-    ('\u{0073}', '\u{030C}', '\u{0161}'),
-    ('\u{0073}', '\u{0323}', '\u{1E63}'),
-    ('\u{0073}', '\u{0326}', '\u{0219}'),
-    ('\u{0073}', '\u{0327}', '\u{015F}'),
-    ('\u{0073}', '\u{0341}', '\u{015B}'),
-    ('\u{0074}', '\u{0307}', '\u{1E6B}'),
-    ('\u{0074}', '\u{0308}', '\u{1E97}'),
-    ('\u{0074}', '\u{030C}', '\u{0165}'),
-    ('\u{0074}', '\u{0323}', '\u{1E6D}'),
-    ('\u{0074}', '\u{0326}', '\u{021B}'),
-    ('\u{0074}', '\u{0327}', '\u{0163}'),
-    ('\u{0074}', '\u{032D}', '\u{1E71}'),
-    ('\u{0074}', '\u{0331}', '\u{1E6F}'),
-    ('\u{0075}', '\u{0300}', '\u{00F9}'),
-    ('\u{0075}', '\u{0301}', '\u{00FA}'),
-    ('\u{0075}', '\u{0302}', '\u{00FB}'),
-    ('\u{0075}', '\u{0303}', '\u{0169}'),
-    ('\u{0075}', '\u{0304}', '\u{016B}'),
-    ('\u{0075}', '\u{0306}', '\u{016D}'),
-    ('\u{0075}', '\u{0308}', '\u{00FC}'),
-    ('\u{0075}', '\u{0309}', '\u{1EE7}'),
-    ('\u{0075}', '\u{030A}', '\u{016F}'),
-    ('\u{0075}', '\u{030B}', '\u{0171}'),
-    ('\u{0075}', '\u{030C}', '\u{01D4}'),
-    ('\u{0075}', '\u{030F}', '\u{0215}'),
-    ('\u{0075}', '\u{0311}', '\u{0217}'),
-    ('\u{0075}', '\u{031B}', '\u{01B0}'),
-    ('\u{0075}', '\u{0323}', '\u{1EE5}'),
-    ('\u{0075}', '\u{0324}', '\u{1E73}'),
-    ('\u{0075}', '\u{0328}', '\u{0173}'),
-    ('\u{0075}', '\u{032D}', '\u{1E77}'),
-    ('\u{0075}', '\u{0330}', '\u{1E75}'),
-    ('\u{0075}', '\u{0340}', '\u{00F9}'),
-    ('\u{0075}', '\u{0341}', '\u{00FA}'),
-    ('\u{0075}', '\u{0344}', '\u{01D8}'),
-    ('\u{0076}', '\u{0303}', '\u{1E7D}'),
-    ('\u{0076}', '\u{0323}', '\u{1E7F}'),
-    ('\u{0077}', '\u{0300}', '\u{1E81}'),
-    ('\u{0077}', '\u{0301}', '\u{1E83}'),
-    ('\u{0077}', '\u{0302}', '\u{0175}'),
-    ('\u{0077}', '\u{0307}', '\u{1E87}'),
-    ('\u{0077}', '\u{0308}', '\u{1E85}'),
-    ('\u{0077}', '\u{030A}', '\u{1E98}'),
-    ('\u{0077}', '\u{0323}', '\u{1E89}'),
-    ('\u{0077}', '\u{0340}', '\u{1E81}'),
-    ('\u{0077}', '\u{0341}', '\u{1E83}'),
-    ('\u{0078}', '\u{0307}', '\u{1E8B}'),
-    ('\u{0078}', '\u{0308}', '\u{1E8D}'),
-    ('\u{0079}', '\u{0300}', '\u{1EF3}'),
-    ('\u{0079}', '\u{0301}', '\u{00FD}'),
-    ('\u{0079}', '\u{0302}', '\u{0177}'),
-    ('\u{0079}', '\u{0303}', '\u{1EF9}'),
-    ('\u{0079}', '\u{0304}', '\u{0233}'),
-    ('\u{0079}', '\u{0307}', '\u{1E8F}'),
-    ('\u{0079}', '\u{0308}', '\u{00FF}'),
-    ('\u{0079}', '\u{0309}', '\u{1EF7}'),
-    ('\u{0079}', '\u{030A}', '\u{1E99}'),
-    ('\u{0079}', '\u{0323}', '\u{1EF5}'),
-    ('\u{0079}', '\u{0340}', '\u{1EF3}'),
-    ('\u{0079}', '\u{0341}', '\u{00FD}'),
-    ('\u{007A}', '\u{0301}', '\u{017A}'),
-    ('\u{007A}', '\u{0302}', '\u{1E91}'),
-    ('\u{007A}', '\u{0307}', '\u{017C}'),
-    ('\u{007A}', '\u{030C}', '\u{017E}'),
-    ('\u{007A}', '\u{0323}', '\u{1E93}'),
-    ('\u{007A}', '\u{0331}', '\u{1E95}'),
-    ('\u{007A}', '\u{0341}', '\u{017A}'),
-    ('\u{00E2}', '\u{0300}', '\u{1EA7}'),
-    ('\u{00E2}', '\u{0301}', '\u{1EA5}'),
-    ('\u{00E2}', '\u{0303}', '\u{1EAB}'),
-    ('\u{00E2}', '\u{0309}', '\u{1EA9}'),
-    ('\u{00E2}', '\u{0323}', '\u{1EAD}'),
-    ('\u{00E2}', '\u{0340}', '\u{1EA7}'),
-    ('\u{00E2}', '\u{0341}', '\u{1EA5}'),
-    ('\u{00E4}', '\u{0304}', '\u{01DF}'),
-    ('\u{00E5}', '\u{0301}', '\u{01FB}'),
-    ('\u{00E5}', '\u{0341}', '\u{01FB}'),
-    ('\u{00E6}', '\u{0301}', '\u{01FD}'),
-    ('\u{00E6}', '\u{0304}', '\u{01E3}'),
-    ('\u{00E6}', '\u{0341}', '\u{01FD}'),
-    ('\u{00E7}', '\u{0301}', '\u{1E09}'),
-    ('\u{00E7}', '\u{0341}', '\u{1E09}'),
-    ('\u{00EA}', '\u{0300}', '\u{1EC1}'),
-    ('\u{00EA}', '\u{0301}', '\u{1EBF}'),
-    ('\u{00EA}', '\u{0303}', '\u{1EC5}'),
-    ('\u{00EA}', '\u{0309}', '\u{1EC3}'),
-    ('\u{00EA}', '\u{0323}', '\u{1EC7}'),
-    ('\u{00EA}', '\u{0340}', '\u{1EC1}'),
-    ('\u{00EA}', '\u{0341}', '\u{1EBF}'),
-    ('\u{00EF}', '\u{0301}', '\u{1E2F}'),
-    ('\u{00EF}', '\u{0341}', '\u{1E2F}'),
-    ('\u{00F2}', '\u{031B}', '\u{1EDD}'),
-    ('\u{00F3}', '\u{031B}', '\u{1EDB}'),
-    ('\u{00F4}', '\u{0300}', '\u{1ED3}'),
-    ('\u{00F4}', '\u{0301}', '\u{1ED1}'),
-    ('\u{00F4}', '\u{0303}', '\u{1ED7}'),
-    ('\u{00F4}', '\u{0309}', '\u{1ED5}'),
-    ('\u{00F4}', '\u{0323}', '\u{1ED9}'),
-    ('\u{00F4}', '\u{0340}', '\u{1ED3}'),
-    ('\u{00F4}', '\u{0341}', '\u{1ED1}'),
-    ('\u{00F5}', '\u{0301}', '\u{1E4D}'),
-    ('\u{00F5}', '\u{0304}', '\u{022D}'),
-    ('\u{00F5}', '\u{0308}', '\u{1E4F}'),
-    ('\u{00F5}', '\u{031B}', '\u{1EE1}'),
-    ('\u{00F5}', '\u{0341}', '\u{1E4D}'),
-    ('\u{00F6}', '\u{0304}', '\u{022B}'),
-    ('\u{00F8}', '\u{0301}', '\u{01FF}'),
-    ('\u{00F8}', '\u{0341}', '\u{01FF}'),
-    ('\u{00F9}', '\u{031B}', '\u{1EEB}'),
-    ('\u{00FA}', '\u{031B}', '\u{1EE9}'),
-    ('\u{00FC}', '\u{0300}', '\u{01DC}'),
-    ('\u{00FC}', '\u{0301}', '\u{01D8}'),
-    ('\u{00FC}', '\u{0304}', '\u{01D6}'),
-    ('\u{00FC}', '\u{030C}', '\u{01DA}'),
-    ('\u{00FC}', '\u{0340}', '\u{01DC}'),
-    ('\u{00FC}', '\u{0341}', '\u{01D8}'),
-    ('\u{0103}', '\u{0300}', '\u{1EB1}'),
-    ('\u{0103}', '\u{0301}', '\u{1EAF}'),
-    ('\u{0103}', '\u{0303}', '\u{1EB5}'),
-    ('\u{0103}', '\u{0309}', '\u{1EB3}'),
-    ('\u{0103}', '\u{0323}', '\u{1EB7}'),
-    ('\u{0103}', '\u{0340}', '\u{1EB1}'),
-    ('\u{0103}', '\u{0341}', '\u{1EAF}'),
-    ('\u{0107}', '\u{0327}', '\u{1E09}'),
-    ('\u{0113}', '\u{0300}', '\u{1E15}'),
-    ('\u{0113}', '\u{0301}', '\u{1E17}'),
-    ('\u{0113}', '\u{0340}', '\u{1E15}'),
-    ('\u{0113}', '\u{0341}', '\u{1E17}'),
-    ('\u{0115}', '\u{0327}', '\u{1E1D}'),
-    ('\u{014D}', '\u{0300}', '\u{1E51}'),
-    ('\u{014D}', '\u{0301}', '\u{1E53}'),
-    ('\u{014D}', '\u{0328}', '\u{01ED}'),
-    ('\u{014D}', '\u{0340}', '\u{1E51}'),
-    ('\u{014D}', '\u{0341}', '\u{1E53}'),
-    ('\u{015B}', '\u{0307}', '\u{1E65}'),
-    ('\u{0161}', '\u{0307}', '\u{1E67}'),
-    ('\u{0169}', '\u{0301}', '\u{1E79}'),
-    ('\u{0169}', '\u{031B}', '\u{1EEF}'),
-    ('\u{0169}', '\u{0341}', '\u{1E79}'),
-    ('\u{016B}', '\u{0308}', '\u{1E7B}'),
-    ('\u{017F}', '\u{0307}', '\u{1E9B}'),
-    ('\u{01A1}', '\u{0300}', '\u{1EDD}'),
-    ('\u{01A1}', '\u{0301}', '\u{1EDB}'),
-    ('\u{01A1}', '\u{0303}', '\u{1EE1}'),
-    ('\u{01A1}', '\u{0309}', '\u{1EDF}'),
-    ('\u{01A1}', '\u{0323}', '\u{1EE3}'),
-    ('\u{01A1}', '\u{0340}', '\u{1EDD}'),
-    ('\u{01A1}', '\u{0341}', '\u{1EDB}'),
-    ('\u{01B0}', '\u{0300}', '\u{1EEB}'),
-    ('\u{01B0}', '\u{0301}', '\u{1EE9}'),
-    ('\u{01B0}', '\u{0303}', '\u{1EEF}'),
-    ('\u{01B0}', '\u{0309}', '\u{1EED}'),
-    ('\u{01B0}', '\u{0323}', '\u{1EF1}'),
-    ('\u{01B0}', '\u{0340}', '\u{1EEB}'),
-    ('\u{01B0}', '\u{0341}', '\u{1EE9}'),
-    ('\u{01EB}', '\u{0304}', '\u{01ED}'),
-    ('\u{0227}', '\u{0304}', '\u{01E1}'),
-    ('\u{0229}', '\u{0306}', '\u{1E1D}'),
-    ('\u{022F}', '\u{0304}', '\u{0231}'),
-    ('\u{1E37}', '\u{0304}', '\u{1E39}'),
-    ('\u{1E5B}', '\u{0304}', '\u{1E5D}'),
-    ('\u{1E61}', '\u{0323}', '\u{1E69}'),
-    ('\u{1E63}', '\u{0307}', '\u{1E69}'),
-    ('\u{1EA1}', '\u{0302}', '\u{1EAD}'),
-    ('\u{1EA1}', '\u{0306}', '\u{1EB7}'),
-    ('\u{1EB9}', '\u{0302}', '\u{1EC7}'),
-    ('\u{1ECD}', '\u{0302}', '\u{1ED9}'),
-    ('\u{1ECD}', '\u{031B}', '\u{1EE3}'),
-    ('\u{1ECF}', '\u{031B}', '\u{1EDF}'),
-    ('\u{1EE5}', '\u{031B}', '\u{1EF1}'),
-    ('\u{1EE7}', '\u{031B}', '\u{1EED}'),
-];
 
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,7 @@ mod images;
 mod literals;
 mod matcher;
 pub mod names;
+mod path;
 pub mod policy;
 pub mod punycode;
 mod text_check;

@@ -14,7 +14,8 @@ pub(crate) struct Hit {
     /// Byte offset in the host where the matched suffix starts (0 = whole
     /// host).
     pub host_start: usize,
-    /// Length of the matched path prefix, 0 for a domain hit.
+    /// Length of the matched path prefix (of the canonical path, leading
+    /// `/` included), 0 for a domain hit.
     pub path_len: usize,
     /// FST value: index of the set of source ids.
     pub combo: u64,
@@ -64,7 +65,10 @@ fn is_path_boundary(b: u8) -> bool {
 
 /// Finds every rule that covers `host` and the path `/` + `path_rest`
 /// (`path_rest` is the path without its leading `/`, so that a caller
-/// holding a slice of the URL need not build the path).
+/// holding a slice of the URL need not build the path). The path is
+/// compared in its canonical form ([`crate::path::canonical`]), worked out
+/// only when a URL-prefix rule hangs off the host; `Hit::path_len` counts
+/// bytes of that form.
 ///
 /// `suffixes` says which label boundaries may hold a rule, as
 /// [`crate::filter::HostFilter::suffix_mask`] gives it (`u64::MAX`: all);
@@ -88,6 +92,7 @@ pub(crate) fn lookup<D: AsRef<[u8]>>(
     let raw = Raw::new(fst);
     let mut addr = fst.root().addr();
     let mut out = 0u64;
+    let mut path: Option<std::borrow::Cow<'_, [u8]>> = None;
     for i in (0..h.len()).rev() {
         let Some((next, o)) = raw.step(addr, h[i]) else {
             break;
@@ -116,14 +121,8 @@ pub(crate) fn lookup<D: AsRef<[u8]>>(
             });
         }
         if let Some((next, o)) = raw.step(addr, b'/') {
-            walk_path(
-                &raw,
-                next,
-                out.wrapping_add(o),
-                i,
-                path_rest.as_bytes(),
-                &mut hits,
-            );
+            let rest = path.get_or_insert_with(|| crate::path::canonical(path_rest));
+            walk_path(&raw, next, out.wrapping_add(o), i, rest, &mut hits);
         }
         if this >= last_boundary && this < 63 {
             break;

@@ -488,11 +488,14 @@ pub(crate) fn parse_custom_entry(text: &str) -> Result<CustomEntry, String> {
     if host.kind() == crate::host::HostKind::Domain && !host.as_str().contains('.') {
         return Err("a site needs a dot, like example.com".into());
     }
-    let path = path.split('#').next().unwrap_or("");
-    let path = if path == "/" { "" } else { path };
+    // The path in the form URLs are checked in (resolved, decoded, slashes
+    // merged), without trailing slashes; the whole site when that is empty.
+    let path = crate::url::normalize_path(path);
+    let path = crate::path::canonical_text(&path[1..]);
+    let path = path.trim_end_matches('/');
     Ok(CustomEntry {
         host: host.as_str().to_string(),
-        path: path.to_ascii_lowercase(),
+        path: path.to_string(),
         original: t.to_string(),
     })
 }

@@ -33,48 +33,67 @@ let u = ParsedUrl::parse("https://www-bad-com.translate.goog/x?_x_tr_sl=auto&_x_
 assert_eq!(embedded_urls(&u), ["https://www.bad.com/x"]);
 ```
 */
+use std::collections::HashSet;
+
 use crate::host::{percent_decode_bytes, HostKind};
 use crate::url::ParsedUrl;
 
+/// At most this many targets of one URL are returned: the first half and
+/// the last half of them, since a server reads either the first or the
+/// last value of a repeated parameter. Work per URL stays bounded however
+/// many values a crafted URL repeats.
+pub const MAX_TARGETS: usize = 16;
+
 /// Target URLs carried by a wrapper URL (translate proxies, caches,
-/// archives, redirect wrappers), one level deep, without duplicates.
+/// archives, redirect wrappers), one level deep, without duplicates, at
+/// most [`MAX_TARGETS`] of them.
 pub fn embedded_urls(url: &ParsedUrl) -> Vec<String> {
-    let mut out = Vec::new();
-    if url.host().kind() != HostKind::Domain {
-        return out;
+    let mut out = Targets::default();
+    if url.host().kind() == HostKind::Domain {
+        collect(url, &mut out);
     }
+    out.finish()
+}
+
+/// The targets of a wrapper URL on a domain host, in order.
+fn collect(url: &ParsedUrl, out: &mut Targets) {
     let host = url.host().as_str();
     if let Some(encoded) = host.strip_suffix(".translate.goog") {
-        translate_goog(url, encoded, &mut out);
+        translate_goog(url, encoded, out);
     }
     if let Some(encoded) = host.strip_suffix(".cdn.ampproject.org") {
-        amp_cache(url, encoded, &mut out);
+        amp_cache(url, encoded, out);
     }
     if is_wayback(host) {
-        wayback(url, &mut out);
+        wayback(url, out);
     }
     if is_archive_today(host) {
-        archive_today(url, &mut out);
+        archive_today(url, out);
     }
     if is_google(host) {
         if let Some(rest) = url.path_only().strip_prefix("/amp/") {
-            scheme_marked_path(rest, url.query(), &mut out);
+            scheme_marked_path(rest, url.query(), out);
         }
     }
     if host == "translated.turbopages.org" {
-        turbopages(url, &mut out);
+        turbopages(url, out);
     }
+    // The wrapper's own path in the form its server resolves (`//url`,
+    // `/%75rl`), lower-cased; only a host some rule names pays for it.
+    let path = match PARAM_RULES.iter().any(|r| r.host.matches(host)) {
+        true => crate::path::canonical_text(url.path_only().get(1..).unwrap_or("")),
+        false => String::new(),
+    };
     for rule in PARAM_RULES {
-        if rule.host.matches(host) && url.path_only().starts_with(rule.path) {
-            params(url, rule, &mut out);
+        if rule.host.matches(host) && path.starts_with(rule.path) {
+            params(url, rule, out);
         }
     }
     if WHOLE_QUERY_HOSTS.contains(&host) {
         if let Some(q) = url.query() {
-            push(decode_target(q), &mut out);
+            out.push(decode_target(q));
         }
     }
-    out
 }
 
 /// Whether a URL on `host` (a normalised domain) may carry another URL that
@@ -312,11 +331,31 @@ fn is_google(host: &str) -> bool {
     true
 }
 
-/// Adds a target unless it is empty or already there.
-fn push(target: String, out: &mut Vec<String>) {
-    let target = target.trim();
-    if !target.is_empty() && !out.iter().any(|t| t == target) {
-        out.push(target.to_string());
+/// The targets found so far: distinct (a hash set, so a URL repeating
+/// 100,000 values costs linear time), in order.
+#[derive(Default)]
+struct Targets {
+    list: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Targets {
+    /// Adds a target unless it is empty or already there.
+    fn push(&mut self, target: String) {
+        let t = target.trim();
+        if !t.is_empty() && !self.seen.contains(t) {
+            self.seen.insert(t.to_string());
+            self.list.push(t.to_string());
+        }
+    }
+
+    /// The first and the last `MAX_TARGETS / 2`.
+    fn finish(mut self) -> Vec<String> {
+        if self.list.len() > MAX_TARGETS {
+            self.list
+                .drain(MAX_TARGETS / 2..self.list.len() - MAX_TARGETS / 2);
+        }
+        self.list
     }
 }
 
@@ -342,7 +381,7 @@ fn decode_proxy_host(encoded: &str) -> String {
 
 /// `www-bad-com.translate.goog/PATH?_x_tr_sl=…` → `https://www.bad.com/PATH`;
 /// `_x_tr_sch=http` gives the original scheme.
-fn translate_goog(url: &ParsedUrl, encoded: &str, out: &mut Vec<String>) {
+fn translate_goog(url: &ParsedUrl, encoded: &str, out: &mut Targets) {
     // The proxied host is the label right before `.translate.goog`.
     let label = encoded.rsplit('.').next().unwrap_or(encoded);
     if label.is_empty() {
@@ -364,12 +403,12 @@ fn translate_goog(url: &ParsedUrl, encoded: &str, out: &mut Vec<String>) {
         target.push('?');
         target.push_str(&kept.join("&"));
     }
-    push(target, out);
+    out.push(target);
 }
 
 /// AMP cache: the path form `/c/s/HOST/PATH` (also `/v/`, `/i/`, `/wp/`,
 /// `/ii/w800/s/`…) and, when the path carries none, the encoded host.
-fn amp_cache(url: &ParsedUrl, encoded: &str, out: &mut Vec<String>) {
+fn amp_cache(url: &ParsedUrl, encoded: &str, out: &mut Targets) {
     let path = url.path_only();
     let mut segments = path.trim_start_matches('/').splitn(2, '/');
     let kind = segments.next().unwrap_or("");
@@ -390,17 +429,18 @@ fn amp_cache(url: &ParsedUrl, encoded: &str, out: &mut Vec<String>) {
     } else {
         let label = encoded.rsplit('.').next().unwrap_or(encoded);
         if !label.is_empty() {
-            push(
-                format!("https://{}{}", decode_proxy_host(label), url.path()),
-                out,
-            );
+            out.push(format!(
+                "https://{}{}",
+                decode_proxy_host(label),
+                url.path()
+            ));
         }
     }
 }
 
 /// `s/HOST/PATH` → `https://HOST/PATH`; `HOST/PATH` → `http://HOST/PATH`
 /// (the AMP and Google `/amp/` convention).
-fn scheme_marked_path(rest: &str, query: Option<&str>, out: &mut Vec<String>) {
+fn scheme_marked_path(rest: &str, query: Option<&str>, out: &mut Targets) {
     let (scheme, rest) = match rest.strip_prefix("s/") {
         Some(r) => ("https", r),
         None => ("http", rest),
@@ -413,11 +453,11 @@ fn scheme_marked_path(rest: &str, query: Option<&str>, out: &mut Vec<String>) {
         target.push('?');
         target.push_str(q);
     }
-    push(target, out);
+    out.push(target);
 }
 
 /// Wayback Machine: `/web/<timestamp[flags]>/URL` or `/web/URL`.
-fn wayback(url: &ParsedUrl, out: &mut Vec<String>) {
+fn wayback(url: &ParsedUrl, out: &mut Targets) {
     let Some(rest) = url.path().strip_prefix("/web/") else {
         return;
     };
@@ -426,7 +466,7 @@ fn wayback(url: &ParsedUrl, out: &mut Vec<String>) {
         _ => rest,
     };
     // A listing search (`/web/*/bad.com*`) ends in `*`.
-    push(decode_target(rest.trim_end_matches('*')), out);
+    out.push(decode_target(rest.trim_end_matches('*')));
 }
 
 /// `20200101000000`, `2020id_`, `20200101im_`, `*`, `2020*`.
@@ -442,15 +482,22 @@ fn is_wayback_timestamp(seg: &str) -> bool {
 }
 
 /// archive.today: `/newest/URL`, `/oldest/URL`, `/timegate/URL`,
-/// `/<timestamp>/URL`, `/URL`; short snapshot ids carry no target.
-fn archive_today(url: &ParsedUrl, out: &mut Vec<String>) {
+/// `/timemap/URL`, `/<timestamp>/URL`, `/o/<id>/URL`, `/URL`, with the URL
+/// written plainly or percent-encoded (`/newest/http:bad%2Ecom`), and the
+/// listing forms `/*.bad.com` and `/bad.com*`; short snapshot ids carry
+/// no target.
+fn archive_today(url: &ParsedUrl, out: &mut Targets) {
     let mut rest = url.path().trim_start_matches('/');
+    let mut after_o = false;
     while let Some((seg, tail)) = rest.split_once('/') {
         let keyword = matches!(
             seg,
             "newest" | "oldest" | "timegate" | "timemap" | "o" | "wip"
         );
-        if keyword || is_archive_timestamp(seg) {
+        // `/o/<id>/URL` shows snapshot <id> of URL.
+        let id = after_o && !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric());
+        if keyword || id || is_archive_timestamp(seg) {
+            after_o = seg == "o";
             rest = tail;
         } else {
             break;
@@ -459,10 +506,14 @@ fn archive_today(url: &ParsedUrl, out: &mut Vec<String>) {
     if rest.is_empty() || rest.starts_with('?') {
         return;
     }
-    let first = rest.split(['/', '?']).next().unwrap_or(rest);
-    let looks_like_url = first.ends_with(':') || first.contains('.') || first.contains("%3");
-    if looks_like_url {
-        push(decode_target(rest), out);
+    let first = decode_target(rest.split(['/', '?']).next().unwrap_or(rest));
+    if first.contains('.') || first.contains(':') {
+        let target = decode_target(rest.trim_end_matches('*'));
+        out.push(
+            target
+                .strip_prefix("*.")
+                .map_or(target.clone(), str::to_string),
+        );
     }
 }
 
@@ -476,7 +527,7 @@ fn is_archive_timestamp(seg: &str) -> bool {
 }
 
 /// Yandex: `/proxy_u/<langs>.<id>/<scheme>/<host>/<path>`.
-fn turbopages(url: &ParsedUrl, out: &mut Vec<String>) {
+fn turbopages(url: &ParsedUrl, out: &mut Targets) {
     let Some(rest) = url.path().strip_prefix("/proxy_u/") else {
         return;
     };
@@ -485,27 +536,37 @@ fn turbopages(url: &ParsedUrl, out: &mut Vec<String>) {
         return;
     };
     if matches!(scheme, "http" | "https") && !target.is_empty() {
-        push(format!("{scheme}://{}", decode_target(target)), out);
+        out.push(format!("{scheme}://{}", decode_target(target)));
     }
 }
 
 /// The values of the rule's parameters, decoded.
-fn params(url: &ParsedUrl, rule: &ParamRule, out: &mut Vec<String>) {
+fn params(url: &ParsedUrl, rule: &ParamRule, out: &mut Targets) {
     let Some(query) = url.query() else {
         return;
     };
-    for pair in query.split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if value.is_empty() || !rule.names.contains(&name) {
-            continue;
-        }
+    // Raw values as slices, so that only the ones kept are decoded however
+    // many a crafted URL repeats.
+    let values: Vec<&str> = query
+        .split('&')
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (!value.is_empty() && rule.names.contains(&name)).then_some(value)
+        })
+        .collect();
+    let half = MAX_TARGETS / 2;
+    let kept = match values.len() > MAX_TARGETS {
+        true => [&values[..half], &values[values.len() - half..]].concat(),
+        false => values,
+    };
+    for value in kept {
         let target = match rule.decode {
             Decode::Plain => Some(decode_target(value)),
             Decode::Cache => cache_target(value),
             Decode::BingBase64 => bing_target(value),
         };
         if let Some(t) = target {
-            push(t, out);
+            out.push(t);
         }
     }
 }

@@ -19,6 +19,8 @@ connects to), and is lenient where a person types a URL by hand:
   error, a default port is dropped;
 * the fragment is dropped; the path and query are kept as given (no
   percent-decoding), except that `.` and `..` segments are resolved.
+  URL-prefix rules compare the path in the form servers resolve (decoded,
+  repeated slashes merged); see the engine's README section.
 
 Other schemes (`about:`, `data:`, `javascript:`, `file:`, extension pages…)
 give an error whose [`UrlError::is_not_web`] is true: they carry no host to
@@ -399,7 +401,7 @@ fn parse_port(p: &str) -> Result<Option<u16>, UrlError> {
 /// Path and query from what follows the authority: fragment dropped, `\`
 /// read as `/` in the path, `.` and `..` segments resolved, a leading `/`
 /// ensured. The query is kept as given.
-fn normalize_path(tail: &str) -> String {
+pub(crate) fn normalize_path(tail: &str) -> String {
     let tail = match tail.find('#') {
         Some(i) => &tail[..i],
         None => tail,

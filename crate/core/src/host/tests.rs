@@ -150,6 +150,99 @@ const UNICODE: &[HostTest] = &[
         Domain
     ),
     ok!("cyrillic", "пример.рф", "xn--e1afmkfd.xn--p1ai", Domain),
+    ok!(
+        "mathematical bold",
+        "\u{1D41B}\u{1D41A}\u{1D41D}.com",
+        "bad.com",
+        Domain
+    ),
+    ok!(
+        "mathematical script and fraktur",
+        "\u{1D4B7}\u{1D51E}\u{1D521}.\u{1D554}\u{1D560}\u{1D55E}",
+        "bad.com",
+        Domain
+    ),
+    ok!("circled digit", "bad\u{2460}.com", "bad1.com", Domain),
+    ok!(
+        "circled letters",
+        "\u{24D1}\u{24D0}\u{24D3}.com",
+        "bad.com",
+        Domain
+    ),
+    ok!("squared letters", "\u{1F131}ad.com", "bad.com", Domain),
+    err!(
+        "one dot leader",
+        "bad\u{2024}com",
+        "not a valid international"
+    ),
+    err!(
+        "small full stop",
+        "bad\u{FE52}com",
+        "not a valid international"
+    ),
+    ok!("ligature", "\u{FB01}nd.com", "find.com", Domain),
+    ok!("word joiner ignored", "ba\u{2060}d.com", "bad.com", Domain),
+    ok!(
+        "variation selector ignored",
+        "ba\u{FE0F}d.com",
+        "bad.com",
+        Domain
+    ),
+    ok!(
+        "many soft hyphens",
+        "b\u{AD}\u{AD}\u{AD}\u{AD}\u{AD}\u{AD}\u{AD}\u{AD}ad.com",
+        "bad.com",
+        Domain
+    ),
+    ok!(
+        "cyrillic decomposed",
+        "\u{0438}\u{0306}од.рф",
+        "xn--d1ajp.xn--p1ai",
+        Domain
+    ),
+    ok!(
+        "greek decomposed",
+        "ελληνικα\u{0301}.gr",
+        "xn--hxargifdar.gr",
+        Domain
+    ),
+    ok!(
+        "hangul jamo",
+        "\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8}.kr",
+        "xn--3e0b707e.kr",
+        Domain
+    ),
+    ok!(
+        "german decomposed",
+        "bu\u{0308}cher.de",
+        "xn--bcher-kva.de",
+        Domain
+    ),
+    ok!(
+        "punycode of fullwidth letters",
+        "xn--mi7cbh.com",
+        "bad.com",
+        Domain
+    ),
+    ok!(
+        "punycode of a decomposed form",
+        "xn--bucher-xyd.de",
+        "xn--bcher-kva.de",
+        Domain
+    ),
+    ok!(
+        "sharp s kept (non-transitional)",
+        "faß.example",
+        "xn--fa-hia.example",
+        Domain
+    ),
+    err!("fullwidth solidus", "bad\u{FF0F}x.com", "`/`"),
+    err!("fullwidth percent", "\u{FF05}41.com", "`%`"),
+    err!(
+        "bidi mix",
+        "\u{064A}a.com",
+        "not a valid international domain name"
+    ),
     ok!("emoji", "😀.com", "xn--e28h.com", Domain),
     err!(
         "punycode of a control char",
@@ -169,7 +262,18 @@ const UNICODE: &[HostTest] = &[
     ),
     err!("bad punycode digit", "xn--ab$c.com", "not valid punycode"),
     err!("ideographic space", "bad\u{3000}.com", "a space"),
-    err!("zero width joiner", "ba\u{200D}d.com", "invisible joiner"),
+    ok!(
+        "zero width joiner removed",
+        "ba\u{200D}d.com",
+        "bad.com",
+        Domain
+    ),
+    ok!(
+        "zero width non-joiner removed",
+        "\u{200C}bad.com",
+        "bad.com",
+        Domain
+    ),
     err!("unicode control", "ba\u{0085}d.com", "U+0085"),
     err!("replacement char", "ba\u{FFFD}d.com", "U+FFFD"),
 ];
@@ -261,14 +365,13 @@ const IPV6: &[HostTest] = &[
         Ipv6
     ),
     ok!("all zeros", "[0:0:0:0:0:0:0:0]", "::", Ipv6),
-    ok!("ipv4 mapped", "[::ffff:1.2.3.4]", "::ffff:1.2.3.4", Ipv6),
     ok!(
-        "ipv4 mapped hex",
-        "[::FFFF:0102:0304]",
-        "::ffff:1.2.3.4",
+        "ipv4 tail",
+        "[2001:db8::1.2.3.4]",
+        "2001:db8::102:304",
         Ipv6
     ),
-    ok!("ipv4 tail", "[64:ff9b::1.2.3.4]", "64:ff9b::102:304", Ipv6),
+    ok!("unspecified", "[::]", "::", Ipv6),
     err!("no closing bracket", "[::1", "no closing"),
     err!("two compressions", "[1::2::3]", "not a valid IPv6"),
     err!("too many pieces", "[1:2:3:4:5:6:7:8:9]", "not a valid IPv6"),
@@ -276,6 +379,201 @@ const IPV6: &[HostTest] = &[
     err!("zone id", "[fe80::1%25eth0]", "not a valid IPv6"),
     err!("empty brackets", "[]", "not a valid IPv6"),
     err!("bad ipv4 tail", "[::1.2.3.256]", "not a valid IPv6"),
+];
+
+/// IPv6 addresses that reach an IPv4 host are written as that host.
+const IPV4_IN_IPV6: &[HostTest] = &[
+    ok!("mapped", "[::ffff:1.2.3.4]", "1.2.3.4", Ipv4),
+    ok!(
+        "mapped as browsers write it",
+        "[::ffff:102:304]",
+        "1.2.3.4",
+        Ipv4
+    ),
+    ok!("mapped upper case", "[::FFFF:0102:0304]", "1.2.3.4", Ipv4),
+    ok!(
+        "mapped long form",
+        "[0:0:0:0:0:FFFF:7F00:1]",
+        "127.0.0.1",
+        Ipv4
+    ),
+    ok!("mapped bare", "::ffff:10.0.0.1", "10.0.0.1", Ipv4),
+    ok!("compatible", "[::1.2.3.4]", "1.2.3.4", Ipv4),
+    ok!("compatible hex", "[::102:304]", "1.2.3.4", Ipv4),
+    ok!("nat64", "[64:ff9b::1.2.3.4]", "1.2.3.4", Ipv4),
+    ok!("nat64 hex", "[64:FF9B::102:304]", "1.2.3.4", Ipv4),
+    ok!("loopback stays ipv6", "[::1]", "::1", Ipv6),
+    ok!("zero first byte stays ipv6", "[::0.1.2.3]", "::1:203", Ipv6),
+    ok!(
+        "nat64 local-use prefix stays ipv6",
+        "[64:ff9b:1::102:304]",
+        "64:ff9b:1::102:304",
+        Ipv6
+    ),
+    ok!(
+        "siit stays ipv6",
+        "[::ffff:0:102:304]",
+        "::ffff:0:102:304",
+        Ipv6
+    ),
+    ok!(
+        "6to4 stays ipv6",
+        "[2002:102:304::1]",
+        "2002:102:304::1",
+        Ipv6
+    ),
+    err!(
+        "mapped with bad tail",
+        "[::ffff:1.2.3.256]",
+        "not a valid IPv6"
+    ),
+];
+
+/// Host cases of the WHATWG URL Standard's tests (web-platform-tests
+/// `url/resources/urltestdata.json` and `toascii.json`): IPv4 number
+/// forms, IPv6 compression, UTS #46 and invalid hosts. Expected values are
+/// the standard's, except where a comment names one of the module's
+/// deliberate differences.
+const WHATWG: &[HostTest] = &[
+    // IPv4 number forms.
+    err!("last part above 255", "192.168.0.257", "out of range"),
+    ok!("last part fills", "192.168.257", "192.168.1.1", Ipv4),
+    ok!("hex and octal parts", "0Xc0.0250.01", "192.168.0.1", Ipv4),
+    ok!(
+        "percent-encoded number",
+        "%30%78%63%30%2e%30%32%35%30.01",
+        "192.168.0.1",
+        Ipv4
+    ),
+    ok!(
+        "percent-encoded number, trailing dot",
+        "%30%78%63%30%2e%30%32%35%30.01%2e",
+        "192.168.0.1",
+        Ipv4
+    ),
+    ok!(
+        "fullwidth number",
+        "\u{FF10}\u{FF38}\u{FF43}\u{FF10}\u{FF0E}\u{FF10}\u{FF12}\u{FF15}\u{FF10}\u{FF0E}\u{FF10}\u{FF11}",
+        "192.168.0.1",
+        Ipv4
+    ),
+    ok!("all hex empty", "0x.0x.0", "0.0.0.0", Ipv4),
+    ok!("max hex", "0xffffffff", "255.255.255.255", Ipv4),
+    ok!("max decimal", "4294967295", "255.255.255.255", Ipv4),
+    ok!("one octal", "017700000001", "127.0.0.1", Ipv4),
+    ok!("hex parts", "0x1.0x2.0x3.0x4", "1.2.3.4", Ipv4),
+    ok!("octal parts", "01.02.03.04", "1.2.3.4", Ipv4),
+    ok!("three parts", "127.0.1", "127.0.0.1", Ipv4),
+    ok!("hex zero part", "127.0.0x0.1", "127.0.0.1", Ipv4),
+    ok!("trailing dot", "1.2.3.4.", "1.2.3.4", Ipv4),
+    err!("space", "192.168.0.1 hello", "a space"),
+    err!("above 2^32 hex", "0x100000000", "out of range"),
+    err!("above 2^32", "4294967296", "out of range"),
+    err!("ten digits", "10000000000", "out of range"),
+    err!("hex too long", "0xffffffff1", "out of range"),
+    err!("first part 256", "256.0.0.1", "above 255"),
+    err!("all 256", "256.256.256.256", "above 255"),
+    err!("five 256", "256.256.256.256.256", "more than 4 parts"),
+    err!("five parts", "1.2.3.4.5", "more than 4 parts"),
+    err!("five parts, dot", "1.2.3.4.5.", "more than 4 parts"),
+    err!("empty part", "0..0x300", "not a decimal, hex or octal"),
+    err!("empty part, dot", "0..0x300.", "not a decimal, hex or octal"),
+    err!("name then hex", "foo.0x4", "not a decimal, hex or octal"),
+    err!("name then digits", "foo.09", "not a decimal, hex or octal"),
+    err!("name then digits, dot", "foo.09.", "not a decimal, hex or octal"),
+    err!("name then 0x", "foo.0x", "not a decimal, hex or octal"),
+    err!("name then address", "foo.1.2.3.4", "not a decimal, hex or octal"),
+    err!("bad octal last", "1.2.3.09", "not a decimal, hex or octal"),
+    err!("bad octal first", "09.2.3.4", "not a decimal, hex or octal"),
+    err!("huge", "0999999999999999999", "not a decimal, hex or octal"),
+    ok!("digits then name", "09.com", "09.com", Domain),
+    // IPv6.
+    ok!("compress zeros", "[0:0::1]", "::1", Ipv6),
+    ok!("trailing compression", "[1:0::]", "1::", Ipv6),
+    ok!(
+        "alternating zeros",
+        "[0:1:0:1:0:1:0:1]",
+        "0:1:0:1:0:1:0:1",
+        Ipv6
+    ),
+    ok!("first longest run", "[0:a:0:0:b:c:0:0]", "0:a::b:c:0:0", Ipv6),
+    // The standard writes `[::7f00:1]` and `[::d01:4403]`; these reach IPv4.
+    ok!("ipv4 tail", "[::127.0.0.1]", "127.0.0.1", Ipv4),
+    ok!("ipv4 tail long form", "[0:0:0:0:0:0:13.1.68.3]", "13.1.68.3", Ipv4),
+    err!("name in brackets", "[google.com]", "not a valid IPv6"),
+    err!("ipv4 tail three parts", "[::1.2.3.]", "not a valid IPv6"),
+    err!("ipv4 tail two parts", "[::1.2.]", "not a valid IPv6"),
+    err!("ipv4 tail one part", "[::1.]", "not a valid IPv6"),
+    err!("ipv4 tail leading dot", "[::.1.2]", "not a valid IPv6"),
+    err!("ipv4 tail junk", "[::1.2.3.4x]", "not a valid IPv6"),
+    err!("ipv4 tail trailing dot", "[::127.0.0.1.]", "not a valid IPv6"),
+    err!("ipv4 tail leading zero", "[::ffff:01.2.3.4]", "not a valid IPv6"),
+    err!("ipv4 tail five parts", "[::1.2.3.4.5]", "not a valid IPv6"),
+    err!("two compressions", "[1::2::3]", "not a valid IPv6"),
+    err!("nine pieces", "[0:0:0:0:0:0:0:0:0]", "not a valid IPv6"),
+    err!("piece of five digits", "[12345::]", "not a valid IPv6"),
+    err!("lone colon", "[:]", "not a valid IPv6"),
+    err!("trailing colon", "[1:]", "not a valid IPv6"),
+    err!("zone id", "[fe80::1%25eth0]", "not a valid IPv6"),
+    err!("unclosed", "[::1", "no closing"),
+    // Domains and UTS #46 (toascii.json).
+    ok!("fullwidth", "\u{FF27}\u{FF4F}.com", "go.com", Domain),
+    ok!("fullwidth, encoded", "%ef%bc%a7%ef%bd%8f.com", "go.com", Domain),
+    ok!("cjk", "你好你好", "xn--6qqa088eba", Domain),
+    ok!("sharp s", "faß.ExAmPlE", "xn--fa-hia.example", Domain),
+    ok!("hyphens in 3rd and 4th", "aa--", "aa--", Domain),
+    ok!("symbol then hyphens", "a\u{2020}--", "xn--a---kp0a", Domain),
+    ok!("leading hyphen", "-x", "-x", Domain),
+    ok!("leading hyphen symbol", "-\u{2020}", "xn----xhn", Domain),
+    ok!("mixed punycode and unicode", "xn--zca.ß", "xn--zca.xn--zca", Domain),
+    ok!("valid punycode", "xn--zca.xn--zca", "xn--zca.xn--zca", Domain),
+    ok!("trailing hyphen", "x-.ß", "x-.xn--zca", Domain),
+    ok!("soft hyphen ignored", "a\u{AD}b", "ab", Domain),
+    ok!("soft hyphen encoded", "a%C2%ADb", "ab", Domain),
+    ok!(
+        "joiner kept where valid (sinhala)",
+        "\u{0DC1}\u{0DCA}\u{200D}\u{0DBB}\u{0DD3}",
+        "xn--10cl1a0b660p",
+        Domain
+    ),
+    ok!(
+        "non-joiner kept where valid (persian)",
+        "\u{0646}\u{0627}\u{0645}\u{0647}\u{200C}\u{0627}\u{06CC}",
+        "xn--mgba3gch31f060k",
+        Domain
+    ),
+    ok!("not equal", "\u{2260}", "xn--1ch", Domain),
+    ok!("not less than", "\u{226E}", "xn--gdh", Domain),
+    ok!("not greater than", "\u{226F}", "xn--hdh", Domain),
+    // The standard keeps the trailing dot.
+    ok!("rtl label, trailing dot", "\u{064A}.", "xn--mhb", Domain),
+    ok!(
+        "allowed ascii punctuation",
+        "!\"$&'()*+,-.;=_`{}~",
+        "!\"$&'()*+,-.;=_`{}~",
+        Domain
+    ),
+    err!("bidi rule", "\u{064A}a", "not a valid international domain name"),
+    err!("only a soft hyphen", "\u{AD}", "empty host"),
+    err!("only a soft hyphen, encoded", "%C2%AD", "empty host"),
+    err!("invalid punycode", "xn--a", "not valid punycode"),
+    err!("invalid punycode, then ß", "xn--a.ß", "not a valid international domain name"),
+    err!("empty punycode", "xn--", "not valid punycode"),
+    err!("punycode with symbol", "xn--ls8h=", "not valid punycode"),
+    err!("non-ascii in punycode", "xn--tešla", "not a valid international domain name"),
+    err!("replacement char", "\u{FFFD}.com", "U+FFFD"),
+    err!("replacement char in punycode", "xn--zn7c.com", "not valid punycode"),
+    err!("bad escape", "%zz%66%a.com", "`%`"),
+    err!("encoded percent", "%25", "`%`"),
+    err!("encoded nul", "hello%00", "control"),
+    err!("fullwidth %41", "\u{FF05}\u{FF14}\u{FF11}.com", "`%`"),
+    err!(
+        "fullwidth %41, encoded",
+        "%ef%bc%85%ef%bc%94%ef%bc%91.com",
+        "`%`"
+    ),
+    err!("encoded less than", "ho%3Cst", "`<`"),
+    err!("control", "\u{1F}x", "control"),
 ];
 
 fn run(table: &[HostTest]) {
@@ -330,6 +628,16 @@ fn ipv6() {
 }
 
 #[test]
+fn ipv4_in_ipv6() {
+    run(IPV4_IN_IPV6);
+}
+
+#[test]
+fn whatwg_host_cases() {
+    run(WHATWG);
+}
+
+#[test]
 fn total_length() {
     let label = "a".repeat(63);
     let ok = [label.as_str(); 4].join(".");
@@ -342,7 +650,7 @@ fn total_length() {
 
 #[test]
 fn canonical_form_is_a_fixed_point() {
-    for table in [DOMAINS, PERCENT, UNICODE, IPV4, IPV6] {
+    for table in [DOMAINS, PERCENT, UNICODE, IPV4, IPV6, IPV4_IN_IPV6, WHATWG] {
         for t in table.iter().filter(|t| t.kind.is_some()) {
             let h = normalize_host(t.input).unwrap();
             let again = normalize_host(h.as_str()).unwrap();

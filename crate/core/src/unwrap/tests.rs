@@ -188,6 +188,77 @@ const ARCHIVES: &[UnwrapTest] = &[
     t!("archive.ph opaque id", "https://archive.ph/AbCd1", []),
 ];
 
+/// archive.today's other spellings of a carried URL.
+const ARCHIVE_TODAY_FORMS: &[UnwrapTest] = &[
+    t!(
+        "newest, encoded dot",
+        "https://archive.ph/newest/http:bad%2Ecom",
+        ["http:bad.com"]
+    ),
+    t!(
+        "newest, lower-case escape",
+        "https://archive.ph/newest/http:bad%2ecom/x",
+        ["http:bad.com/x"]
+    ),
+    t!(
+        "oldest",
+        "https://archive.is/oldest/https:bad%2Ecom/x",
+        ["https:bad.com/x"]
+    ),
+    t!(
+        "timegate",
+        "https://archive.today/timegate/http:bad%2Ecom",
+        ["http:bad.com"]
+    ),
+    t!(
+        "timemap",
+        "https://archive.ph/timemap/http:bad%2Ecom",
+        ["http:bad.com"]
+    ),
+    t!(
+        "no keyword",
+        "https://archive.li/http:bad%2Ecom",
+        ["http:bad.com"]
+    ),
+    t!(
+        "timestamp",
+        "https://archive.vn/2020.01.01-000000/http:bad%2Ecom",
+        ["http:bad.com"]
+    ),
+    t!(
+        "no scheme",
+        "https://archive.md/newest/bad%2Ecom",
+        ["bad.com"]
+    ),
+    t!(
+        "encoded scheme",
+        "https://www.archive.fo/newest/http%3Abad%2Ecom",
+        ["http:bad.com"]
+    ),
+    t!(
+        "encoded slashes",
+        "https://archive.ph/newest/https%3A%2F%2Fbad.com%2F",
+        ["https://bad.com/"]
+    ),
+    t!(
+        "one slash",
+        "https://archive.ph/newest/https:/bad.com/x",
+        ["https:/bad.com/x"]
+    ),
+    t!(
+        "original frame",
+        "https://archive.ph/o/AbCd1/https://bad.com/x",
+        ["https://bad.com/x"]
+    ),
+    t!(
+        "domain listing",
+        "https://archive.ph/*.bad.com",
+        ["bad.com"]
+    ),
+    t!("prefix listing", "https://archive.ph/bad.com*", ["bad.com"]),
+    t!("opaque id after o", "https://archive.ph/o/AbCd1", []),
+];
+
 const REDIRECTS: &[UnwrapTest] = &[
     t!("google url q", "https://www.google.com/url?q=https://bad.com/&sa=U", ["https://bad.com/"]),
     t!(
@@ -268,6 +339,11 @@ fn archives() {
 }
 
 #[test]
+fn archive_today_newest_form_is_unwrapped() {
+    run(ARCHIVE_TODAY_FORMS);
+}
+
+#[test]
 fn redirects() {
     run(REDIRECTS);
 }
@@ -279,7 +355,7 @@ fn nothing() {
 
 #[test]
 fn every_target_parses_to_the_carried_host() {
-    for table in [TRANSLATE, CACHES, ARCHIVES, REDIRECTS] {
+    for table in [TRANSLATE, CACHES, ARCHIVES, ARCHIVE_TODAY_FORMS, REDIRECTS] {
         for t in table {
             let url = ParsedUrl::parse(t.input).unwrap();
             for target in embedded_urls(&url) {
@@ -309,6 +385,37 @@ fn nested_wrappers_unwrap_level_by_level() {
     );
     let level2 = embedded_urls(&ParsedUrl::parse(&level1[0]).unwrap());
     assert_eq!(level2, ["https://bad.com/"]);
+}
+
+#[test]
+fn repeated_targets_are_capped_to_the_first_and_last() {
+    let q: Vec<String> = (0..100_000)
+        .map(|i| format!("q=https://s{i}.example/"))
+        .collect();
+    let url = format!(
+        "https://www.google.com/url?{}&q=https://s5.example/",
+        q.join("&")
+    );
+    let got = embedded_urls(&ParsedUrl::parse(&url).unwrap());
+    // The first and the last values a server may read; the last repeats
+    // one of the first and is not checked twice.
+    let want: Vec<String> = (0..MAX_TARGETS / 2)
+        .chain(100_000 - MAX_TARGETS / 2 + 1..100_000)
+        .map(|i| format!("https://s{i}.example/"))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn wrapper_paths_are_read_as_their_servers_resolve_them() {
+    for input in [
+        "https://www.google.com//url?q=https://bad.com/",
+        "https://www.google.com/%75rl?q=https://bad.com/",
+        "https://l.facebook.com/l%2Ephp?u=https://bad.com/",
+    ] {
+        let got = embedded_urls(&ParsedUrl::parse(input).unwrap());
+        assert_eq!(got, ["https://bad.com/"], "{input}");
+    }
 }
 
 #[test]

@@ -326,7 +326,7 @@ const HOSTS: &[UrlTest] = &[
     ok!(
         "ipv6 mapped ipv4",
         "http://[::ffff:7f00:1]/",
-        "http ::ffff:127.0.0.1 - /"
+        "http 127.0.0.1 - /"
     ),
     ok!("hex ipv4", "http://0x7f.1/", "http 127.0.0.1 - /"),
     ok!("decimal ipv4", "http://3232235777/", "http 192.168.1.1 - /"),
