@@ -357,7 +357,12 @@ fn fixture_build_counts_duplicates_rejects_and_unicode() {
 
     let bundle = Bundle::from_bytes(std::fs::read(&out).unwrap()).unwrap();
     bundle.verify().unwrap();
-    let rules: Vec<String> = bundle.export_rules().into_iter().map(|r| r.rule).collect();
+    let rules: Vec<String> = bundle
+        .export_rules()
+        .expect("export")
+        .into_iter()
+        .map(|r| r.rule)
+        .collect();
     assert!(
         rules.contains(&"xn--bcher-bet-q9a.example".to_string()),
         "{rules:?}"

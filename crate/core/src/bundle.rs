@@ -1,51 +1,115 @@
 //! The bundle: one file holding everything the engine needs.
 //!
-//! # Format (version 1), all integers little-endian
+//! # Format (version 2), all integers little-endian
 //!
 //! ```text
 //! 0   magic       8 bytes  89 4C 43 42 0D 0A 1A 0A  ("\x89LCB\r\n\x1a\n": a
 //!                          text-mode transfer or a truncated copy shows at once)
 //! 8   version     u32      FORMAT_VERSION
 //! 12  sections    u32      number of entries in the section table
-//! 16  checksum    u64      LCB64 of bytes [32, total_len)
+//! 16  checksum    u64      LCB64 of the whole file, this field read as 0
 //! 24  total_len   u64      length of the whole file
-//! 32  table       sections × { tag [u8; 4], reserved u32, offset u64, len u64 }
-//!     payload     the sections, each 8-byte aligned
+//! 32  table       sections × { tag [u8; 4], reserved u32 = 0, offset u64, len u64 }
+//!     payload     the sections in table order, each 8-byte aligned, the
+//!                 padding zero, the last one ending the file
 //! ```
 //!
 //! Sections: `META` (JSON: categories, sources, expressions, default policy,
-//! build facts), `HFST` (one `fst::Map` of every host and URL-prefix rule,
-//! keys written with the host reversed so one walk finds a host and all its
-//! parents), `CMBO` (the source-id sets the FST values point at), and the
-//! optional `PHRS` (page-text phrases) and `PDQI` (image-hash index), whose
-//! bytes belong to their own crates.
+//! the section tags in table order, build facts), `HFST` (one `fst::Map` of
+//! every host and URL-prefix rule, keys written with the host reversed so one
+//! walk finds a host and all its parents; see [`crate::host_index`]), `CMBO`
+//! (the source-id sets the FST values point at), `HFLT` (the host
+//! pre-filter, [`crate::filter`]), and the optional `PHRS` (page-text
+//! phrases) and `PDQI` (image-hash index), whose bytes belong to their own
+//! crates.
 //!
-//! Opening checks the header, the table bounds and the FST header: O(1) in
-//! the size of the lists, nothing is copied. [`Bundle::verify`] checks the
-//! checksum over every byte and is meant to run once when a new bundle
-//! arrives, before it replaces the last good one.
-use std::collections::{BTreeMap, HashMap};
+//! # Checks
+//!
+//! Opening checks the header, the table, and every section through its one
+//! entry in [`SECTIONS`]: every index read from the bundle (source and
+//! category references in `META`, offsets and counts, combination ids and
+//! the source ids they hold, the FST header and root) is checked there, so
+//! nothing read later can point outside the bytes. This is O(size of the
+//! small sections); the FST, the large one, is only checked in its header
+//! and root here. A new section gets a line in [`SECTIONS`] and a check.
+//!
+//! [`Bundle::verify`] checks the checksum over every byte, then walks every
+//! FST key (validating every node) and compares what the builder derives
+//! from the keys (the pre-filter, the key and entry counts, the order of
+//! the combinations) with what the bundle says. It is meant to run once when
+//! a new bundle arrives, before it replaces the last good one.
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use fst::raw::Fst;
 use serde::{Deserialize, Serialize};
 
 use crate::context::{parse_context_entry, ExpressionContext};
 use crate::error::{Error, ErrorKind};
 use crate::host::{normalize_host, HostKind};
+use crate::host_index::{HostIndex, MAX_KEYS, MAX_KEY_LEN};
 use crate::policy::AgeBand;
 
 /// First bytes of every bundle.
 pub const MAGIC: [u8; 8] = *b"\x89LCB\r\n\x1a\n";
 /// The bundle format this build reads and writes. Bump it (and note it in
 /// CHANGELOG.md) whenever the layout or a section's meaning changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// Longest URL-prefix rule, in bytes of its text: a longer line is a
+/// broken list, not a rule.
+pub const MAX_URL_RULE_LEN: usize = 2048;
 
 const HEADER_LEN: usize = 32;
 const TABLE_ENTRY_LEN: usize = 24;
 const MAX_SECTIONS: usize = 64;
+/// Where the checksum sits in the header.
+const CHECKSUM_AT: usize = 16;
 /// Expressions are user-visible data; keep each compiled program bounded.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// One section kind this build knows: whether a bundle must have it, and
+/// the one check its bytes get at open (given the decoded `META`).
+struct SectionKind {
+    tag: [u8; 4],
+    required: bool,
+    check: fn(&[u8], &Meta) -> Result<(), String>,
+}
+
+/// Every section this build knows. Sections are checked at open in table
+/// order, `META` first (it is decoded before the others, which may refer
+/// to it). A tag not listed here is ignored if `META` lists it (a later
+/// build's optional section), refused otherwise.
+const SECTIONS: &[SectionKind] = &[
+    SectionKind {
+        tag: *b"META",
+        required: true,
+        check: |_, meta| check_meta(meta),
+    },
+    SectionKind {
+        tag: *b"HFST",
+        required: true,
+        check: |b, meta| crate::host_index::check(b, meta.keys).map(drop),
+    },
+    SectionKind {
+        tag: *b"CMBO",
+        required: true,
+        check: |b, meta| check_combos(b, meta.sources.len()).map(drop),
+    },
+    SectionKind {
+        tag: *b"HFLT",
+        required: true,
+        check: |b, meta| crate::filter::check(b, meta.keys),
+    },
+    SectionKind {
+        tag: *b"PHRS",
+        required: false,
+        check: |b, _| lachan_text::PhraseSet::check_bytes(b).map_err(|e| e.to_string()),
+    },
+    SectionKind {
+        tag: *b"PDQI",
+        required: false,
+        check: |b, _| lachan_pdq::HashIndex::check_bytes(b).map_err(|e| e.to_string()),
+    },
+];
 
 /// Whether a source blocks or allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +123,7 @@ pub enum SourceKind {
 
 /// A category as stored in the bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CategoryInfo {
     /// Stable key, e.g. `gambling`.
     pub key: String,
@@ -69,6 +134,7 @@ pub struct CategoryInfo {
 
 /// A source list as stored in the bundle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SourceInfo {
     /// Stable id, e.g. `hostsvn-gambling`.
     pub name: String,
@@ -98,6 +164,7 @@ impl SourceInfo {
 
 /// An expression rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ExpressionInfo {
     pub source: u16,
     pub pattern: String,
@@ -115,8 +182,10 @@ pub(crate) struct ContextInfo {
     pub context: ExpressionContext,
 }
 
-/// The `META` section.
+/// The `META` section. Unknown fields are refused: a field this build does
+/// not know is either damage or a newer format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Meta {
     pub generator: String,
     pub categories: Vec<CategoryInfo>,
@@ -136,6 +205,10 @@ pub(crate) struct Meta {
     /// The source id that names look-alike verdicts, if any.
     #[serde(default)]
     pub lookalike_source: Option<u16>,
+    /// The section tags in table order: the table is checked against it at
+    /// open, so a section cannot vanish or change its name unseen.
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// Facts about a bundle for `lachan verify` and the options page.
@@ -182,11 +255,16 @@ impl Slice {
             end,
         })
     }
+
+    pub(crate) fn new(buf: Arc<Vec<u8>>, start: usize, end: usize) -> Slice {
+        Slice { buf, start, end }
+    }
 }
 
 impl AsRef<[u8]> for Slice {
     fn as_ref(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
+        // In range by construction (the table is checked at open).
+        self.buf.get(self.start..self.end).unwrap_or(&[])
     }
 }
 
@@ -195,7 +273,7 @@ pub struct Bundle {
     buf: Arc<Vec<u8>>,
     sections: Vec<([u8; 4], usize, usize)>,
     pub(crate) meta: Meta,
-    pub(crate) fst: Fst<Slice>,
+    pub(crate) fst: HostIndex,
     combos: Slice,
     combo_count: usize,
 }
@@ -208,24 +286,36 @@ impl std::fmt::Debug for Bundle {
     }
 }
 
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
-fn u64_at(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(
+        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 /// LCB64: a 64-bit multiply-rotate hash over little-endian words. It finds
 /// corruption (truncation, flipped bits, a bad download); it is not meant to
-/// resist tampering.
+/// resist tampering. A bundle's checksum is this over the whole file with
+/// the checksum field read as zero.
 pub fn checksum(bytes: &[u8]) -> u64 {
+    lcb64(bytes, usize::MAX)
+}
+
+/// LCB64 with word `hole` (8-byte aligned) read as zero.
+fn lcb64(bytes: &[u8], hole: usize) -> u64 {
     const P1: u64 = 0x9E37_79B9_7F4A_7C15;
     const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
     let mut h = P2 ^ (bytes.len() as u64).wrapping_mul(P1);
     let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+    for (i, c) in (&mut chunks).enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let w = if i == hole { 0 } else { u64::from_le_bytes(w) };
         h = (h ^ w.wrapping_mul(P1)).rotate_left(29).wrapping_mul(P2);
     }
     let mut tail = [0u8; 8];
@@ -237,22 +327,29 @@ pub fn checksum(bytes: &[u8]) -> u64 {
     h.wrapping_mul(P1) ^ (h >> 29)
 }
 
+/// The checksum a bundle's header must hold.
+fn bundle_checksum(b: &[u8]) -> u64 {
+    lcb64(b, CHECKSUM_AT / 8)
+}
+
 impl Bundle {
-    /// Opens a bundle over its bytes without copying or verifying the
-    /// checksum. Truncated or malformed headers are a typed error.
+    /// Opens a bundle over its bytes without copying. Every index read from
+    /// the bundle is checked here (see the module docs); anything wrong is
+    /// a typed error, never a panic. The checksum is [`Bundle::verify`]'s.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Bundle, Error> {
         let buf = Arc::new(bytes);
         let b = &buf[..];
-        if b.len() < 8 || b[..8] != MAGIC {
+        if b.get(..8) != Some(&MAGIC[..]) {
             return Err(Error::new(
                 ErrorKind::NotABundle,
                 "not a Lá Chắn bundle (bad magic bytes); build one with `lachan build`",
             ));
         }
-        if b.len() < HEADER_LEN {
-            return Err(truncated(b.len(), HEADER_LEN));
-        }
-        let version = u32_at(b, 8);
+        let (Some(version), Some(count), Some(total)) =
+            (u32_at(b, 8), u32_at(b, 12), u64_at(b, 24))
+        else {
+            return Err(truncated(b.len(), HEADER_LEN as u64));
+        };
         if version != FORMAT_VERSION {
             return Err(Error::new(
                 ErrorKind::Version {
@@ -265,9 +362,8 @@ impl Bundle {
                 ),
             ));
         }
-        let total = u64_at(b, 24);
         if (b.len() as u64) < total {
-            return Err(truncated(b.len(), total as usize));
+            return Err(truncated(b.len(), total));
         }
         if b.len() as u64 != total {
             return Err(Error::corrupt(format!(
@@ -275,46 +371,20 @@ impl Bundle {
                 b.len()
             )));
         }
-        let count = u32_at(b, 12) as usize;
-        if count > MAX_SECTIONS || HEADER_LEN + count * TABLE_ENTRY_LEN > b.len() {
-            return Err(Error::corrupt(format!(
-                "bundle section table is invalid ({count} sections)"
-            )));
-        }
-        let mut sections = Vec::with_capacity(count);
-        for i in 0..count {
-            let at = HEADER_LEN + i * TABLE_ENTRY_LEN;
-            let tag: [u8; 4] = b[at..at + 4].try_into().expect("4 bytes");
-            let off = u64_at(b, at + 8);
-            let len = u64_at(b, at + 16);
-            let end = off.checked_add(len).filter(|e| *e <= b.len() as u64);
-            if end.is_none() || off < (HEADER_LEN + count * TABLE_ENTRY_LEN) as u64 {
-                return Err(Error::corrupt(format!(
-                    "bundle section {} points outside the file",
-                    String::from_utf8_lossy(&tag)
-                )));
-            }
-            sections.push((tag, off as usize, (off + len) as usize));
-        }
+        let sections = read_table(b, count as usize)?;
         let find = |tag: &[u8; 4]| sections.iter().find(|s| &s.0 == tag).map(|s| (s.1, s.2));
         let missing = |t: &str| Error::corrupt(format!("bundle has no {t} section; rebuild it"));
         let (ms, me) = find(b"META").ok_or_else(|| missing("META"))?;
-        let meta: Meta = serde_json::from_slice(&b[ms..me])
+        let meta: Meta = serde_json::from_slice(b.get(ms..me).unwrap_or(&[]))
             .map_err(|e| Error::corrupt(format!("bundle META section is not valid: {e}")))?;
+        check_sections(b, &sections, &meta)?;
+        let slice = |(start, end)| Slice::new(buf.clone(), start, end);
         let (fs, fe) = find(b"HFST").ok_or_else(|| missing("HFST"))?;
-        let fst = Fst::new(Slice {
-            buf: buf.clone(),
-            start: fs,
-            end: fe,
-        })
-        .map_err(|e| Error::corrupt(format!("bundle host index is not valid: {e}")))?;
-        let (cs, ce) = find(b"CMBO").ok_or_else(|| missing("CMBO"))?;
-        let combos = Slice {
-            buf: buf.clone(),
-            start: cs,
-            end: ce,
-        };
-        let combo_count = check_combos(combos.as_ref(), meta.sources.len())?;
+        let fst =
+            HostIndex::open(slice((fs, fe)), meta.keys).map_err(|e| section_error(b"HFST", e))?;
+        let combos = slice(find(b"CMBO").ok_or_else(|| missing("CMBO"))?);
+        // Checked in `check_sections`.
+        let combo_count = u32_at(combos.as_ref(), 0).unwrap_or(0) as usize;
         Ok(Bundle {
             buf,
             sections,
@@ -325,11 +395,13 @@ impl Bundle {
         })
     }
 
-    /// Checks the checksum over every byte, and the FST's own checksum.
+    /// Checks the checksum over every byte and the FST's own checksum,
+    /// then walks every FST key and checks what the builder derives from
+    /// the keys against what the bundle says (see the module docs).
     pub fn verify(&self) -> Result<(), Error> {
         let b = &self.buf[..];
-        let expected = u64_at(b, 16);
-        let got = checksum(&b[HEADER_LEN..]);
+        let expected = u64_at(b, CHECKSUM_AT).unwrap_or(0);
+        let got = bundle_checksum(b);
         if expected != got {
             return Err(Error::new(
                 ErrorKind::Checksum { expected, got },
@@ -340,8 +412,57 @@ impl Bundle {
             ));
         }
         self.fst
-            .verify()
-            .map_err(|e| Error::corrupt(format!("bundle host index checksum failed: {e}")))
+            .verify_crc()
+            .map_err(|e| Error::corrupt(format!("bundle host index checksum failed: {e}")))?;
+        self.verify_derived()
+    }
+
+    /// The walk of [`Bundle::verify`]: every key, and what follows from
+    /// the keys.
+    fn verify_derived(&self) -> Result<(), Error> {
+        let sources = self.meta.sources.len();
+        let mut entries = vec![0u64; sources];
+        for e in &self.meta.expressions {
+            entries[usize::from(e.source)] += 1;
+        }
+        let mut filter = crate::filter::FilterBuilder::new(self.fst.len() as usize);
+        // Combination ids are handed out in order of first use, as the
+        // builder does: the next new one must be exactly `next_new`.
+        let mut next_new = 0u64;
+        self.fst
+            .walk(|key, value| {
+                if value >= self.combo_count as u64 || value > next_new {
+                    return Err(format!("a key points at combination {value} out of order"));
+                }
+                if value == next_new {
+                    next_new += 1;
+                }
+                for sid in self.combo(value) {
+                    entries[usize::from(sid)] += 1;
+                }
+                filter.insert_key(key);
+                Ok(())
+            })
+            .map_err(|e| section_error(b"HFST", e))?;
+        if next_new != self.combo_count as u64 {
+            return Err(section_error(b"CMBO", "a combination no key uses".into()));
+        }
+        if let Some(s) = self
+            .meta
+            .sources
+            .iter()
+            .zip(&entries)
+            .find(|(s, n)| s.entries != **n)
+        {
+            return Err(Error::corrupt(format!(
+                "bundle META says source {} has {} entries, the index holds {}; rebuild it",
+                s.0.name, s.0.entries, s.1
+            )));
+        }
+        if self.section(b"HFLT") != Some(&filter.finish()[..]) {
+            return Err(section_error(b"HFLT", "it does not match the keys".into()));
+        }
+        Ok(())
     }
 
     /// The bytes of an optional section (`PHRS`, `PDQI`), if present.
@@ -349,7 +470,7 @@ impl Bundle {
         self.sections
             .iter()
             .find(|s| &s.0 == tag)
-            .map(|s| &self.buf[s.1..s.2])
+            .and_then(|s| self.buf.get(s.1..s.2))
     }
 
     /// An optional section as a shared slice of the bundle bytes.
@@ -381,16 +502,20 @@ impl Bundle {
         &self.meta.policy
     }
 
-    /// The source ids of combination `idx` (an FST value).
+    /// The source ids of combination `idx` (an FST value); none for an id
+    /// out of range.
     pub(crate) fn combo(&self, idx: u64) -> impl Iterator<Item = u16> + '_ {
         let b = self.combos.as_ref();
-        let (start, end) = if (idx as usize) < self.combo_count {
-            let i = idx as usize;
-            (u32_at(b, 4 + i * 4) as usize, u32_at(b, 8 + i * 4) as usize)
-        } else {
-            (0, 0)
-        };
-        b[start..end]
+        let range = usize::try_from(idx)
+            .ok()
+            .filter(|i| *i < self.combo_count)
+            .and_then(|i| {
+                let start = u32_at(b, 4 + i * 4)? as usize;
+                let end = u32_at(b, 8 + i * 4)? as usize;
+                b.get(start..end)
+            });
+        range
+            .unwrap_or(&[])
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
     }
@@ -400,7 +525,7 @@ impl Bundle {
         BundleInfo {
             version: FORMAT_VERSION,
             size: self.buf.len() as u64,
-            keys: self.fst.len() as u64,
+            keys: self.fst.len(),
             fst_size: self.fst.as_bytes().len() as u64,
             generator: self.meta.generator.clone(),
             categories: self.meta.categories.clone(),
@@ -412,40 +537,199 @@ impl Bundle {
     }
 }
 
-fn truncated(len: usize, need: usize) -> Error {
+fn truncated(len: usize, need: u64) -> Error {
     Error::new(
         ErrorKind::Truncated,
         format!("bundle is truncated ({len} bytes, needs {need}); download or rebuild it"),
     )
 }
 
-/// `CMBO` layout: u32 count, (count + 1) u32 byte offsets into the section,
-/// then the u16 source ids. Checked once at open so lookups need no checks.
-fn check_combos(b: &[u8], sources: usize) -> Result<usize, Error> {
-    let bad = || Error::corrupt("bundle CMBO section is malformed; rebuild the bundle");
-    if b.len() < 4 {
-        return Err(bad());
+fn section_error(tag: &[u8; 4], why: String) -> Error {
+    Error::corrupt(format!(
+        "bundle section {} is not valid: {why}; rebuild the bundle",
+        String::from_utf8_lossy(tag)
+    ))
+}
+
+/// Reads the section table: each entry inside the file, the sections in
+/// order, 8-byte aligned, zero padding between them, the last one ending
+/// the file, no tag twice.
+fn read_table(b: &[u8], count: usize) -> Result<Vec<([u8; 4], usize, usize)>, Error> {
+    let table_end = HEADER_LEN + count.min(MAX_SECTIONS) * TABLE_ENTRY_LEN;
+    if count > MAX_SECTIONS || table_end > b.len() {
+        return Err(Error::corrupt(format!(
+            "bundle section table is invalid ({count} sections)"
+        )));
     }
-    let count = u32_at(b, 0) as usize;
+    let mut sections: Vec<([u8; 4], usize, usize)> = Vec::with_capacity(count);
+    let mut prev_end = table_end;
+    for i in 0..count {
+        let at = HEADER_LEN + i * TABLE_ENTRY_LEN;
+        let mut tag = [0u8; 4];
+        tag.copy_from_slice(b.get(at..at + 4).unwrap_or(&[0; 4]));
+        let name = String::from_utf8_lossy(&tag).into_owned();
+        let bad = |why: &str| Error::corrupt(format!("bundle section {name} {why}; rebuild it"));
+        let (Some(reserved), Some(off), Some(len)) =
+            (u32_at(b, at + 4), u64_at(b, at + 8), u64_at(b, at + 16))
+        else {
+            return Err(bad("has a truncated table entry"));
+        };
+        let end = off.checked_add(len).filter(|e| *e <= b.len() as u64);
+        let Some(end) = end else {
+            return Err(bad("points outside the file"));
+        };
+        let (off, end) = (off as usize, end as usize);
+        if reserved != 0 || off % 8 != 0 || off < prev_end || off - prev_end >= 8 {
+            return Err(bad("is not where the table says sections lie"));
+        }
+        if b.get(prev_end..off)
+            .is_none_or(|pad| pad.iter().any(|x| *x != 0))
+        {
+            return Err(bad("follows non-zero padding"));
+        }
+        if sections.iter().any(|s| s.0 == tag) {
+            return Err(bad("appears twice"));
+        }
+        sections.push((tag, off, end));
+        prev_end = end;
+    }
+    if prev_end != b.len() {
+        return Err(Error::corrupt(
+            "bundle has bytes after its last section; rebuild it",
+        ));
+    }
+    Ok(sections)
+}
+
+/// Runs every section's check from [`SECTIONS`], and checks the table
+/// against `META`'s list of tags.
+fn check_sections(
+    b: &[u8],
+    sections: &[([u8; 4], usize, usize)],
+    meta: &Meta,
+) -> Result<(), Error> {
+    let listed = meta.sections.len() == sections.len()
+        && meta
+            .sections
+            .iter()
+            .zip(sections)
+            .all(|(m, s)| m.as_bytes() == s.0);
+    if !listed {
+        return Err(Error::corrupt(
+            "bundle section table does not match the sections META lists; rebuild it",
+        ));
+    }
+    for (tag, start, end) in sections {
+        let Some(kind) = SECTIONS.iter().find(|k| &k.tag == tag) else {
+            continue; // listed in META: a later build's optional section
+        };
+        let bytes = b.get(*start..*end).unwrap_or(&[]);
+        (kind.check)(bytes, meta).map_err(|e| section_error(tag, e))?;
+    }
+    if let Some(k) = SECTIONS
+        .iter()
+        .find(|k| k.required && !sections.iter().any(|s| s.0 == k.tag))
+    {
+        return Err(Error::corrupt(format!(
+            "bundle has no {} section; rebuild it",
+            String::from_utf8_lossy(&k.tag)
+        )));
+    }
+    Ok(())
+}
+
+/// `META`'s own references: every source's category exists, every
+/// expression's source exists and its pattern compiles with the literals
+/// the builder derives from it, names and keys are unique, ids fit.
+fn check_meta(meta: &Meta) -> Result<(), String> {
+    if meta.sources.len() > usize::from(u16::MAX) || meta.categories.len() > usize::from(u16::MAX) {
+        return Err("too many sources or categories".into());
+    }
+    let mut keys = HashSet::new();
+    if let Some(c) = meta
+        .categories
+        .iter()
+        .find(|c| !keys.insert(c.key.as_str()))
+    {
+        return Err(format!("category {} is listed twice", c.key));
+    }
+    let mut names = HashSet::new();
+    for s in &meta.sources {
+        if !names.insert(s.name.as_str()) {
+            return Err(format!("source {} is listed twice", s.name));
+        }
+        if !keys.contains(s.category.as_str()) {
+            return Err(format!(
+                "source {} names unknown category {}",
+                s.name, s.category
+            ));
+        }
+    }
+    if meta.keys > MAX_KEYS {
+        return Err(format!("{} keys is more than a bundle may hold", meta.keys));
+    }
+    for (i, e) in meta.expressions.iter().enumerate() {
+        if usize::from(e.source) >= meta.sources.len() {
+            return Err(format!(
+                "expression {i} names source {}, which does not exist",
+                e.source
+            ));
+        }
+        regex_lite::RegexBuilder::new(&e.pattern)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|err| format!("expression {i} does not compile: {err}"))?;
+        if e.literals != crate::literals::required_literals(&e.pattern) {
+            return Err(format!(
+                "expression {i} carries literals its pattern does not give"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `CMBO` layout: u32 count, (count + 1) u32 byte offsets into the section,
+/// then the u16 source ids; each set ascending, no set twice, the ids
+/// ending the section. Checked once at open so lookups need no checks.
+fn check_combos(b: &[u8], sources: usize) -> Result<usize, String> {
+    let bad = |why: &str| Err(why.to_string());
+    let Some(count) = u32_at(b, 0) else {
+        return bad("too short");
+    };
+    let count = count as usize;
     let table_end = count
         .checked_add(1)
         .and_then(|n| n.checked_mul(4))
-        .map(|n| n + 4);
-    let table_end = table_end.filter(|e| *e <= b.len()).ok_or_else(bad)?;
+        .and_then(|n| n.checked_add(4))
+        .filter(|e| *e <= b.len());
+    let Some(table_end) = table_end else {
+        return bad("its offset table does not fit");
+    };
     let mut prev = table_end;
+    let mut seen: HashSet<&[u8]> = HashSet::with_capacity(count);
     for i in 0..=count {
-        let off = u32_at(b, 4 + i * 4) as usize;
-        if off < prev || off > b.len() || (off - table_end) % 2 != 0 {
-            return Err(bad());
+        let off = u32_at(b, 4 + i * 4).unwrap_or(0) as usize;
+        if off < prev || off > b.len() || (off - table_end) % 2 != 0 || (i == 0 && off != table_end)
+        {
+            return bad("its offsets are out of order");
+        }
+        if i > 0 {
+            let set = b.get(prev..off).unwrap_or(&[]);
+            let ids: Vec<u16> = set
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            if ids.is_empty() || ids.windows(2).any(|w| w[0] >= w[1]) || !seen.insert(set) {
+                return bad("a set is empty, out of order or listed twice");
+            }
+            if ids.iter().any(|id| usize::from(*id) >= sources) {
+                return bad("a set names a source that does not exist");
+            }
         }
         prev = off;
     }
-    let ids = &b[table_end..prev];
-    if ids
-        .chunks_exact(2)
-        .any(|c| u16::from_le_bytes([c[0], c[1]]) as usize >= sources)
-    {
-        return Err(bad());
+    if prev != b.len() {
+        return bad("it has bytes after its last set");
     }
     Ok(count)
 }
@@ -518,8 +802,16 @@ impl BundleBuilder {
 
     /// Adds a URL-prefix rule, `host/path` with or without a scheme. It
     /// covers the host and its subdomains, for paths starting with `path`
-    /// at a segment boundary. A rule without a path is a domain rule.
+    /// at a segment boundary. A rule without a path is a domain rule. A
+    /// rule longer than [`MAX_URL_RULE_LEN`] bytes is refused.
     pub fn add_url(&mut self, source: u16, text: &str) -> Result<(), String> {
+        if text.len() > MAX_URL_RULE_LEN {
+            return Err(format!(
+                "URL rule is {} bytes long, more than the {MAX_URL_RULE_LEN} a rule may have \
+                 (a broken line?)",
+                text.len()
+            ));
+        }
         let key = url_key(text)?;
         self.push(source, key);
         Ok(())
@@ -601,6 +893,15 @@ impl BundleBuilder {
     pub fn build(mut self) -> Result<Vec<u8>, Error> {
         self.keys.sort_unstable();
         self.keys.dedup();
+        if let Some((key, _)) = self.keys.iter().find(|(k, _)| k.len() > MAX_KEY_LEN) {
+            return Err(Error::new(
+                ErrorKind::Build,
+                format!(
+                    "an index key of {} bytes is longer than {MAX_KEY_LEN}",
+                    key.len()
+                ),
+            ));
+        }
         for s in &mut self.sources {
             s.entries = 0;
         }
@@ -609,14 +910,6 @@ impl BundleBuilder {
         }
         for e in &self.expressions {
             self.sources[e.source as usize].entries += 1;
-        }
-        let mut host_hashes = Vec::with_capacity(self.keys.len());
-        for (key, _) in &self.keys {
-            let mut h = crate::filter::SuffixHash::new();
-            for &b in key.iter().take_while(|b| **b != b'/') {
-                h.push(b);
-            }
-            host_hashes.push(h);
         }
         let mut combos: Vec<Vec<u16>> = Vec::new();
         let mut combo_ids: HashMap<Vec<u16>, u64> = HashMap::new();
@@ -639,6 +932,21 @@ impl BundleBuilder {
                 .map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;
             key_count += 1;
         }
+        if key_count > MAX_KEYS {
+            return Err(Error::new(
+                ErrorKind::Build,
+                format!("{key_count} index keys is more than the {MAX_KEYS} a bundle may hold"),
+            ));
+        }
+        let mut filter = crate::filter::FilterBuilder::new(key_count as usize);
+        let mut last: Option<&[u8]> = None;
+        for (key, _) in &self.keys {
+            if last != Some(&key[..]) {
+                filter.insert_key(key);
+            }
+            last = Some(key);
+        }
+        let filter = filter.finish();
         let fst = fst
             .into_inner()
             .map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;
@@ -652,16 +960,24 @@ impl BundleBuilder {
             keys: key_count,
             protected: self.protected,
             lookalike_source: self.lookalike_source,
+            sections: Vec::new(),
         };
-        let meta =
-            serde_json::to_vec(&meta).map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;
         let mut sections: Vec<([u8; 4], Vec<u8>)> = vec![
-            (*b"META", meta),
+            (*b"META", Vec::new()),
             (*b"HFST", fst),
             (*b"CMBO", encode_combos(&combos)),
-            (*b"HFLT", crate::filter::build(&host_hashes)),
+            (*b"HFLT", filter),
         ];
         sections.extend(self.extra);
+        let meta = Meta {
+            sections: sections
+                .iter()
+                .map(|(t, _)| String::from_utf8_lossy(t).into_owned())
+                .collect(),
+            ..meta
+        };
+        sections[0].1 =
+            serde_json::to_vec(&meta).map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;
         Ok(write(sections))
     }
 }
@@ -705,8 +1021,8 @@ fn write(sections: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
         out[at + 16..at + 24].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
         out[*off..*off + bytes.len()].copy_from_slice(bytes);
     }
-    let sum = checksum(&out[HEADER_LEN..]);
-    out[16..24].copy_from_slice(&sum.to_le_bytes());
+    let sum = bundle_checksum(&out);
+    out[CHECKSUM_AT..CHECKSUM_AT + 8].copy_from_slice(&sum.to_le_bytes());
     out
 }
 
@@ -780,25 +1096,34 @@ pub struct ExportedRule {
 }
 
 impl Bundle {
-    /// Every host and URL-prefix rule in the index, decoded. O(n); meant
-    /// for build tools, not the lookup path.
-    pub fn export_rules(&self) -> Vec<ExportedRule> {
-        use fst::Streamer;
-        let mut out = Vec::with_capacity(self.fst.len());
-        let mut stream = self.fst.stream();
-        while let Some((key, value)) = stream.next() {
-            let (host_rev, path) = match key.iter().position(|b| *b == b'/') {
-                Some(i) => (&key[..i], &key[i..]),
-                None => (key, &[][..]),
-            };
-            let mut rule: Vec<u8> = host_rev.iter().rev().copied().collect();
-            rule.extend_from_slice(path);
-            out.push(ExportedRule {
-                rule: String::from_utf8_lossy(&rule).into_owned(),
-                is_url: !path.is_empty(),
-                sources: self.combo(value.value()).collect(),
-            });
-        }
-        out
+    /// Every host and URL-prefix rule in the index, decoded, in key order.
+    /// O(n); meant for build tools, not the lookup path. A malformed index
+    /// is an error: the walk validates every node and stops at the key
+    /// count the bundle declares (see [`crate::host_index`]), so it neither
+    /// loops nor grows without limit.
+    pub fn export_rules(&self) -> Result<Vec<ExportedRule>, Error> {
+        let mut out = Vec::new();
+        self.fst
+            .walk(|key, value| {
+                if value >= self.combo_count as u64 {
+                    return Err(format!(
+                        "a key points at combination {value}, which does not exist"
+                    ));
+                }
+                let (host_rev, path) = match key.iter().position(|b| *b == b'/') {
+                    Some(i) => key.split_at(i),
+                    None => (key, &[][..]),
+                };
+                let mut rule: Vec<u8> = host_rev.iter().rev().copied().collect();
+                rule.extend_from_slice(path);
+                out.push(ExportedRule {
+                    rule: String::from_utf8_lossy(&rule).into_owned(),
+                    is_url: !path.is_empty(),
+                    sources: self.combo(value).collect(),
+                });
+                Ok(())
+            })
+            .map_err(|e| section_error(b"HFST", e))?;
+        Ok(out)
     }
 }

@@ -39,21 +39,60 @@ impl SuffixHash {
     }
 }
 
-/// Builds the section from the hash of every key's host.
-pub(crate) fn build(hashes: &[SuffixHash]) -> Vec<u8> {
-    let words = (hashes.len() * BITS_PER_KEY).div_ceil(64).max(1);
-    let mut bits = vec![0u64; words];
-    for h in hashes {
-        let (w, mask) = probe(h.mixed(), words);
-        bits[w] |= mask;
+/// Number of words of a filter over `keys` keys.
+fn words_for(keys: usize) -> usize {
+    keys.saturating_mul(BITS_PER_KEY).div_ceil(64).max(1)
+}
+
+/// Builds the section, one FST key at a time (the builder and
+/// `Bundle::verify`, which rebuilds it from the keys and compares).
+pub(crate) struct FilterBuilder {
+    bits: Vec<u64>,
+}
+
+impl FilterBuilder {
+    /// A filter sized for `keys` keys.
+    pub fn new(keys: usize) -> FilterBuilder {
+        FilterBuilder {
+            bits: vec![0; words_for(keys)],
+        }
     }
-    let mut out = Vec::with_capacity(8 + words * 8);
-    out.extend_from_slice(&(words as u32).to_le_bytes());
-    out.extend_from_slice(&PROBES.to_le_bytes());
-    for w in bits {
-        out.extend_from_slice(&w.to_le_bytes());
+
+    /// Adds the host of an FST key (the bytes before the first `/`,
+    /// reversed as the key holds them).
+    pub fn insert_key(&mut self, key: &[u8]) {
+        let mut h = SuffixHash::new();
+        for &b in key.iter().take_while(|b| **b != b'/') {
+            h.push(b);
+        }
+        let (w, mask) = probe(h.mixed(), self.bits.len());
+        self.bits[w] |= mask;
     }
-    out
+
+    /// The section bytes.
+    pub fn finish(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + self.bits.len() * 8);
+        out.extend_from_slice(&(self.bits.len() as u32).to_le_bytes());
+        out.extend_from_slice(&PROBES.to_le_bytes());
+        for w in self.bits {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+}
+
+/// The section's check at open: well-formed, and sized for the `keys` keys
+/// of the index (as the builder sizes it).
+pub(crate) fn check(section: &[u8], keys: u64) -> Result<(), String> {
+    let filter = HostFilter::new(section).ok_or("malformed")?;
+    let want = usize::try_from(keys).map(words_for).unwrap_or(0);
+    if filter.count != want {
+        return Err(format!(
+            "{} words for {keys} keys, expected {want}",
+            filter.count
+        ));
+    }
+    Ok(())
 }
 
 #[inline]
@@ -81,14 +120,19 @@ impl<'a> HostFilter<'a> {
         let count = u32::from_le_bytes(section.get(..4)?.try_into().ok()?) as usize;
         let probes = u32::from_le_bytes(section.get(4..8)?.try_into().ok()?);
         let words = section.get(8..)?;
-        (count > 0 && probes == PROBES && words.len() == count * 8)
+        (count > 0 && probes == PROBES && Some(words.len()) == count.checked_mul(8))
             .then_some(HostFilter { words, count })
     }
 
     #[inline]
     fn contains(&self, h: SuffixHash) -> bool {
         let (w, mask) = probe(h.mixed(), self.count);
-        let word = u64::from_le_bytes(self.words[w * 8..w * 8 + 8].try_into().expect("8 bytes"));
+        // `w < count` and the words are `count * 8` bytes (checked in `new`).
+        let word = self
+            .words
+            .get(w * 8..w * 8 + 8)
+            .and_then(|b| b.try_into().ok())
+            .map_or(u64::MAX, u64::from_le_bytes);
         word & mask == mask
     }
 
@@ -135,18 +179,20 @@ impl<'a> HostFilter<'a> {
 mod tests {
     use super::*;
 
-    fn hash(host: &str) -> SuffixHash {
-        let mut h = SuffixHash::new();
-        for b in host.bytes().rev() {
-            h.push(b);
+    /// The section over these hosts, as the builder makes it from keys.
+    fn build<S: AsRef<str>>(hosts: &[S]) -> Vec<u8> {
+        let mut b = FilterBuilder::new(hosts.len());
+        for h in hosts {
+            let key: Vec<u8> = h.as_ref().bytes().rev().collect();
+            b.insert_key(&key);
         }
-        h
+        b.finish()
     }
 
     #[test]
     fn no_false_negatives_and_few_false_positives() {
         let listed: Vec<String> = (0..20_000).map(|i| format!("site{i}.example")).collect();
-        let section = build(&listed.iter().map(|h| hash(h)).collect::<Vec<_>>());
+        let section = build(&listed);
         let f = HostFilter::new(&section).unwrap();
         for h in &listed {
             assert!(f.may_contain_suffix(h.as_bytes()), "{h}");
@@ -171,8 +217,11 @@ mod tests {
         assert!(HostFilter::new(&[]).is_none());
         assert!(HostFilter::new(&[0, 0, 0, 0, 4, 0, 0, 0]).is_none());
         assert!(HostFilter::new(&[1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).is_none());
-        let mut ok = build(&[hash("a.b")]);
+        let mut ok = build(&["a.b"]);
+        assert_eq!(check(&ok, 1), Ok(()));
+        assert!(check(&ok, 100).is_err(), "sized for another key count");
         ok.pop();
         assert!(HostFilter::new(&ok).is_none());
+        assert!(check(&ok, 1).is_err());
     }
 }

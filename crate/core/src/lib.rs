@@ -29,6 +29,7 @@ mod engine;
 mod error;
 mod filter;
 pub mod host;
+mod host_index;
 mod images;
 mod literals;
 mod matcher;
@@ -46,7 +47,7 @@ pub use lachan_text as text;
 
 pub use bundle::{
     checksum, counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule,
-    SourceInfo, SourceKind, FORMAT_VERSION,
+    SourceInfo, SourceKind, FORMAT_VERSION, MAX_URL_RULE_LEN,
 };
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};

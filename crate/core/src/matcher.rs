@@ -1,9 +1,14 @@
 //! Walking the host index: one pass over the reversed host finds the host
 //! and every parent domain on a list, and URL-prefix rules hanging off any
 //! of them. No allocation: matches go into a fixed array.
-use fst::raw::Fst;
-
+//!
+//! [`Raw`] is the only reader of the index's bytes: the lookups here, the
+//! validation in [`crate::host_index`] and the export all decode nodes
+//! through it, with checked arithmetic only, so no byte pattern can make a
+//! read panic, and a node the validation accepted reads the same way
+//! during a lookup.
 use crate::host::HostKind;
+use crate::host_index::HostIndex;
 
 /// At most this many list hits are kept per host; real hosts have a few.
 pub(crate) const MAX_HITS: usize = 16;
@@ -73,8 +78,8 @@ fn is_path_boundary(b: u8) -> bool {
 /// `suffixes` says which label boundaries may hold a rule, as
 /// [`crate::filter::HostFilter::suffix_mask`] gives it (`u64::MAX`: all);
 /// the others are not looked at, and the walk stops after the last one.
-pub(crate) fn lookup<D: AsRef<[u8]>>(
-    fst: &Fst<D>,
+pub(crate) fn lookup(
+    index: &HostIndex,
     host: &str,
     kind: HostKind,
     path_rest: &str,
@@ -89,8 +94,8 @@ pub(crate) fn lookup<D: AsRef<[u8]>>(
     let last_boundary = 63 - suffixes.leading_zeros();
     let mut k = 0u32;
     let h = host.as_bytes();
-    let raw = Raw::new(fst);
-    let mut addr = fst.root().addr();
+    let raw = index.raw();
+    let mut addr = index.root();
     let mut out = 0u64;
     let mut path: Option<std::borrow::Cow<'_, [u8]>> = None;
     for i in (0..h.len()).rev() {
@@ -175,9 +180,10 @@ const TRANS_INDEX_THRESHOLD: usize = 32;
 /// A lean reader of `fst` 0.4's node encoding for the host walk: one input
 /// byte at a time, decoding only what that step needs (`fst::raw::Node`
 /// decodes the whole node header, its end and its final output for every
-/// node, ~35 ns a node in WASM). Bounds are checked: a malformed FST gives
-/// no transition rather than a panic. Checked against `fst::raw::Node` by
-/// the tests below.
+/// node, ~35 ns a node in WASM). Every read is bounds-checked and every
+/// offset computed with checked arithmetic: a malformed index gives no
+/// transition rather than a panic. Checked against `fst::raw::Node` by the
+/// tests below.
 pub(crate) struct Raw<'a> {
     data: &'a [u8],
     indexed: bool,
@@ -190,6 +196,46 @@ struct AnyTrans {
     tsize: usize,
     osize: usize,
     index: usize,
+}
+
+/// Where the parts of a state with any number of transitions lie (each
+/// part ends where the one above it starts: the state byte is highest).
+#[derive(Clone, Copy)]
+struct AnyLayout {
+    /// One past the last input byte (the input index, if any, follows).
+    inputs_end: usize,
+    /// One past the last transition address (the inputs start here).
+    trans_end: usize,
+    /// One past the last transition output.
+    outs_end: usize,
+    /// The node's lowest byte: transition addresses are deltas from it.
+    end: usize,
+    tsize: usize,
+    osize: usize,
+    /// 256 when a 256-byte input index follows the inputs, else 0.
+    index: usize,
+}
+
+/// A node decoded for walking all its transitions (validation, export).
+pub(crate) struct Node {
+    /// Its address.
+    pub addr: usize,
+    /// The lowest byte the node occupies (0 for the empty final state).
+    pub start: usize,
+    /// The final output, if the node is final.
+    pub final_out: Option<u64>,
+    /// Number of transitions.
+    pub ntrans: usize,
+    shape: Shape,
+}
+
+enum Shape {
+    /// The empty final state at address 0.
+    Empty,
+    /// One transition: input, next address, output.
+    One(u8, usize, u64),
+    /// Any number of transitions.
+    Any(AnyLayout),
 }
 
 /// Little-endian unsigned integer of `n` bytes (0 to 8) at `at`.
@@ -207,9 +253,21 @@ fn unpack(data: &[u8], at: usize, n: usize) -> Option<u64> {
     Some(v)
 }
 
+/// The address a transition points at: `delta` below the node's lowest
+/// byte, 0 (the empty final state) for a delta of 0.
+#[inline(always)]
+fn target(end: usize, delta: u64) -> Option<usize> {
+    if delta == 0 {
+        return Some(0);
+    }
+    // `try_from`: on wasm32 a wide delta must fail, not wrap to another node.
+    end.checked_sub(usize::try_from(delta).ok()?)
+}
+
 impl<'a> Raw<'a> {
-    pub(crate) fn new<D: AsRef<[u8]>>(fst: &'a Fst<D>) -> Raw<'a> {
-        let data = fst.as_bytes();
+    /// A reader over the bytes of an `fst` 0.4 transducer (its version, in
+    /// the first 8 bytes, says whether wide states carry an input index).
+    pub(crate) fn new(data: &'a [u8]) -> Raw<'a> {
         let version = unpack(data, 0, 8).unwrap_or(0);
         Raw {
             data,
@@ -223,8 +281,29 @@ impl<'a> Raw<'a> {
     fn one_input(&self, addr: usize, v: u8) -> Option<(u8, usize)> {
         match v & 0b0011_1111 {
             0 => Some((*self.data.get(addr.checked_sub(1)?)?, 1)),
-            i => Some((COMMON_INPUTS[i as usize - 1], 0)),
+            i => Some((*COMMON_INPUTS.get(usize::from(i) - 1)?, 0)),
         }
+    }
+
+    /// The one transition of a state whose byte is `0b10……`: input, next
+    /// address, output, and the node's lowest byte.
+    #[inline(always)]
+    fn one_trans(&self, addr: usize, v: u8) -> Option<(u8, usize, u64, usize)> {
+        let d = self.data;
+        let (inp, ilen) = self.one_input(addr, v)?;
+        let sizes_at = addr.checked_sub(ilen + 1)?;
+        let sizes = *d.get(sizes_at)?;
+        let tsize = usize::from(sizes >> 4);
+        let osize = usize::from(sizes & 15);
+        let t_at = sizes_at.checked_sub(tsize)?;
+        let end = t_at.checked_sub(osize)?;
+        let next = target(end, unpack(d, t_at, tsize)?)?;
+        let out = if osize == 0 {
+            0
+        } else {
+            unpack(d, end, osize)?
+        };
+        Some((inp, next, out, end))
     }
 
     /// Follows input `b` from the node at `addr`: the next node's address
@@ -243,68 +322,29 @@ impl<'a> Raw<'a> {
                 if inp != b {
                     return None;
                 }
-                Some(((addr - ilen).checked_sub(1)?, 0))
+                Some((addr.checked_sub(ilen + 1)?, 0))
             }
             0b10 => {
-                let (inp, ilen) = self.one_input(addr, v)?;
-                if inp != b {
-                    return None;
-                }
-                let sizes_at = addr.checked_sub(ilen + 1)?;
-                let sizes = *d.get(sizes_at)?;
-                let tsize = usize::from(sizes >> 4);
-                let osize = usize::from(sizes & 15);
-                let t_at = sizes_at.checked_sub(tsize)?;
-                let end = t_at.checked_sub(osize)?;
-                let delta = unpack(d, t_at, tsize)? as usize;
-                let next = if delta == 0 {
-                    0
-                } else {
-                    end.checked_sub(delta)?
-                };
-                let out = if osize == 0 {
-                    0
-                } else {
-                    unpack(d, end, osize)?
-                };
-                Some((next, out))
+                let (inp, next, out, _) = self.one_trans(addr, v)?;
+                (inp == b).then_some((next, out))
             }
             _ => {
-                let AnyTrans {
-                    ntrans,
-                    sizes_at,
-                    tsize,
-                    osize,
-                    index,
-                } = self.any_trans(addr, v)?;
-                let inputs_end = sizes_at.checked_sub(index)?;
-                let inputs = inputs_end.checked_sub(ntrans)?;
-                let i = if index > 0 {
-                    let i = usize::from(*d.get(inputs_end + usize::from(b))?);
-                    if i >= ntrans {
+                let h = self.any_trans(addr, v)?;
+                let l = self.any_layout(&h, v)?;
+                let i = if l.index > 0 {
+                    let i = usize::from(*d.get(l.inputs_end.checked_add(usize::from(b))?)?);
+                    if i >= h.ntrans {
                         return None;
                     }
                     i
                 } else {
-                    let p = d.get(inputs..inputs_end)?.iter().position(|&x| x == b)?;
-                    ntrans - p - 1
+                    let p = d
+                        .get(l.trans_end..l.inputs_end)?
+                        .iter()
+                        .position(|&x| x == b)?;
+                    h.ntrans - p - 1
                 };
-                let trans_end = inputs; // addresses are below the inputs
-                let t_at = trans_end.checked_sub((i + 1) * tsize)?;
-                let outs_end = trans_end.checked_sub(ntrans * tsize)?;
-                let final_osize = if v & 0b0100_0000 != 0 { osize } else { 0 };
-                let end = outs_end.checked_sub(ntrans * osize + final_osize)?;
-                let delta = unpack(d, t_at, tsize)? as usize;
-                let next = if delta == 0 {
-                    0
-                } else {
-                    end.checked_sub(delta)?
-                };
-                let out = if osize == 0 {
-                    0
-                } else {
-                    unpack(d, outs_end.checked_sub((i + 1) * osize)?, osize)?
-                };
+                let (_, next, out) = self.any_transition(&l, i)?;
                 Some((next, out))
             }
         }
@@ -339,30 +379,159 @@ impl<'a> Raw<'a> {
         })
     }
 
+    /// Where the inputs, addresses, outputs and final output of a state
+    /// with any number of transitions lie.
+    #[inline]
+    fn any_layout(&self, h: &AnyTrans, v: u8) -> Option<AnyLayout> {
+        let inputs_end = h.sizes_at.checked_sub(h.index)?;
+        let trans_end = inputs_end.checked_sub(h.ntrans)?;
+        let outs_end = trans_end.checked_sub(h.ntrans * h.tsize)?;
+        let final_osize = if v & 0b0100_0000 != 0 { h.osize } else { 0 };
+        let end = outs_end.checked_sub(h.ntrans * h.osize + final_osize)?;
+        Some(AnyLayout {
+            inputs_end,
+            trans_end,
+            outs_end,
+            end,
+            tsize: h.tsize,
+            osize: h.osize,
+            index: h.index,
+        })
+    }
+
+    /// Transition `i` (inputs ascend with `i`) of a wide state: input,
+    /// next address, output.
+    #[inline]
+    fn any_transition(&self, l: &AnyLayout, i: usize) -> Option<(u8, usize, u64)> {
+        let d = self.data;
+        let inp = *d.get(l.inputs_end.checked_sub(i + 1)?)?;
+        let t_at = l.trans_end.checked_sub((i + 1) * l.tsize)?;
+        let next = target(l.end, unpack(d, t_at, l.tsize)?)?;
+        let out = if l.osize == 0 {
+            0
+        } else {
+            unpack(d, l.outs_end.checked_sub((i + 1) * l.osize)?, l.osize)?
+        };
+        Some((inp, next, out))
+    }
+
+    /// The final output of a wide state that is final.
+    #[inline]
+    fn any_final(&self, l: &AnyLayout) -> Option<u64> {
+        if l.osize == 0 {
+            return Some(0);
+        }
+        unpack(self.data, l.end, l.osize)
+    }
+
     /// The final output of the node at `addr` if it is final.
     #[inline]
     pub(crate) fn final_output(&self, addr: usize) -> Option<u64> {
         if addr == 0 {
             return Some(0); // the empty final state
         }
-        let d = self.data;
-        let v = *d.get(addr)?;
+        let v = *self.data.get(addr)?;
         if v & 0b1000_0000 != 0 || v & 0b0100_0000 == 0 {
             return None; // one-transition states are never final
         }
-        let AnyTrans {
-            ntrans,
-            sizes_at,
-            tsize,
-            osize,
-            index,
-        } = self.any_trans(addr, v)?;
-        if osize == 0 {
-            return Some(0);
+        let h = self.any_trans(addr, v)?;
+        self.any_final(&self.any_layout(&h, v)?)
+    }
+
+    /// The whole node at `addr`, decoded; `None` if any part of it lies
+    /// outside the bytes.
+    pub(crate) fn node(&self, addr: usize) -> Option<Node> {
+        if addr == 0 {
+            return Some(Node {
+                addr,
+                start: 0,
+                final_out: Some(0),
+                ntrans: 0,
+                shape: Shape::Empty,
+            });
         }
-        let total = ntrans + ntrans * tsize + index;
-        let at = sizes_at.checked_sub(total + ntrans * osize + osize)?;
-        unpack(d, at, osize)
+        let v = *self.data.get(addr)?;
+        match v >> 6 {
+            0b11 => {
+                let (inp, ilen) = self.one_input(addr, v)?;
+                let next = addr.checked_sub(ilen + 1)?;
+                Some(Node {
+                    addr,
+                    start: addr - ilen,
+                    final_out: None,
+                    ntrans: 1,
+                    shape: Shape::One(inp, next, 0),
+                })
+            }
+            0b10 => {
+                let (inp, next, out, end) = self.one_trans(addr, v)?;
+                Some(Node {
+                    addr,
+                    start: end,
+                    final_out: None,
+                    ntrans: 1,
+                    shape: Shape::One(inp, next, out),
+                })
+            }
+            _ => {
+                let h = self.any_trans(addr, v)?;
+                let l = self.any_layout(&h, v)?;
+                let final_out = if v & 0b0100_0000 != 0 {
+                    Some(self.any_final(&l)?)
+                } else {
+                    None
+                };
+                Some(Node {
+                    addr,
+                    start: l.end,
+                    final_out,
+                    ntrans: h.ntrans,
+                    shape: Shape::Any(l),
+                })
+            }
+        }
+    }
+
+    /// Transition `i` of `node` (inputs ascend with `i` in a well-formed
+    /// index): input, next address, output.
+    pub(crate) fn transition(&self, node: &Node, i: usize) -> Option<(u8, usize, u64)> {
+        if i >= node.ntrans {
+            return None;
+        }
+        match &node.shape {
+            Shape::Empty => None,
+            Shape::One(inp, next, out) => Some((*inp, *next, *out)),
+            Shape::Any(l) => self.any_transition(l, i),
+        }
+    }
+
+    /// Whether a wide node's input index (if it has one) names exactly its
+    /// transitions, so that [`Raw::step`] finds what [`Raw::transition`]
+    /// lists. Assumes the inputs are distinct (the validation checks that
+    /// they ascend).
+    pub(crate) fn index_agrees(&self, node: &Node) -> bool {
+        let Shape::Any(l) = &node.shape else {
+            return true;
+        };
+        if l.index == 0 {
+            return true;
+        }
+        let Some(index) = l
+            .inputs_end
+            .checked_add(256)
+            .and_then(|e| self.data.get(l.inputs_end..e))
+        else {
+            return false;
+        };
+        let named = index
+            .iter()
+            .filter(|&&i| usize::from(i) < node.ntrans)
+            .count();
+        named == node.ntrans
+            && (0..node.ntrans).all(|i| {
+                self.any_transition(l, i)
+                    .is_some_and(|(inp, _, _)| usize::from(index[usize::from(inp)]) == i)
+            })
     }
 }
 
@@ -416,7 +585,7 @@ mod tests {
         }
         let map = fst::Map::new(builder.into_inner().unwrap()).unwrap();
         let fst = map.as_fst();
-        let raw = Raw::new(fst);
+        let raw = Raw::new(fst.as_bytes());
         let mut probes = keys.clone();
         for k in &keys {
             let mut p = k.clone();
@@ -462,6 +631,12 @@ mod tests {
                 let _ = raw.step(addr, b);
             }
             let _ = raw.final_output(addr);
+            if let Some(node) = raw.node(addr) {
+                for i in 0..node.ntrans + 1 {
+                    let _ = raw.transition(&node, i);
+                }
+                let _ = raw.index_agrees(&node);
+            }
         }
     }
 }

@@ -332,7 +332,7 @@ mod bundle_format {
         let info = bundle.info();
         assert_eq!(info.keys, 1000);
         assert_eq!(info.sources[0].entries, 1000, "duplicates are counted once");
-        assert_eq!(bundle.export_rules().len(), 1000);
+        assert_eq!(bundle.export_rules().unwrap().len(), 1000);
     }
 
     #[test]
@@ -368,7 +368,7 @@ mod bundle_format {
         assert_eq!(
             err.kind(),
             &ErrorKind::Version {
-                expected: 1,
+                expected: crate::FORMAT_VERSION,
                 got: 9
             }
         );

@@ -229,10 +229,11 @@ impl HashIndexBuilder {
 /// A read-only PDQ radius index over a serialised byte buffer.
 ///
 /// Opening ([`HashIndex::from_bytes`] / [`HashIndex::from_vec`]) validates the
-/// buffer once; queries read it in place.
+/// buffer once, every offset and every chunk table; queries read it in place.
+/// [`HashIndex::check_bytes`] runs the same checks on borrowed bytes.
 #[derive(Clone, Debug)]
-pub struct HashIndex {
-    bytes: Vec<u8>,
+pub struct HashIndex<B = Vec<u8>> {
+    bytes: B,
     n: usize,
     n_sources: usize,
     id_width: usize,
@@ -261,23 +262,36 @@ impl HashIndex {
 
     /// Opens a serialised index, taking ownership of the buffer (no copy).
     pub fn from_vec(bytes: Vec<u8>) -> Result<HashIndex, Error> {
+        HashIndex::open(bytes)
+    }
+
+    /// Checks a serialised index as [`HashIndex::from_bytes`] does, without
+    /// copying it: when this succeeds, opening succeeds too.
+    pub fn check_bytes(bytes: &[u8]) -> Result<(), Error> {
+        HashIndex::open(bytes).map(drop)
+    }
+}
+
+impl<B: AsRef<[u8]>> HashIndex<B> {
+    fn open(buf: B) -> Result<HashIndex<B>, Error> {
+        let bytes = buf.as_ref();
         if bytes.len() < 8 || bytes[..8] != INDEX_MAGIC {
             return Err(Error::NotAnIndex);
         }
         if bytes.len() < 12 {
             return Err(Error::CorruptIndex("truncated header"));
         }
-        let version = read_u32(&bytes, 8);
+        let version = read_u32(bytes, 8);
         if version != INDEX_FORMAT_VERSION {
             return Err(Error::UnsupportedVersion(version));
         }
         if bytes.len() < HEADER_LEN {
             return Err(Error::CorruptIndex("truncated header"));
         }
-        let n = read_u32(&bytes, 12) as usize;
-        let n_sources = read_u32(&bytes, 16) as usize;
-        let strings_len = read_u32(&bytes, 20) as usize;
-        let layout = read_u32(&bytes, 24);
+        let n = read_u32(bytes, 12) as usize;
+        let n_sources = read_u32(bytes, 16) as usize;
+        let strings_len = read_u32(bytes, 20) as usize;
+        let layout = read_u32(bytes, 24);
         let id_width = (layout & 0xff) as usize;
         let dir_bits = (layout >> 8) & 0xff;
         if !(id_width == 4 || (id_width == 3 && n <= 1 << 24)) {
@@ -287,7 +301,7 @@ impl HashIndex {
             return Err(Error::CorruptIndex("bad directory size"));
         }
         let dl = dir_len(dir_bits);
-        let stored_sum = read_u32(&bytes, 28);
+        let stored_sum = read_u32(bytes, 28);
         // Section offsets, computed with overflow checks (u64 so wasm32 cannot wrap).
         let n64 = n as u64;
         let src_at = HEADER_LEN as u64 + n64 * HASH_BYTES as u64;
@@ -303,7 +317,7 @@ impl HashIndex {
             return Err(Error::CorruptIndex("checksum mismatch"));
         }
         let idx = HashIndex {
-            bytes,
+            bytes: buf,
             n,
             n_sources,
             id_width,
@@ -320,12 +334,13 @@ impl HashIndex {
         Ok(idx)
     }
 
-    /// Structural checks that are cheap relative to the checksum.
+    /// Structural checks: offsets, directories, every entry's strings and
+    /// every chunk table (O(16 n)).
     fn validate(&self) -> Result<(), Error> {
         let monotonic = |at: usize, count: usize, limit: usize| -> bool {
             let mut prev = 0u32;
             for k in 0..count {
-                let v = read_u32(&self.bytes, at + 4 * k);
+                let v = read_u32(self.bytes.as_ref(), at + 4 * k);
                 if v < prev || v as usize > limit {
                     return false;
                 }
@@ -343,24 +358,70 @@ impl HashIndex {
         }
         for c in 0..NUM_CHUNKS {
             let dir = self.chunk_at(c);
-            if read_u32(&self.bytes, dir) != 0
-                || read_u32(&self.bytes, dir + 4 * (self.dir_len - 1)) as usize != self.n
+            if read_u32(self.bytes.as_ref(), dir) != 0
+                || read_u32(self.bytes.as_ref(), dir + 4 * (self.dir_len - 1)) as usize != self.n
                 || !monotonic(dir, self.dir_len, self.n)
             {
                 return Err(Error::CorruptIndex("chunk directory inconsistent"));
             }
         }
+        if (0..self.n).any(|i| self.source(i).is_none() || self.id(i).is_none()) {
+            return Err(Error::CorruptIndex(
+                "an entry's source or id cannot be read",
+            ));
+        }
+        if !(0..NUM_CHUNKS).all(|c| self.chunk_table_ok(c)) {
+            return Err(Error::CorruptIndex("chunk table inconsistent"));
+        }
         Ok(())
+    }
+
+    /// Whether chunk table `c` lists every entry once, sorted by chunk
+    /// value then id, each in the bucket of its value and with its low
+    /// byte: then a query finds exactly the entries it should.
+    fn chunk_table_ok(&self, c: usize) -> bool {
+        let b = self.bytes.as_ref();
+        let base = self.chunk_at(c);
+        let low_at = base + self.dir_len * 4;
+        let ids_at = low_at + self.n;
+        let w = self.id_width;
+        let shift = 16 - self.dir_bits;
+        let mut prev: Option<(u16, u32)> = None;
+        let mut bucket = 0usize;
+        for j in 0..self.n {
+            while bucket + 2 < self.dir_len && read_u32(b, base + 4 * (bucket + 1)) as usize <= j {
+                bucket += 1;
+            }
+            let Some(id) = b.get(ids_at + w * j..ids_at + w * j + w).map(|x| {
+                let mut v = [0u8; 4];
+                v[..w].copy_from_slice(x);
+                u32::from_le_bytes(v)
+            }) else {
+                return false;
+            };
+            let Some(h) = self.hash(id as usize) else {
+                return false;
+            };
+            let v = h.chunk(c);
+            if usize::from(v >> shift) != bucket
+                || b.get(low_at + j) != Some(&(v as u8))
+                || prev.is_some_and(|p| p >= (v, id))
+            {
+                return false;
+            }
+            prev = Some((v, id));
+        }
+        true
     }
 
     /// The serialised form (what [`HashIndex::from_bytes`] reads).
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.bytes.clone()
+        self.bytes.as_ref().to_vec()
     }
 
     /// The serialised form, borrowed.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.as_ref()
     }
 
     /// Number of entries.
@@ -380,7 +441,7 @@ impl HashIndex {
         }
         let at = HEADER_LEN + i * HASH_BYTES;
         let mut h = [0u8; HASH_BYTES];
-        h.copy_from_slice(self.bytes.get(at..at + HASH_BYTES)?);
+        h.copy_from_slice(self.bytes.as_ref().get(at..at + HASH_BYTES)?);
         Some(Hash256(h))
     }
 
@@ -390,7 +451,10 @@ impl HashIndex {
             return None;
         }
         let at = self.src_at + 2 * i;
-        let s = u16::from_le_bytes([*self.bytes.get(at)?, *self.bytes.get(at + 1)?]) as usize;
+        let s = u16::from_le_bytes([
+            *self.bytes.as_ref().get(at)?,
+            *self.bytes.as_ref().get(at + 1)?,
+        ]) as usize;
         if s >= self.n_sources {
             return None;
         }
@@ -406,10 +470,11 @@ impl HashIndex {
     }
 
     fn string(&self, table: usize, k: usize) -> Option<&str> {
-        let a = read_u32(&self.bytes, table + 4 * k) as usize;
-        let b = read_u32(&self.bytes, table + 4 * k + 4) as usize;
+        let a = read_u32(self.bytes.as_ref(), table + 4 * k) as usize;
+        let b = read_u32(self.bytes.as_ref(), table + 4 * k + 4) as usize;
         let s = self
             .bytes
+            .as_ref()
             .get(self.strings_at + a..self.strings_at + b.max(a))?;
         core::str::from_utf8(s).ok()
     }
@@ -422,7 +487,7 @@ impl HashIndex {
     #[inline]
     fn hash_words(&self, i: usize) -> Option<[u64; 4]> {
         let at = HEADER_LEN + i * HASH_BYTES;
-        let s = self.bytes.get(at..at + HASH_BYTES)?;
+        let s = self.bytes.as_ref().get(at..at + HASH_BYTES)?;
         let w = |k: usize| {
             let mut b = [0u8; 8];
             b.copy_from_slice(&s[8 * k..8 * k + 8]);
@@ -479,15 +544,16 @@ impl HashIndex {
             for &p in &probes {
                 let top = (p >> shift) as usize;
                 let lo = (p & 0xff) as u8;
-                let a = read_u32(&self.bytes, base + 4 * top) as usize;
-                let b = read_u32(&self.bytes, base + 4 * top + 4) as usize;
-                let Some(lows) = self.bytes.get(low_at + a..low_at + b.max(a)) else {
+                let a = read_u32(self.bytes.as_ref(), base + 4 * top) as usize;
+                let b = read_u32(self.bytes.as_ref(), base + 4 * top + 4) as usize;
+                let Some(lows) = self.bytes.as_ref().get(low_at + a..low_at + b.max(a)) else {
                     continue;
                 };
                 let first = lows.partition_point(|&x| x < lo);
                 let last = first + lows[first..].partition_point(|&x| x == lo);
                 if let Some(ids) = self
                     .bytes
+                    .as_ref()
                     .get(ids_at + w * (a + first)..ids_at + w * (a + last))
                 {
                     if w == 3 {
@@ -508,6 +574,7 @@ impl HashIndex {
         // independent, so the CPU overlaps their cache misses.
         let hashes = self
             .bytes
+            .as_ref()
             .get(HEADER_LEN..HEADER_LEN + self.n * HASH_BYTES)
             .unwrap_or(&[]);
         let mut hits: Vec<(u32, u32)> = Vec::new();

@@ -6,7 +6,7 @@
 //! applies-to `u16`, part count `u8`, parts, reason and origin as `u32` length + UTF-8; finally
 //! an FNV-1a 64-bit checksum of everything before it.
 
-use crate::list::{PhraseRule, MAX_PARTS};
+use crate::list::{check_rule, PhraseRule, MAX_PARTS};
 use crate::set::PhraseSet;
 use crate::{Categories, Category, Error, Limits};
 
@@ -58,66 +58,83 @@ impl PhraseSet {
     /// Loads a set written by [`PhraseSet::to_bytes`]. Corrupt or foreign bytes give an
     /// [`Error`], never a panic.
     pub fn from_bytes(bytes: &[u8]) -> Result<PhraseSet, Error> {
-        if bytes.len() < MAGIC.len() + 2 || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(Error::BadMagic);
-        }
-        let version = u16::from_le_bytes([bytes[6], bytes[7]]);
-        if version != FORMAT_VERSION {
-            return Err(Error::UnsupportedVersion(version));
-        }
-        if bytes.len() < 8 + 16 + 4 + 8 {
-            return Err(Error::Truncated);
-        }
-        let (body, sum) = bytes.split_at(bytes.len() - 8);
-        let mut sum_bytes = [0u8; 8];
-        sum_bytes.copy_from_slice(sum);
-        if fnv1a(body) != u64::from_le_bytes(sum_bytes) {
-            return Err(Error::Checksum);
-        }
-        let mut r = Reader { data: body, pos: 8 };
-        let mut limits = Limits::default();
-        for l in limits.per_band.iter_mut() {
-            *l = r.i32()?;
-        }
-        let n = r.u32()? as usize;
-        // Each rule takes at least 21 bytes: bound the allocation by the input size.
-        if n > body.len() / 21 {
-            return Err(Error::Truncated);
-        }
-        let mut rules = Vec::with_capacity(n);
-        for _ in 0..n {
-            let cat = r.u8()?;
-            let category = Category::from_u8(cat).ok_or(Error::BadCategory(cat))?;
-            let flags = r.u8()?;
-            let weight = r.i32()?;
-            let applies_to = Categories(r.u16()? & Categories::ALL.0);
-            let nparts = r.u8()? as usize;
-            if nparts == 0 || nparts > MAX_PARTS {
-                return Err(Error::Rule(format!("bad part count {nparts}")));
-            }
-            let mut parts = Vec::with_capacity(nparts);
-            for _ in 0..nparts {
-                parts.push(r.string()?);
-            }
-            let reason = r.string()?;
-            let origin = r.string()?;
-            rules.push(PhraseRule {
-                category,
-                weight,
-                banned: flags & 1 != 0,
-                parts,
-                whole_word: flags & 2 != 0,
-                exact: flags & 4 != 0,
-                applies_to,
-                reason,
-                origin,
-            });
-        }
-        if r.pos != body.len() {
-            return Err(Error::TrailingBytes);
-        }
+        let (rules, limits) = decode(bytes)?;
         PhraseSet::compile_with_limits(rules, limits)
     }
+
+    /// Checks bytes as [`PhraseSet::from_bytes`] would, without building the automaton: when
+    /// this succeeds, `from_bytes` does too. Cheap enough to run whenever a bundle is opened
+    /// (the automaton is built on first use).
+    pub fn check_bytes(bytes: &[u8]) -> Result<(), Error> {
+        decode(bytes).map(drop)
+    }
+}
+
+/// The rules and limits of a serialised set, each rule checked as compiling checks it.
+fn decode(bytes: &[u8]) -> Result<(Vec<PhraseRule>, Limits), Error> {
+    if bytes.len() < MAGIC.len() + 2 || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(Error::BadMagic);
+    }
+    let version = u16::from_le_bytes([bytes[6], bytes[7]]);
+    if version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    if bytes.len() < 8 + 16 + 4 + 8 {
+        return Err(Error::Truncated);
+    }
+    let (body, sum) = bytes.split_at(bytes.len() - 8);
+    let mut sum_bytes = [0u8; 8];
+    sum_bytes.copy_from_slice(sum);
+    if fnv1a(body) != u64::from_le_bytes(sum_bytes) {
+        return Err(Error::Checksum);
+    }
+    let mut r = Reader { data: body, pos: 8 };
+    let mut limits = Limits::default();
+    for l in limits.per_band.iter_mut() {
+        *l = r.i32()?;
+    }
+    let n = r.u32()? as usize;
+    // Each rule takes at least 21 bytes: bound the allocation by the input size.
+    if n > body.len() / 21 {
+        return Err(Error::Truncated);
+    }
+    let mut rules = Vec::with_capacity(n);
+    for _ in 0..n {
+        let cat = r.u8()?;
+        let category = Category::from_u8(cat).ok_or(Error::BadCategory(cat))?;
+        let flags = r.u8()?;
+        let weight = r.i32()?;
+        let applies_to = Categories(r.u16()? & Categories::ALL.0);
+        let nparts = r.u8()? as usize;
+        if nparts == 0 || nparts > MAX_PARTS {
+            return Err(Error::Rule(format!("bad part count {nparts}")));
+        }
+        let mut parts = Vec::with_capacity(nparts);
+        for _ in 0..nparts {
+            parts.push(r.string()?);
+        }
+        let reason = r.string()?;
+        let origin = r.string()?;
+        let rule = PhraseRule {
+            category,
+            weight,
+            banned: flags & 1 != 0,
+            parts,
+            whole_word: flags & 2 != 0,
+            exact: flags & 4 != 0,
+            applies_to,
+            reason,
+            origin,
+        };
+        if let Some(why) = check_rule(&rule) {
+            return Err(Error::Rule(format!("{}: {why}", rule.origin)));
+        }
+        rules.push(rule);
+    }
+    if r.pos != body.len() {
+        return Err(Error::TrailingBytes);
+    }
+    Ok((rules, limits))
 }
 
 struct Reader<'a> {

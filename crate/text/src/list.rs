@@ -221,6 +221,18 @@ where
 }
 
 /// Checks that a phrase part normalises to something matchable; returns the problem if not.
+/// What compiling a rule requires of it (the list parser makes rules that meet this; a set read
+/// back from bytes is checked with it before it is used): why the rule is unusable, if it is.
+pub(crate) fn check_rule(rule: &PhraseRule) -> Option<String> {
+    if rule.parts.is_empty() || rule.parts.len() > MAX_PARTS {
+        return Some("bad number of parts".into());
+    }
+    if rule.category == Category::Exception && (rule.banned || rule.weight > 0) {
+        return Some("exception rules need a negative weight".into());
+    }
+    rule.parts.iter().find_map(|p| check_phrase(p))
+}
+
 pub(crate) fn check_phrase(p: &str) -> Option<String> {
     let n = normalize_all(p, true);
     if n.len() == 0 {

@@ -1,7 +1,7 @@
 //! Compiled phrase set and scoring.
 
 use crate::dfa::Dfa;
-use crate::list::{check_phrase, PhraseRule};
+use crate::list::{check_rule, PhraseRule};
 use crate::normalize::{normalize_all, Buf, Normalizer};
 use crate::{AgeBand, Category, Error, Limits, N_CATEGORIES};
 use std::collections::HashMap;
@@ -133,20 +133,11 @@ impl PhraseSet {
             id
         };
         for (ri, rule) in rules.iter().enumerate() {
-            if rule.parts.is_empty() || rule.parts.len() > crate::list::MAX_PARTS {
-                return Err(Error::Rule(format!("{}: bad number of parts", rule.origin)));
-            }
-            if rule.category == Category::Exception && (rule.banned || rule.weight > 0) {
-                return Err(Error::Rule(format!(
-                    "{}: exception rules need a negative weight",
-                    rule.origin
-                )));
+            if let Some(msg) = check_rule(rule) {
+                return Err(Error::Rule(format!("{} (rule {ri}): {msg}", rule.origin)));
             }
             let mut parts = Vec::with_capacity(rule.parts.len());
             for p in &rule.parts {
-                if let Some(msg) = check_phrase(p) {
-                    return Err(Error::Rule(format!("{} (rule {ri}): {msg}", rule.origin)));
-                }
                 let n = normalize_all(p, true);
                 max_len = max_len.max(n.len());
                 let mut variants = vec![add_atom(

@@ -186,9 +186,15 @@ impl WasmEngine {
 
     /// Every host and URL rule with its source ids, JSON (build tools only:
     /// generates declarativeNetRequest rulesets from the same bundle).
+    /// Throws if the host index is malformed.
     #[wasm_bindgen(js_name = exportRules)]
-    pub fn export_rules(&self) -> String {
-        to_json(&self.inner.bundle().export_rules())
+    pub fn export_rules(&self) -> Result<String, JsError> {
+        let rules = self
+            .inner
+            .bundle()
+            .export_rules()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(to_json(&rules))
     }
 }
 

@@ -96,7 +96,7 @@ impl Brands {
     /// brand, else the longest contained brand.
     pub(crate) fn find(&self, label: &str) -> Option<BrandHit> {
         let l = label.as_bytes();
-        let raw = Raw::new(&self.fst);
+        let raw = Raw::new(self.fst.as_bytes());
         let root = self.fst.root().addr();
         if let Some(v) = walk(&raw, root, l) {
             if v & (EXACT | CONTAINED) != 0 {

@@ -144,7 +144,7 @@ impl Names {
 }
 
 fn contains(set: &Fst<Slice>, key: &str) -> bool {
-    let raw = crate::matcher::Raw::new(set);
+    let raw = crate::matcher::Raw::new(set.as_bytes());
     let mut addr = set.root().addr();
     for &c in key.as_bytes() {
         match raw.step(addr, c) {

@@ -95,7 +95,7 @@ impl<D: AsRef<[u8]>> PublicSuffixes<D> {
     /// itself a public suffix.
     pub(crate) fn registrable(&self, host: &str) -> Option<Registrable> {
         let h = host.as_bytes();
-        let raw = Raw::new(&self.fst);
+        let raw = Raw::new(self.fst.as_bytes());
         let mut addr = self.fst.root().addr();
         // Label starts from the right: starts[k] = start of the k+1-label
         // suffix.
