@@ -708,6 +708,7 @@ fn url_prefix_rules_are_compiled_in_the_form_servers_resolve() {
     let rules: Vec<String> = e
         .bundle()
         .export_rules()
+        .expect("a fresh bundle exports")
         .into_iter()
         .map(|r| r.rule)
         .collect();
