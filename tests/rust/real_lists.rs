@@ -441,8 +441,10 @@ fn porn_path_on_unknown_host_is_still_blocked() {
         // A host match is not cancelled by a context word or suffix.
         ("https://free-porn.example/health/news", expr),
         ("https://teen-sex.example.gov/", expr),
-        // Nor by a context word in the query, which anyone can append.
+        // Nor by a context word in the query, which anyone can append, or
+        // in the top-level label, which anyone can register under.
         ("https://example.com/porn/videos?topic=health", expr),
+        ("https://clips.news/teen-sex/", expr),
     ];
     expect_verdicts(&engine, AgeBand::Age6To10, &cases);
     expect_verdicts(&engine, AgeBand::Under6, &cases);
