@@ -309,6 +309,19 @@ fn expect_verdicts(engine: &Engine, band: AgeBand, cases: &[(&str, Option<&str>)
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Asserts that each URL is blocked in `band` with the given category.
+fn expect_blocked(engine: &Engine, band: AgeBand, cases: &[(&str, &str)]) {
+    for (url, category) in cases {
+        let v = engine.check_url(url, Some(band));
+        assert_eq!(
+            (v.action, v.category.as_deref()),
+            (Action::Block, Some(*category)),
+            "{url} [{band}]: {}",
+            v.reason
+        );
+    }
+}
+
 /// Asserts that each host is on a block list and allowed in every band by
 /// the curated list of list errors (not merely absent from the lists).
 fn expect_list_error_allowed(engine: &Engine, hosts: &[&str]) {
@@ -441,8 +454,10 @@ fn porn_path_on_unknown_host_is_still_blocked() {
         // A host match is not cancelled by a context word or suffix.
         ("https://free-porn.example/health/news", expr),
         ("https://teen-sex.example.gov/", expr),
-        // Nor by a context word in the query, which anyone can append.
+        // Nor by a context word in the query, which anyone can append, or
+        // in the top-level label, which anyone can register under.
         ("https://example.com/porn/videos?topic=health", expr),
+        ("https://clips.news/teen-sex/", expr),
     ];
     expect_verdicts(&engine, AgeBand::Age6To10, &cases);
     expect_verdicts(&engine, AgeBand::Under6, &cases);
@@ -485,23 +500,20 @@ fn doh_infrastructure_hosts_are_not_blocked() {
         ],
     );
     // Real VPN, proxy and anonymiser products stay blocked at every age.
+    let vpn = "circumvention";
     for band in AgeBand::ALL {
-        for url in [
-            "https://nordvpn.com/",
-            "https://hola.org/",
-            "https://adguard-vpn.online/",
-            "https://www.expressapisv2.net/",
-            "https://vpn.mozilla.org/",
-            "https://one.one.one.one/",
-        ] {
-            let v = engine.check_url(url, Some(band));
-            assert_eq!(
-                (v.action, v.category.as_deref()),
-                (Action::Block, Some("circumvention")),
-                "{url} [{band}]: {}",
-                v.reason
-            );
-        }
+        expect_blocked(
+            &engine,
+            band,
+            &[
+                ("https://nordvpn.com/", vpn),
+                ("https://hola.org/", vpn),
+                ("https://adguard-vpn.online/", vpn),
+                ("https://www.expressapisv2.net/", vpn),
+                ("https://vpn.mozilla.org/", vpn),
+                ("https://one.one.one.one/", vpn),
+            ],
+        );
     }
 }
 
@@ -557,21 +569,17 @@ fn benign_top_sites_named_by_mistake_are_not_blocked() {
         ],
     );
     // Real dating, gambling, torrent and adult sites stay blocked.
-    for (url, category) in [
-        ("https://gotinder.com/", "dating"),
-        ("https://match.com/", "dating"),
-        ("https://paddypower.com/", "gambling"),
-        ("https://bittorrent.com/", "warez"),
-        ("https://pornhub.com/", "adult"),
-    ] {
-        let v = engine.check_url(url, Some(AgeBand::Age11To14));
-        assert_eq!(
-            (v.action, v.category.as_deref()),
-            (Action::Block, Some(category)),
-            "{url}: {}",
-            v.reason
-        );
-    }
+    expect_blocked(
+        &engine,
+        AgeBand::Age11To14,
+        &[
+            ("https://gotinder.com/", "dating"),
+            ("https://match.com/", "dating"),
+            ("https://paddypower.com/", "gambling"),
+            ("https://bittorrent.com/", "warez"),
+            ("https://pornhub.com/", "adult"),
+        ],
+    );
 }
 
 /// Every entry of the list of list errors overrides a real block-list hit

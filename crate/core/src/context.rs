@@ -5,10 +5,11 @@
 //! sex-education and news pages. A source's context list names the words
 //! (`health`, `news`, `suc-khoe`) and host suffixes (`.gov`, `.nhs.uk`) that
 //! show what a page is about. When an expression of that source matches only
-//! in the path, and the host or the path (never the query, which anyone can
-//! append) carries a context word, or the host ends with a context suffix,
-//! the expression does not apply. A match inside the host name always
-//! applies: a host is named by its owner, a path often by a headline.
+//! in the path, and the host (all but its top-level label) or the path (never
+//! the query, which anyone can append) carries a context word, or the host
+//! ends with a context suffix, the expression does not apply. A match inside
+//! the host name always applies: a host is named by its owner, a path often
+//! by a headline.
 use serde::{Deserialize, Serialize};
 
 use crate::host::{normalize_host, HostKind};
@@ -95,10 +96,13 @@ impl ExpressionContext {
             return true;
         }
         let path = path_rest.split('?').next().unwrap_or("");
+        // The top-level label says nothing of the page: anyone can register
+        // a name under .news, .health or .education.
+        let labels = host.rsplit_once('.').map_or(host, |(rest, _)| rest);
         // Every token preceded by '-', one more '-' between host and path so
         // that no phrase spans them, and a '-' at the end.
         let mut joined = String::with_capacity(host.len() + path.len() + 4);
-        push_tokens(&mut joined, host);
+        push_tokens(&mut joined, labels);
         joined.push('-');
         push_tokens(&mut joined, path);
         joined.push('-');
@@ -191,6 +195,10 @@ mod tests {
         assert!(c.covers("www.example.org", "health/teen-acne"));
         assert!(c.covers("my-health.example", "teen"));
         assert!(c.covers("health.example", "x"));
+        assert!(c.covers("www.news.example.org", "x"));
+        // Not the top-level label: open to anyone.
+        assert!(!c.covers("clips.news", "teen"));
+        assert!(!c.covers("free.health", "teen"));
         assert!(c.covers("example.org", "en/teens/sex-ed.html"));
         assert!(c.covers("example.org", "a/SEX_ED/b"));
         assert!(c.covers("vnexpress.net", "suc-khoe/benh-cum-a-123.html"));
