@@ -20,7 +20,10 @@ use crate::host::percent_decode_bytes;
 /// The canonical form of `rest` (path without its leading `/`, then the
 /// query): every `%XX` of the path decoded once, empty segments dropped,
 /// `.` and `..` resolved, a trailing `/` kept. Borrowed when `rest` is
-/// already canonical, which the common URL is (no allocation).
+/// already canonical, which the common URL is (no allocation). Never
+/// inlined: it stays out of the host walk's loop, which calls it only for
+/// a host with URL-prefix rules.
+#[inline(never)]
 pub(crate) fn canonical(rest: &str) -> Cow<'_, [u8]> {
     if is_canonical(rest) {
         Cow::Borrowed(rest.as_bytes())
