@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use lachan_core::{AgeBand, Engine};
-use lachan_tests::default_engine;
+use lachan_tests::{code_agrees, default_engine};
 
 /// URLs per run: 1,000,000 in release (CI), fewer in a debug build.
 const COUNT: usize = if cfg!(debug_assertions) {
@@ -456,7 +456,6 @@ fn adversarial() -> Vec<(String, String)> {
 /// Checks one URL in `band`: both calls, no panic, the same answer.
 /// Returns the slower call's time and the code, or why they failed.
 fn check(engine: &Engine, url: &str, band: Option<AgeBand>) -> Result<(Duration, u32), String> {
-    let categories = engine.bundle().categories();
     let run = catch_unwind(AssertUnwindSafe(|| {
         let start = Instant::now();
         let v = engine.check_url(url, band);
@@ -466,20 +465,7 @@ fn check(engine: &Engine, url: &str, band: Option<AgeBand>) -> Result<(Duration,
         (v, code, full.max(start.elapsed()))
     }));
     let (v, code, took) = run.map_err(|_| "panicked".to_string())?;
-    let cat = (code >> 2)
-        .checked_sub(1)
-        .map(|c| categories[c as usize].key.as_str());
-    let full_cat = if v.allow_override {
-        None
-    } else {
-        v.category.as_deref()
-    };
-    if code & 3 != v.action as u32 || cat != full_cat {
-        return Err(format!(
-            "fast path {code} vs {} {:?} ({})",
-            v.action, v.category, v.reason
-        ));
-    }
+    code_agrees(engine, &v, code).map_err(|why| format!("fast path: {why}"))?;
     Ok((took, code))
 }
 
