@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use lachan_core::Engine;
+use lachan_core::{Engine, Verdict};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -58,4 +58,26 @@ pub fn default_bundle() -> &'static [u8] {
 /// A fresh engine over the default bundle.
 pub fn default_engine() -> Engine {
     Engine::from_bytes(default_bundle().to_vec()).expect("default bundle opens")
+}
+
+/// Whether the fast path's `code` (`Engine::check_code`) says what the full
+/// `verdict` says: the same action and the same category (none for an
+/// allow-list override, which the code does not carry). `Err` shows both.
+pub fn code_agrees(engine: &Engine, verdict: &Verdict, code: u32) -> Result<(), String> {
+    let categories = engine.bundle().categories();
+    let cat = (code >> 2)
+        .checked_sub(1)
+        .map(|c| categories[c as usize].key.as_str());
+    let full_cat = if verdict.allow_override {
+        None
+    } else {
+        verdict.category.as_deref()
+    };
+    if code & 3 != verdict.action as u32 || cat != full_cat {
+        return Err(format!(
+            "code {code} vs {} {:?} ({})",
+            verdict.action, verdict.category, verdict.reason
+        ));
+    }
+    Ok(())
 }

@@ -6,3 +6,6 @@ mod fixtures;
 mod real_lists;
 // The lachan list compiler as a library: parsers, registry, fixture build.
 mod cli;
+// Seeded generated and adversarial URLs: no panic, fast path = full path,
+// the slowest URL's time.
+mod generated_urls;

@@ -12,7 +12,7 @@ use lachan::parse::{parse_bytes, Item};
 use lachan::registry::Registry;
 use lachan_core::host::{normalize_host, HostKind};
 use lachan_core::{Action, AgeBand, Engine, MatchKind, SourceKind};
-use lachan_tests::{default_engine, mirror, root};
+use lachan_tests::{code_agrees, default_engine, mirror, root};
 
 /// Band for the scale checks: 11-14, where UT1's very restrictive adult
 /// expressions (under-6 and 6-10 only) do not apply, so list hits alone
@@ -247,7 +247,6 @@ fn fast_path_agrees_with_full_verdicts() {
     for (_, listed) in &t.by_source {
         hosts.extend(listed.iter().step_by(97).cloned());
     }
-    let categories = engine.bundle().categories();
     let mut checked = 0;
     let mut disagreements = Vec::new();
     for (i, host) in hosts.iter().enumerate() {
@@ -260,19 +259,8 @@ fn fast_path_agrees_with_full_verdicts() {
         for band in AgeBand::ALL {
             let v = engine.check_url(&url, Some(band));
             let code = engine.check_code(&url, Some(band));
-            let cat = (code >> 2)
-                .checked_sub(1)
-                .map(|c| categories[c as usize].key.as_str());
-            let full_cat = if v.allow_override {
-                None
-            } else {
-                v.category.as_deref()
-            };
-            if code & 3 != v.action as u32 || cat != full_cat {
-                disagreements.push(format!(
-                    "{url} [{band}]: code {code} vs {} {:?}",
-                    v.action, v.category
-                ));
+            if let Err(why) = code_agrees(&engine, &v, code) {
+                disagreements.push(format!("{url} [{band}]: {why}"));
             }
             checked += 1;
         }

@@ -6,13 +6,15 @@
 //! 2. The policy layers' own lists, school first, then parent: the most
 //!    specific entry of the first layer that has one decides.
 //! 3. The bundle: every hit on the host, its parent domains, URL-prefix
-//!    rules and expressions, for sources that apply to the band. An allow
+//!    rules (on the path as servers resolve it, see `path.rs`) and
+//!    expressions, for sources that apply to the band. An allow
 //!    hit beats every block hit that is not more specific than it (so a
 //!    listed sub-site of an allowed domain is still blocked). Of the block
 //!    hits left, the one whose category has the strictest action in the
 //!    band decides; ties go to the more specific rule.
 //! 4. URLs carried inside the URL (translation proxies, caches, archives)
-//!    are checked the same way, three levels deep; the strictest wins.
+//!    are checked the same way, three levels deep, at most
+//!    `unwrap::MAX_TARGETS` per URL; the strictest wins.
 use std::sync::OnceLock;
 
 use regex_lite::Regex;

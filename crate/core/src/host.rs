@@ -256,7 +256,7 @@ fn hex_val(b: u8) -> Option<u8> {
 /// when there is no such label or the text is not a valid name (the labels
 /// are then checked and kept as written).
 fn remap_punycode(lower: &str) -> Option<Result<Host, HostError>> {
-    if !lower.split('.').any(|l| l.starts_with("xn--")) {
+    if !lower.contains("xn--") || !lower.split('.').any(|l| l.starts_with("xn--")) {
         return None;
     }
     let mut text = String::with_capacity(lower.len());
@@ -407,19 +407,19 @@ fn finish_domain(mapped: &str) -> Result<Host, HostError> {
             kind: HostKind::Domain,
         });
     }
-    let mut text = String::with_capacity(name.len() + 8);
+    let mut text = String::with_capacity(name.len().min(MAX_HOST_LEN) + 8);
     for label in name.split('.') {
         if !text.is_empty() {
             text.push('.');
         }
         push_label(label, name, &mut text)?;
-    }
-    if text.len() > MAX_HOST_LEN {
-        return Err(HostError::new(format!(
-            "host `{}` is {} characters long; the limit is {MAX_HOST_LEN}",
-            shorten(&text),
-            text.len()
-        )));
+        // Stop at the limit: a crafted host can have a million labels.
+        if text.len() > MAX_HOST_LEN {
+            return Err(HostError::new(format!(
+                "host `{}` is longer than {MAX_HOST_LEN} characters; the limit is {MAX_HOST_LEN}",
+                shorten(name)
+            )));
+        }
     }
     Ok(Host {
         text,

@@ -72,7 +72,7 @@ fn is_path_boundary(b: u8) -> bool {
 /// (`path_rest` is the path without its leading `/`, so that a caller
 /// holding a slice of the URL need not build the path). The path is
 /// compared in its canonical form ([`crate::path::canonical`]), worked out
-/// only when a URL-prefix rule hangs off the host; `Hit::path_len` counts
+/// only where URL-prefix rules hang off the host; `Hit::path_len` counts
 /// bytes of that form.
 ///
 /// `suffixes` says which label boundaries may hold a rule, as
@@ -97,7 +97,6 @@ pub(crate) fn lookup(
     let raw = index.raw();
     let mut addr = index.root();
     let mut out = 0u64;
-    let mut path: Option<std::borrow::Cow<'_, [u8]>> = None;
     for i in (0..h.len()).rev() {
         let Some((next, o)) = raw.step(addr, h[i]) else {
             break;
@@ -126,8 +125,9 @@ pub(crate) fn lookup(
             });
         }
         if let Some((next, o)) = raw.step(addr, b'/') {
-            let rest = path.get_or_insert_with(|| crate::path::canonical(path_rest));
-            walk_path(&raw, next, out.wrapping_add(o), i, rest, &mut hits);
+            // Rare (a host with URL-prefix rules): out of the loop's way.
+            let rest = crate::path::canonical(path_rest);
+            walk_path(&raw, next, out.wrapping_add(o), i, &rest, &mut hits);
         }
         if this >= last_boundary && this < 63 {
             break;

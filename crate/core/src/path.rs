@@ -20,7 +20,10 @@ use crate::host::percent_decode_bytes;
 /// The canonical form of `rest` (path without its leading `/`, then the
 /// query): every `%XX` of the path decoded once, empty segments dropped,
 /// `.` and `..` resolved, a trailing `/` kept. Borrowed when `rest` is
-/// already canonical, which the common URL is (no allocation).
+/// already canonical, which the common URL is (no allocation). Never
+/// inlined: it stays out of the host walk's loop, which calls it only for
+/// a host with URL-prefix rules.
+#[inline(never)]
 pub(crate) fn canonical(rest: &str) -> Cow<'_, [u8]> {
     if is_canonical(rest) {
         Cow::Borrowed(rest.as_bytes())
@@ -42,12 +45,9 @@ pub(crate) fn canonical_text(rest: &str) -> String {
 /// True when [`canonical`] would return `rest` itself: its path has no
 /// `%`, no leading `/` and no `//` (the parser left no dot segments).
 pub(crate) fn is_canonical(rest: &str) -> bool {
-    let b = rest.as_bytes();
-    let end = b.iter().position(|&c| c == b'?').unwrap_or(b.len());
-    let path = &b[..end];
-    // Branch-free, so the compiler can vectorise it.
-    let odd = path.windows(2).fold(false, |a, w| a | (w == b"//"));
-    !(path.first() == Some(&b'/') || path.contains(&b'%') || odd)
+    let path = rest.split('?').next().unwrap_or(rest);
+    // Substring searches: memchr-fast on long paths.
+    !(path.starts_with('/') || path.contains('%') || path.contains("//"))
 }
 
 /// The general case of [`canonical`].

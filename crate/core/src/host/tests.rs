@@ -643,7 +643,7 @@ fn total_length() {
     let ok = [label.as_str(); 4].join(".");
     assert_eq!(ok.len(), 255);
     let e = normalize_host(&ok).unwrap_err();
-    assert!(e.to_string().contains("limit is 253"), "{e}");
+    assert!(e.to_string().contains("the limit is 253"), "{e}");
     let fits = format!("{}.{}.{}.{}", label, label, label, "a".repeat(61));
     assert_eq!(normalize_host(&fits).unwrap().as_str().len(), 253);
 }
