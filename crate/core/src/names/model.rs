@@ -82,7 +82,12 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
     if reg.label_start > 0 {
         let subs = &host.as_bytes()[..reg.label_start - 1];
         let near = subs.rsplit(|&b| b == b'.').next().unwrap_or(subs);
-        f(fnv(TAG_SUB, &[near]));
+        // `www.` says nothing about a site, and lists carry it far more
+        // often than the benign sets do: as a feature it taught the model
+        // that `www.` itself is harmful.
+        if near != b"www" {
+            f(fnv(TAG_SUB, &[near]));
+        }
     }
 }
 
