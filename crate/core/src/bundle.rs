@@ -627,6 +627,20 @@ fn check_meta(meta: &Meta) -> Result<(), String> {
             ));
         }
     }
+    match &meta.policy {
+        serde_json::Value::Null => {}
+        serde_json::Value::Object(o) => {
+            // The builder writes the validated layer only (see
+            // `PolicyLayer::to_value`); any other key is damage.
+            if let Some(k) = o
+                .keys()
+                .find(|k| !crate::policy::LAYER_KEYS.contains(&k.as_str()))
+            {
+                return Err(format!("the default policy has an unknown key {k:?}"));
+            }
+        }
+        _ => return Err("the default policy is not an object".into()),
+    }
     if meta.keys > MAX_KEYS {
         return Err(format!("{} keys is more than a bundle may hold", meta.keys));
     }
@@ -718,6 +732,40 @@ impl BundleBuilder {
             generator: format!("lachan {}", env!("CARGO_PKG_VERSION")),
             ..Default::default()
         }
+    }
+
+    /// A builder holding everything `bundle` holds (its categories,
+    /// sources, keys, expressions, policy and optional sections): building
+    /// it gives the bundle's own bytes when the bundle is as a build writes
+    /// it. The mutation tests use it to tell a well-formed bundle of other
+    /// content from damage [`Bundle::verify`] missed.
+    pub fn from_bundle(bundle: &Bundle) -> Result<BundleBuilder, Error> {
+        let meta = &bundle.meta;
+        let mut b = BundleBuilder {
+            categories: meta.categories.clone(),
+            sources: meta.sources.clone(),
+            keys: Vec::new(),
+            expressions: meta.expressions.clone(),
+            policy: meta.policy.clone(),
+            extra: Vec::new(),
+            generator: meta.generator.clone(),
+        };
+        bundle
+            .fst
+            .walk(|key, value| {
+                for sid in bundle.combo(value) {
+                    b.keys.push((key.into(), sid));
+                }
+                Ok(())
+            })
+            .map_err(|e| section_error(b"HFST", e))?;
+        for (tag, start, end) in &bundle.sections {
+            if !matches!(tag, b"META" | b"HFST" | b"CMBO" | b"HFLT") {
+                let bytes = bundle.buf.get(*start..*end).unwrap_or(&[]);
+                b.extra.push((*tag, bytes.to_vec()));
+            }
+        }
+        Ok(b)
     }
 
     /// Adds (or finds) a category; returns its id.
