@@ -18,6 +18,7 @@ The binary (`src/main.rs`) is only the command-line front.
 pub mod build;
 pub mod commands;
 pub mod fetch;
+pub mod lines;
 pub mod parse;
 pub mod registry;
 pub mod util;
