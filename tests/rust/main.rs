@@ -6,3 +6,5 @@ mod fixtures;
 mod real_lists;
 // The lachan list compiler as a library: parsers, registry, fixture build.
 mod cli;
+// Seeded mutants of a small bundle: typed errors, never a panic, never accepted.
+mod mutants;
