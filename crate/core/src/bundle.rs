@@ -299,7 +299,7 @@ fn lcb64(bytes: &[u8], hole: usize) -> u64 {
 }
 
 /// The checksum a bundle's header must hold.
-fn bundle_checksum(b: &[u8]) -> u64 {
+pub(crate) fn bundle_checksum(b: &[u8]) -> u64 {
     lcb64(b, CHECKSUM_AT / 8)
 }
 
@@ -950,6 +950,27 @@ impl BundleBuilder {
             serde_json::to_vec(&meta).map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;
         Ok(write(sections))
     }
+}
+
+/// Test helper: `bytes` with section `tag` replaced by `new` (laid out and
+/// checksummed as a build would), so a test can hand the decoders any
+/// content.
+#[cfg(test)]
+pub(crate) fn with_section(bytes: &[u8], tag: &[u8; 4], new: Vec<u8>) -> Vec<u8> {
+    let count = u32_at(bytes, 12).unwrap_or(0) as usize;
+    let sections = read_table(bytes, count).expect("a well-formed bundle");
+    let sections = sections
+        .into_iter()
+        .map(|(t, s, e)| {
+            let body = if &t == tag {
+                new.clone()
+            } else {
+                bytes[s..e].to_vec()
+            };
+            (t, body)
+        })
+        .collect();
+    write(sections)
 }
 
 fn encode_combos(combos: &[Vec<u16>]) -> Vec<u8> {
