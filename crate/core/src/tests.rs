@@ -305,19 +305,23 @@ fn embedded_urls_are_checked() {
 mod bundle_format {
     use crate::{Bundle, BundleBuilder, ErrorKind, SourceInfo, SourceKind};
 
+    /// One block source in category `adult`.
+    fn adult_source(b: &mut BundleBuilder) -> u16 {
+        b.source(SourceInfo {
+            name: "s".into(),
+            category: "adult".into(),
+            kind: SourceKind::Block,
+            licence: String::new(),
+            upstream: String::new(),
+            bands: vec![],
+            entries: 0,
+        })
+        .unwrap()
+    }
+
     fn bytes() -> Vec<u8> {
         let mut b = BundleBuilder::new();
-        let s = b
-            .source(SourceInfo {
-                name: "s".into(),
-                category: "adult".into(),
-                kind: SourceKind::Block,
-                licence: String::new(),
-                upstream: String::new(),
-                bands: vec![],
-                entries: 0,
-            })
-            .unwrap();
+        let s = adult_source(&mut b);
         for i in 0..1000 {
             b.add_domain(s, &format!("host{i}.example")).unwrap();
         }
@@ -363,17 +367,7 @@ mod bundle_format {
     /// A bundle with every kind of entry and a phrase section (last).
     fn rich() -> Vec<u8> {
         let mut b = BundleBuilder::new();
-        let s = b
-            .source(SourceInfo {
-                name: "s".into(),
-                category: "adult".into(),
-                kind: SourceKind::Block,
-                licence: String::new(),
-                upstream: String::new(),
-                bands: vec![],
-                entries: 0,
-            })
-            .unwrap();
+        let s = adult_source(&mut b);
         for i in 0..50 {
             b.add_domain(s, &format!("host{i}.example")).unwrap();
         }

@@ -27,7 +27,9 @@ extern "C" {
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        console_error(&format!("Lá Chắn engine panicked (the worker reopens it): {info}"));
+        console_error(&format!(
+            "Lá Chắn engine panicked (the worker reopens it): {info}"
+        ));
     }));
 }
 
