@@ -393,8 +393,14 @@ impl Bundle {
     fn verify_derived(&self) -> Result<(), Error> {
         let sources = self.meta.sources.len();
         let mut entries = vec![0u64; sources];
+        // Source ids are checked at open; `get_mut` keeps this total anyway.
+        let mut count = |sid: u16| {
+            if let Some(n) = entries.get_mut(usize::from(sid)) {
+                *n += 1;
+            }
+        };
         for e in &self.meta.expressions {
-            entries[usize::from(e.source)] += 1;
+            count(e.source);
         }
         let mut filter = crate::filter::FilterBuilder::new(self.fst.len() as usize);
         // Combination ids are handed out in order of first use, as the
@@ -408,9 +414,7 @@ impl Bundle {
                 if value == next_new {
                     next_new += 1;
                 }
-                for sid in self.combo(value) {
-                    entries[usize::from(sid)] += 1;
-                }
+                self.combo(value).for_each(&mut count);
                 filter.insert_key(key);
                 Ok(())
             })
