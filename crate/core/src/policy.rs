@@ -322,7 +322,7 @@ fn part_of(path: &str) -> String {
 impl Validator {
     fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
         let path = path.into();
-        if self.warnings.len() >= MAX_WARNINGS_PER_LAYER {
+        if !self.listing() {
             *self.unlisted.entry(part_of(&path)).or_default() += 1;
             return;
         }
@@ -331,6 +331,12 @@ impl Validator {
             path,
             message: message.into(),
         });
+    }
+
+    /// Whether another warning would still be listed (past the cap a
+    /// warning is only counted: no message, no hint, is worth working out).
+    fn listing(&self) -> bool {
+        self.warnings.len() < MAX_WARNINGS_PER_LAYER
     }
 
     /// The warnings, with one summary per part for those past the cap.
@@ -384,6 +390,10 @@ impl Validator {
         for (cat, spec) in obj {
             let path = format!("categories.{cat}");
             if !known.is_empty() && !known.contains(&cat.as_str()) {
+                if !self.listing() {
+                    self.warn(&path, ""); // counted for the summary only
+                    continue;
+                }
                 let hint = (cat.len() <= MAX_HINT_LEN)
                     .then(|| closest(cat, known))
                     .flatten()
@@ -751,6 +761,14 @@ mod tests {
         );
         assert!(l.block.is_empty());
         assert!(w[0].message.len() < 200, "{}", w[0].message.len());
+        // Past the cap, unknown categories are only counted: 20,000 long
+        // names cost no edit distances.
+        let cats: serde_json::Map<String, Value> = (0..20_000)
+            .map(|i| (format!("{i:060}"), Value::from("block")))
+            .collect();
+        let json = serde_json::json!({ "categories": cats }).to_string();
+        let (_, w) = layer("parent", &json);
+        assert_eq!(w.len(), MAX_WARNINGS_PER_LAYER + 1);
         let key = "x".repeat(100_000);
         let (_, w) = layer(
             "parent",
