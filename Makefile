@@ -42,10 +42,18 @@ test: setup lint bundle test-rust test-wasm test-extension test-e2e
 test-rust: bundle
 	LACHAN_BUNDLE=$(CURDIR)/$(BUNDLE) $(CARGO) test --workspace --release
 
-# The same fixture through the WASM build in Node, compared with the CLI.
+# The same fixture through the WASM build in Node, compared with the CLI;
+# the seeded bundle mutants through WASM; and the worker's recovery from a
+# trap, with a build (own target dir) whose `test-trap` feature can force one.
+WASM_TRAP_DIR := target/wasm-test-trap
 test-wasm: wasm bundle
-	wasm-bindgen --target nodejs --out-dir target/wasm-node --out-name lachan $(WASM)
+	wasm-bindgen --target nodejs --experimental-reset-state-function --out-dir target/wasm-node --out-name lachan $(WASM)
 	node tests/wasm/parity.mjs target/wasm-node $(BUNDLE) $(LACHAN)
+	$(LACHAN) build --quiet --offline --registry tests/fixtures/mutants/registry.toml --out target/mutants.lcb
+	node tests/wasm/mutants.mjs target/wasm-node target/mutants.lcb
+	$(CARGO) build --release -p lachan-wasm --target wasm32-unknown-unknown --features test-trap --target-dir $(WASM_TRAP_DIR)
+	wasm-bindgen --target nodejs --experimental-reset-state-function --out-dir target/wasm-node-trap --out-name lachan $(WASM_TRAP_DIR)/wasm32-unknown-unknown/release/lachan_wasm.wasm
+	node --test tests/wasm/
 
 test-extension: extension
 	node --test extension/test/

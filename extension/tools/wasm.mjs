@@ -13,6 +13,10 @@ const WASM_OPT_FEATURES = [
   '--enable-reference-types', '--enable-multivalue', '--enable-mutable-globals',
 ];
 
+/** `__wbg_reset_state` lets the worker replace a trapped instance
+ * (src/background/resilient.js). */
+export const BINDGEN_FLAGS = ['--experimental-reset-state-function'];
+
 /** binaryen's wasm-opt from extension/node_modules (npm `binaryen`, pinned):
  * Debian's wasm-opt 108 rewrites wasm-bindgen's externref table so that
  * init fails with "WebAssembly.Table.set(): Argument 1 is invalid for
@@ -50,15 +54,16 @@ export function buildWasm({ root, outDir, cargo, optimize, log }) {
   }
   if (!existsSync(raw)) throw new Error(`${raw} is missing: run without --no-cargo`);
   mkdirSync(outDir, { recursive: true });
-  // wasm-opt -O3 takes 15–25 s here: reuse the output for an unchanged input.
-  const hash = createHash('sha256').update(readFileSync(raw)).digest('hex').slice(0, 16);
+  // wasm-opt -O3 takes 15–25 s here: reuse the output for an unchanged input
+  // (and unchanged flags: the salt names them).
+  const hash = createHash('sha256').update(BINDGEN_FLAGS.join(' ')).update(readFileSync(raw)).digest('hex').slice(0, 16);
   const cache = join(root, 'target/lachan-extension-wasm', `${hash}${optimize ? '-opt' : ''}`);
   if (existsSync(join(cache, 'lachan_bg.wasm'))) {
     cpSync(cache, outDir, { recursive: true });
     log(`wasm-bindgen + wasm-opt output reused from ${cache}`);
     return { js: join(outDir, 'lachan.js'), wasm: join(outDir, 'lachan_bg.wasm'), bytes: statSync(join(outDir, 'lachan_bg.wasm')).size };
   }
-  run('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, '--out-name', 'lachan', '--no-typescript', raw], root);
+  run('wasm-bindgen', ['--target', 'web', ...BINDGEN_FLAGS, '--out-dir', outDir, '--out-name', 'lachan', '--no-typescript', raw], root);
   const wasm = join(outDir, 'lachan_bg.wasm');
   const opt = optimize ? wasmOpt(root) : null;
   if (opt) run(opt, ['-O3', wasm, '-o', wasm, ...WASM_OPT_FEATURES], root);

@@ -575,3 +575,228 @@ fn nothing_usable_is_an_error_and_writes_nothing() {
     assert!(!out.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Writes a registry of local sources (`name`, `format`, file bytes; all
+/// in category `adult` unless named `safe-*`), an optional policy file and
+/// extra files (`phrases/…`, `hashes/…`), builds it, and returns the report
+/// and the engine.
+fn local_build(
+    tag: &str,
+    sources: &[(&str, &str, &[u8])],
+    policy: Option<&str>,
+    extra: &[(&str, &[u8])],
+) -> (lachan::build::BuildReport, Engine) {
+    let dir = temp_dir(tag);
+    let mut reg = String::new();
+    if let Some(p) = policy {
+        std::fs::write(dir.join("policy.toml"), p).unwrap();
+        reg.push_str("policy = \"policy.toml\"\n");
+    }
+    for (name, format, bytes) in sources {
+        std::fs::write(dir.join(format!("{name}.txt")), bytes).unwrap();
+        let (category, kind) = if name.starts_with("safe") {
+            ("safe", "allow")
+        } else {
+            ("adult", "block")
+        };
+        reg.push_str(&format!(
+            "[[source]]\nname = \"{name}\"\ncategory = \"{category}\"\nkind = \"{kind}\"\n\
+             format = \"{format}\"\npath = \"{name}.txt\"\nlocal = true\nlicence = \"CC0-1.0\"\n"
+        ));
+    }
+    for (path, bytes) in extra {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    std::fs::write(dir.join("registry.toml"), reg).unwrap();
+    let out = dir.join("out.lcb");
+    let opts = BuildOptions {
+        registry: dir.join("registry.toml"),
+        mirror: None,
+        out: out.clone(),
+        offline: true,
+        quiet: true,
+        strict: true,
+        show_rejected: 100,
+        holdout: None,
+        dry_run: false,
+    };
+    let report = build(&opts).unwrap_or_else(|e| panic!("{tag}: {e}"));
+    let engine = Engine::from_bytes(std::fs::read(&out).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (report, engine)
+}
+
+fn blocked(engine: &Engine, host: &str) -> bool {
+    engine.check_url(&format!("https://{host}/"), None).action == Action::Block
+}
+
+#[test]
+fn invalid_utf8_in_hash_list_is_reported_per_line() {
+    let hashes = b"# list\n\
+        d8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22,p,one\n\
+        e64cc9d91e623842f8d1f1d9a398e78c9f199a3bd87924f2b7e11e0bf061b064,p,\xff\xfe\n\
+        0007001f003f003f007f00ff00ff00ff01ff01ff01ff03ff03ff03ff03ff03ff,p,three\n";
+    let (report, engine) = local_build(
+        "hash-utf8",
+        &[("a", "domains", b"a.example\n")],
+        None,
+        &[("hashes/list.txt", hashes)],
+    );
+    let bad: Vec<&String> = report
+        .notes
+        .iter()
+        .filter(|n| n.contains("UTF-8"))
+        .collect();
+    assert_eq!(bad.len(), 1, "{:?}", report.notes);
+    assert!(bad[0].ends_with("list.txt:3: not valid UTF-8 (bad byte at column 68); line skipped"));
+    assert_eq!(engine.image_hashes(), 2, "the other lines are kept");
+}
+
+/// A line that is not UTF-8 is one rejected line in every list format,
+/// page-text phrase lists included; the rest of each file is kept.
+#[test]
+fn invalid_utf8_is_reported_per_line_in_every_format() {
+    let phrases = b"# category: gambling\n60 | nh\xe0 c\xe1i | whole | latin-1 bytes\n50 | c\xc3\xa1 c\xc6\xb0\xe1\xbb\xa3c | whole | betting\n";
+    let (report, engine) = local_build(
+        "every-utf8",
+        &[
+            ("d", "domains", b"d1.example\nbad\xff.example\nd2.example\n"),
+            (
+                "h",
+                "hosts",
+                b"0.0.0.0 h1.example\n0.0.0.0 \xc3(.example\n0.0.0.0 h2.example\n",
+            ),
+            (
+                "b",
+                "adblock",
+                b"||b1.example^\n||\xf0\x28.example^\n||b2.example^\n",
+            ),
+            (
+                "u",
+                "urls",
+                b"u1.example/x\nu\xff.example/y\nu2.example/z\n",
+            ),
+            (
+                "e",
+                "expressions",
+                b"^e1\\.example/\n\xffe\n^e2\\.example/\n",
+            ),
+        ],
+        None,
+        &[("phrases/g.txt", phrases)],
+    );
+    for s in &report.sources {
+        assert_eq!(s.rejected, 1, "{}: {:?}", s.name, s.first_rejects);
+        assert!(
+            s.first_rejects[0].contains(".txt:2: not valid UTF-8 (bad byte at column"),
+            "{:?}",
+            s.first_rejects
+        );
+    }
+    for host in [
+        "d1.example",
+        "d2.example",
+        "h1.example",
+        "h2.example",
+        "b1.example",
+        "b2.example",
+    ] {
+        assert!(blocked(&engine, host), "{host}");
+    }
+    assert!(blocked(&engine, "u2.example/z"));
+    assert!(blocked(&engine, "e2.example/"));
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.ends_with("g.txt:2: not valid UTF-8 (bad byte at column 8); line skipped")),
+        "{:?}",
+        report.notes
+    );
+    let text = engine.check_text("cá cược", None);
+    assert_eq!(
+        text.scores,
+        [("gambling".to_string(), 50)],
+        "the good phrase line is kept"
+    );
+}
+
+#[test]
+fn bad_default_policy_value_is_reported_and_ignored() {
+    let policy = "age_band = \"twelve\"\n[categories]\nadult = \"blok\"\nsafe = \"allow\"\n";
+    let (report, engine) = local_build(
+        "policy",
+        &[
+            ("a", "domains", b"a.example\n"),
+            ("safe-s", "domains", b"s.example\n"),
+        ],
+        Some(policy),
+        &[],
+    );
+    let notes: Vec<&String> = report
+        .notes
+        .iter()
+        .filter(|n| n.contains("policy.toml"))
+        .collect();
+    assert_eq!(notes.len(), 2, "{:?}", report.notes);
+    assert!(notes
+        .iter()
+        .any(|n| n.contains("age_band") && n.contains("\"twelve\" is not an age band")));
+    assert!(notes.iter().any(|n| n.contains("categories.adult")
+        && n.ends_with("ignored, the built-in default applies there")));
+    // The defaults apply where the values were bad: band 6-10, a category
+    // the policy does not set is blocked; the good value is kept.
+    assert_eq!(engine.policy().band(), AgeBand::Age6To10);
+    assert!(blocked(&engine, "a.example"));
+    assert_eq!(engine.default_table()["safe"]["15-17"], Action::Allow);
+}
+
+#[test]
+fn overlong_url_prefix_rule_is_rejected() {
+    let mut urls = b"ok.example/fine\n".to_vec();
+    urls.extend_from_slice(b"long.example/");
+    urls.extend(std::iter::repeat_n(b'a', 10 << 20));
+    urls.extend_from_slice(b"\nok2.example/also\n");
+    let (report, engine) = local_build("long-url", &[("u", "urls", &urls)], None, &[]);
+    let s = &report.sources[0];
+    assert_eq!((s.accepted, s.rejected), (2, 1), "{:?}", s.first_rejects);
+    assert!(
+        s.first_rejects[0].contains(":2: URL rule is 10485773 bytes long, more than the 2048"),
+        "{}",
+        &s.first_rejects[0][..s.first_rejects[0].len().min(300)]
+    );
+    assert!(blocked(&engine, "ok2.example/also"));
+    assert!(!blocked(&engine, "long.example/aaaa"));
+}
+
+/// A list saved with bare CR line ends (old Mac) is read line by line, and
+/// the build report says so.
+#[test]
+fn cr_only_list_file_is_read_and_its_line_endings_reported() {
+    let (report, engine) = local_build(
+        "cr",
+        &[(
+            "a",
+            "domains",
+            b"# old Mac file\rone.example\rtwo.example\rthree.example\r",
+        )],
+        None,
+        &[],
+    );
+    let s = &report.sources[0];
+    assert_eq!((s.added, s.rejected), (3, 0));
+    assert_eq!(s.notes.len(), 1, "{:?}", s.notes);
+    assert!(
+        s.notes[0]
+            .ends_with("a.txt: 4 lines end in a bare CR (old Mac line endings), read as lines"),
+        "{:?}",
+        s.notes
+    );
+    let mut out = Vec::new();
+    lachan::build::print_report(&report, false, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("lines end in a bare CR"), "{out}");
+    assert!(blocked(&engine, "three.example"));
+}

@@ -9,3 +9,5 @@ mod cli;
 // Seeded generated and adversarial URLs: no panic, fast path = full path,
 // the slowest URL's time.
 mod generated_urls;
+// Seeded mutants of a small bundle: typed errors, never a panic, never accepted.
+mod mutants;

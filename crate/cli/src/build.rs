@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lachan_core::{counts_by_category, BundleBuilder, BundleInfo, Engine, SourceInfo, SourceKind};
+use lachan_core::{
+    counts_by_category, BundleBuilder, BundleInfo, Engine, PolicyLayer, SourceInfo, SourceKind,
+};
 
 use crate::fetch::{Fetcher, Input};
 use crate::parse::{parse_bytes_with_progress, Item, Skip};
@@ -82,6 +84,8 @@ pub struct SourceReport {
     pub first_rejects: Vec<String>,
     /// Why the source could not be read at all.
     pub error: Option<String>,
+    /// What was repaired while reading, as `file: what` (line endings).
+    pub notes: Vec<String>,
 }
 
 /// The result of a successful build.
@@ -121,10 +125,11 @@ impl BuildReport {
 /// beside the registry: every `phrases/*.txt` (see `crate/text`) and every
 /// `hashes/*.txt` (hex PDQ hashes, `hash[,source[,id]]`, see `crate/pdq`).
 /// A phrase-list error fails the build (the lists are the project's own);
-/// bad hash lines are reported and skipped. Returns summary notes.
+/// bad hash lines, and lines of either that are not UTF-8, are reported
+/// and skipped. Returns summary notes.
 pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
-    let phrase_files = text_files(&reg.dir.join("phrases"))?;
+    let phrase_files = text_files(&reg.dir.join("phrases"), &mut notes)?;
     if !phrase_files.is_empty() {
         let lists: Vec<(String, String)> = phrase_files
             .iter()
@@ -142,7 +147,7 @@ pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec
         ));
         builder.set_section(*b"PHRS", bytes);
     }
-    let hash_files = text_files(&reg.dir.join("hashes"))?;
+    let hash_files = text_files(&reg.dir.join("hashes"), &mut notes)?;
     if !hash_files.is_empty() {
         let mut index = lachan_core::pdq::HashIndexBuilder::new();
         let mut count = 0usize;
@@ -170,9 +175,10 @@ pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec
     Ok(notes)
 }
 
-/// The `*.txt` files of `dir`, sorted by name, with their text; none if
-/// the folder does not exist.
-fn text_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+/// The `*.txt` files of `dir`, sorted by name, with their text (LF line
+/// ends; a line that is not UTF-8 left empty and reported in `notes`, with
+/// any line-ending repair); none if the folder does not exist.
+fn text_files(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<(PathBuf, String)>, String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
@@ -184,9 +190,15 @@ fn text_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     paths
         .into_iter()
         .map(|p| {
-            std::fs::read_to_string(&p)
-                .map(|t| (p.clone(), t))
-                .map_err(|e| format!("{}: {e}", p.display()))
+            let bytes = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let (text, problems, endings) = crate::lines::decode(&bytes);
+            for (line, why) in problems {
+                notes.push(format!("{}:{line}: {why}", p.display()));
+            }
+            if let Some(n) = endings.note() {
+                notes.push(format!("{}: {n}", p.display()));
+            }
+            Ok((p, text))
         })
         .collect()
 }
@@ -351,7 +363,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                     rep.first_rejects.push(msg);
                 }
             };
-            parse_bytes_with_progress(
+            let endings = parse_bytes_with_progress(
                 input.format,
                 &input.bytes,
                 |line, item| {
@@ -387,6 +399,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 },
                 |n| pb.inc(n),
             );
+            if let Some(n) = endings.note() {
+                rep.notes.push(format!("{label}: {n}"));
+            }
         }
         if rep.rejected > rep.first_rejects.len() as u64 && !opts.quiet {
             let more = rep.rejected - rep.first_rejects.len() as u64;
@@ -446,7 +461,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         )));
     }
 
-    builder.set_policy(reg.policy.clone());
+    let (policy, policy_notes) = default_policy(&reg);
+    for n in &policy_notes {
+        if !opts.quiet {
+            eprintln!("warning: {n}");
+        }
+    }
+    builder.set_policy(policy);
     if !benign.is_empty() {
         // The benign sites a name check would act on are exempt: found with
         // the bundle itself, so the engine's own rules decide.
@@ -512,7 +533,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         out: opts.out.clone(),
         read_time,
         elapsed: start.elapsed(),
-        notes,
+        notes: policy_notes.into_iter().chain(notes).collect(),
         bytes: opts.dry_run.then_some(bytes),
         source_hosts: if opts.dry_run {
             source_hosts
@@ -521,6 +542,42 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
         benign: if opts.dry_run { benign } else { Vec::new() },
     })
+}
+
+/// The registry's default policy as the bundle stores it: validated as the
+/// engine validates a layer, every bad value reported (`file: path:
+/// problem`) and left out, so that the built-in default applies there (a
+/// category the policy does not set is blocked; the band is 6-10).
+pub fn default_policy(reg: &Registry) -> (serde_json::Value, Vec<String>) {
+    if reg.policy.is_null() {
+        return (serde_json::Value::Null, Vec::new());
+    }
+    let file = reg
+        .policy_file
+        .as_ref()
+        .map_or_else(|| "the default policy".into(), |p| p.display().to_string());
+    let cats: Vec<&str> = reg.categories.iter().map(|c| c.key.as_str()).collect();
+    match PolicyLayer::from_value("defaults", &reg.policy, &cats) {
+        Ok((layer, warnings)) => {
+            let notes = warnings
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{file}: {}: {}; ignored, the built-in default applies there",
+                        w.path, w.message
+                    )
+                })
+                .collect();
+            (layer.to_value(), notes)
+        }
+        Err(w) => (
+            serde_json::Value::Null,
+            vec![format!(
+                "{file}: {}; the built-in defaults apply",
+                w.message
+            )],
+        ),
+    }
 }
 
 fn gz(p: &Path) -> PathBuf {
@@ -614,6 +671,9 @@ pub fn print_report(r: &BuildReport, quiet: bool, w: &mut dyn Write) -> std::io:
                     line.push_str(&format!("  [{o}]"));
                 }
                 writeln!(w, "{line}")?;
+                for n in &s.notes {
+                    writeln!(w, "  {:width$}  {n}", "", width = width + 1)?;
+                }
             }
         }
     }

@@ -23,6 +23,7 @@ pub mod build;
 pub mod commands;
 pub mod eval;
 pub mod fetch;
+pub mod lines;
 pub mod names;
 pub mod parse;
 pub mod registry;

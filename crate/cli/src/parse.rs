@@ -5,6 +5,7 @@
 //! skip or reject); whether a host is valid, and its canonical form
 //! (lower case, punycode, no trailing dot), is the core's decision, made when
 //! the item is added to the bundle, so the CLI and the engine never disagree.
+use crate::lines::{lines, utf8_problem, LineEndings};
 use crate::registry::Format;
 
 /// What a line yields.
@@ -66,11 +67,13 @@ const LOCAL_NAMES: &[&str] = &[
     "0.0.0.0",
 ];
 
-/// Splits `bytes` into lines (LF or CRLF, a leading UTF-8 BOM dropped) and
-/// parses each with `format`; `f` gets the 1-based line number and each item.
-/// Lines that are not UTF-8 are rejected, the rest of the file still counts.
-pub fn parse_bytes(format: Format, bytes: &[u8], f: impl FnMut(usize, Item<'_>)) {
-    parse_bytes_with_progress(format, bytes, f, |_| {});
+/// Splits `bytes` into lines (LF, CRLF or a bare CR, a leading UTF-8 BOM
+/// dropped: see [`crate::lines`]) and parses each with `format`; `f` gets
+/// the 1-based line number and each item. Lines that are not UTF-8 are
+/// rejected, the rest of the file still counts. Returns the line endings
+/// seen, for the build report.
+pub fn parse_bytes(format: Format, bytes: &[u8], f: impl FnMut(usize, Item<'_>)) -> LineEndings {
+    parse_bytes_with_progress(format, bytes, f, |_| {})
 }
 
 /// [`parse_bytes`], calling `progress` with the bytes consumed since its
@@ -80,50 +83,43 @@ pub fn parse_bytes_with_progress(
     bytes: &[u8],
     mut f: impl FnMut(usize, Item<'_>),
     mut progress: impl FnMut(u64),
-) {
+) -> LineEndings {
     const STEP: u64 = 64 << 10;
     let total = bytes.len() as u64;
     let mut consumed = 0u64;
     let mut reported = 0u64;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+    let mut it = lines(bytes);
+    for (n, raw) in it.by_ref() {
         consumed += raw.len() as u64 + 1;
         if consumed - reported >= STEP {
             let upto = consumed.min(total);
             progress(upto - reported);
             reported = upto;
         }
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         if raw.is_empty() {
             continue;
         }
         match std::str::from_utf8(raw) {
-            Ok(line) => parse_line(format, line, |item| f(i + 1, item)),
-            Err(e) => f(
-                i + 1,
-                Item::Reject(format!(
-                    "not valid UTF-8 (bad byte at column {})",
-                    e.valid_up_to() + 1
-                )),
-            ),
+            Ok(line) => parse_line(format, line, |item| f(n, item)),
+            Err(e) => f(n, Item::Reject(utf8_problem(&e))),
         }
     }
     if total > reported {
         progress(total - reported);
     }
+    it.endings()
 }
 
 /// Parses `text` into a vector of `(line, item)`; convenient for tests and
 /// small files.
 pub fn parse_to_vec(format: Format, text: &str) -> Vec<(usize, Item<'_>)> {
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Borrow from `text` directly (parse_bytes' items borrow a local slice).
-    let text = std::str::from_utf8(bytes).expect("came from a str");
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        parse_line(format, line, |item| out.push((i + 1, item)));
+    for (n, line) in lines(text.as_bytes()) {
+        // Line ends are ASCII, so every line of a `str` is a `str`.
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        parse_line(format, line, |item| out.push((n, item)));
     }
     out
 }

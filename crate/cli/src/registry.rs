@@ -216,8 +216,11 @@ pub struct Registry {
     pub dir: PathBuf,
     /// Categories in bundle order (from `categories`, else from the sources).
     pub categories: Vec<Category>,
-    /// The default policy layer as JSON (`Null` when none is named).
+    /// The default policy layer as JSON (`Null` when none is named), as
+    /// written: [`crate::build::default_policy`] validates it.
     pub policy: serde_json::Value,
+    /// The file it was read from.
+    pub policy_file: Option<PathBuf>,
     /// The sources, in file order.
     pub sources: Vec<Source>,
     /// The `[names]` table, if the registry has one.
@@ -444,6 +447,7 @@ impl Registry {
             dir: dir.to_path_buf(),
             categories,
             policy,
+            policy_file: raw.policy.as_ref().map(|p| dir.join(p)),
             sources,
             names: raw.names,
         })

@@ -246,7 +246,7 @@ fn build_reports_counts_and_rejected_lines_then_check_and_verify() {
     let s = text(&o.stdout);
     for want in [
         "OK (checksum verified)",
-        "format version 1",
+        "format version 2",
         "keys",
         "Categories (22)",
         "fx-ut1-gambling",
@@ -260,7 +260,7 @@ fn build_reports_counts_and_rejected_lines_then_check_and_verify() {
     let v: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
     assert_eq!(v["ok"], true);
     assert_eq!(v["by_category"]["gambling"], 8);
-    assert_eq!(v["info"]["version"], 1);
+    assert_eq!(v["info"]["version"], lachan_core::FORMAT_VERSION);
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! `HashSet<String>` parent-domain walk as the baseline in the same run,
 //! and the two halves of a lookup (URL parsing, FST walk) on their own.
 //!
+//! With `LACHAN_BUNDLE=dist/lachan.lcb`, also the open and verify of that
+//! real bundle.
+//!
 //! `cargo bench -p lachan-core --bench url_lookup` (about 1.5 min). Figures
 //! are per batch of `BATCH` URLs; divide by it for per-URL times (criterion
 //! also prints the throughput in URLs/s). Prints figures, asserts nothing
@@ -357,7 +360,32 @@ fn make(n: usize, seed: u64) -> Data {
     }
 }
 
+/// Open and verify of a real bundle, when `LACHAN_BUNDLE` names one (e.g.
+/// `dist/lachan.lcb` after `make bundle`).
+fn real_bundle(c: &mut Criterion) {
+    let Some(path) = std::env::var_os("LACHAN_BUNDLE") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).expect("LACHAN_BUNDLE");
+    let engine = Engine::from_bytes(bytes.clone()).expect("open");
+    let mut g = c.benchmark_group("open/real");
+    g.sample_size(20).measurement_time(Duration::from_secs(3));
+    g.warm_up_time(Duration::from_millis(300));
+    g.bench_function("Engine::from_bytes", |b| {
+        b.iter_batched(
+            || bytes.clone(),
+            |bytes| Engine::from_bytes(bytes).expect("open"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("Bundle::verify", |b| {
+        b.iter(|| engine.bundle().verify().expect("verify"))
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    real_bundle(c);
     for (label, n) in [("100k", 100_000usize), ("1M", 1_000_000)] {
         let t = std::time::Instant::now();
         let data = make(n, 0x1AC4A7 ^ n as u64);
@@ -390,6 +418,9 @@ fn benches(c: &mut Criterion) {
                 |bytes| Engine::from_bytes(bytes).expect("open"),
                 BatchSize::LargeInput,
             )
+        });
+        g.bench_function("Bundle::verify", |b| {
+            b.iter(|| engine.bundle().verify().expect("verify"))
         });
         g.finish();
 

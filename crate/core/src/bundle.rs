@@ -328,7 +328,7 @@ fn lcb64(bytes: &[u8], hole: usize) -> u64 {
 }
 
 /// The checksum a bundle's header must hold.
-fn bundle_checksum(b: &[u8]) -> u64 {
+pub(crate) fn bundle_checksum(b: &[u8]) -> u64 {
     lcb64(b, CHECKSUM_AT / 8)
 }
 
@@ -422,8 +422,14 @@ impl Bundle {
     fn verify_derived(&self) -> Result<(), Error> {
         let sources = self.meta.sources.len();
         let mut entries = vec![0u64; sources];
+        // Source ids are checked at open; `get_mut` keeps this total anyway.
+        let mut count = |sid: u16| {
+            if let Some(n) = entries.get_mut(usize::from(sid)) {
+                *n += 1;
+            }
+        };
         for e in &self.meta.expressions {
-            entries[usize::from(e.source)] += 1;
+            count(e.source);
         }
         let mut filter = crate::filter::FilterBuilder::new(self.fst.len() as usize);
         // Combination ids are handed out in order of first use, as the
@@ -437,9 +443,7 @@ impl Bundle {
                 if value == next_new {
                     next_new += 1;
                 }
-                for sid in self.combo(value) {
-                    entries[usize::from(sid)] += 1;
-                }
+                self.combo(value).for_each(&mut count);
                 filter.insert_key(key);
                 Ok(())
             })
@@ -665,6 +669,20 @@ fn check_meta(meta: &Meta) -> Result<(), String> {
             ));
         }
     }
+    match &meta.policy {
+        serde_json::Value::Null => {}
+        serde_json::Value::Object(o) => {
+            // The builder writes the validated layer only (see
+            // `PolicyLayer::to_value`); any other key is damage.
+            if let Some(k) = o
+                .keys()
+                .find(|k| !crate::policy::LAYER_KEYS.contains(&k.as_str()))
+            {
+                return Err(format!("the default policy has an unknown key {k:?}"));
+            }
+        }
+        _ => return Err("the default policy is not an object".into()),
+    }
     if meta.keys > MAX_KEYS {
         return Err(format!("{} keys is more than a bundle may hold", meta.keys));
     }
@@ -759,6 +777,43 @@ impl BundleBuilder {
             generator: format!("lachan {}", env!("CARGO_PKG_VERSION")),
             ..Default::default()
         }
+    }
+
+    /// A builder holding everything `bundle` holds (its categories,
+    /// sources, keys, expressions, policy and optional sections): building
+    /// it gives the bundle's own bytes when the bundle is as a build writes
+    /// it. The mutation tests use it to tell a well-formed bundle of other
+    /// content from damage [`Bundle::verify`] missed.
+    pub fn from_bundle(bundle: &Bundle) -> Result<BundleBuilder, Error> {
+        let meta = &bundle.meta;
+        let mut b = BundleBuilder {
+            categories: meta.categories.clone(),
+            sources: meta.sources.clone(),
+            keys: Vec::new(),
+            expressions: meta.expressions.clone(),
+            policy: meta.policy.clone(),
+            extra: Vec::new(),
+            generator: meta.generator.clone(),
+            expression_contexts: meta.expression_contexts.clone(),
+            protected: meta.protected.clone(),
+            lookalike_source: meta.lookalike_source,
+        };
+        bundle
+            .fst
+            .walk(|key, value| {
+                for sid in bundle.combo(value) {
+                    b.keys.push((key.into(), sid));
+                }
+                Ok(())
+            })
+            .map_err(|e| section_error(b"HFST", e))?;
+        for (tag, start, end) in &bundle.sections {
+            if !matches!(tag, b"META" | b"HFST" | b"CMBO" | b"HFLT") {
+                let bytes = bundle.buf.get(*start..*end).unwrap_or(&[]);
+                b.extra.push((*tag, bytes.to_vec()));
+            }
+        }
+        Ok(b)
     }
 
     /// Adds (or finds) a category; returns its id.
@@ -980,6 +1035,27 @@ impl BundleBuilder {
             serde_json::to_vec(&meta).map_err(|e| Error::new(ErrorKind::Build, e.to_string()))?;
         Ok(write(sections))
     }
+}
+
+/// Test helper: `bytes` with section `tag` replaced by `new` (laid out and
+/// checksummed as a build would), so a test can hand the decoders any
+/// content.
+#[cfg(test)]
+pub(crate) fn with_section(bytes: &[u8], tag: &[u8; 4], new: Vec<u8>) -> Vec<u8> {
+    let count = u32_at(bytes, 12).unwrap_or(0) as usize;
+    let sections = read_table(bytes, count).expect("a well-formed bundle");
+    let sections = sections
+        .into_iter()
+        .map(|(t, s, e)| {
+            let body = if &t == tag {
+                new.clone()
+            } else {
+                bytes[s..e].to_vec()
+            };
+            (t, body)
+        })
+        .collect();
+    write(sections)
 }
 
 fn encode_combos(combos: &[Vec<u16>]) -> Vec<u8> {

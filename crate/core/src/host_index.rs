@@ -23,7 +23,7 @@
 use fst::raw::Fst;
 
 use crate::bundle::Slice;
-use crate::matcher::Raw;
+use crate::matcher::{Node, Raw};
 
 /// The `fst` format version with a checksum (what 0.4 writes).
 const FST_VERSION: u64 = 3;
@@ -136,15 +136,16 @@ impl HostIndex {
         mut f: impl FnMut(&[u8], u64) -> Result<(), String>,
     ) -> Result<(), String> {
         struct Frame {
-            node: crate::matcher::Node,
+            node: Node,
             /// The next transition to follow.
             next: usize,
             /// The input of the last one followed.
             last: Option<u8>,
             out: u64,
+            /// The key's length before the bytes that led here.
+            base: usize,
         }
         let raw = self.raw();
-        let bad = |what: &str, addr: usize| Err(format!("{what} at node {addr}"));
         let mut key: Vec<u8> = Vec::new();
         let mut seen = 0u64;
         let Some(root) = raw.node(self.root) else {
@@ -158,11 +159,13 @@ impl HostIndex {
             next: 0,
             last: None,
             out: 0,
+            base: 0,
         }];
         while let Some(top) = stack.last_mut() {
             if top.next == top.node.ntrans {
+                let base = top.base;
                 stack.pop();
-                key.pop();
+                key.truncate(base);
                 continue;
             }
             let parent = top.node.addr;
@@ -174,22 +177,19 @@ impl HostIndex {
             }
             top.last = Some(input);
             top.next += 1;
-            let out = top.out.wrapping_add(out);
+            let base = key.len();
+            let mut out = top.out.wrapping_add(out);
             key.push(input);
-            if key.len() > MAX_KEY_LEN {
-                return bad("a key longer than the limit", parent);
-            }
-            let Some(node) = raw.node(next) else {
-                return bad("malformed node", next);
-            };
-            if next != 0 && node.start < FST_HEADER {
-                return bad("a node overlapping the header", next);
-            }
-            if node.ntrans == 0 && node.final_out.is_none() {
-                return bad("a dead end", next);
-            }
-            if !raw.index_agrees(&node) {
-                return bad("an input index that disagrees with the inputs", next);
+            let mut node = checked_node(&raw, next, key.len())?;
+            // A run of one-transition states (most of a key past the point
+            // where it parts from its neighbours) needs no frame each.
+            while node.ntrans == 1 && node.final_out.is_none() {
+                let Some((input, next, o)) = raw.transition(&node, 0) else {
+                    return bad("malformed transition", node.addr);
+                };
+                out = out.wrapping_add(o);
+                key.push(input);
+                node = checked_node(&raw, next, key.len())?;
             }
             if let Some(fin) = node.final_out {
                 seen += 1;
@@ -203,6 +203,7 @@ impl HostIndex {
                 next: 0,
                 last: None,
                 out,
+                base,
             });
         }
         if seen != self.len {
@@ -210,6 +211,32 @@ impl HostIndex {
         }
         Ok(())
     }
+}
+
+fn bad<T>(what: &str, addr: usize) -> Result<T, String> {
+    Err(format!("{what} at node {addr}"))
+}
+
+/// The node at `addr`, reached by a key of `key_len` bytes, decoded and
+/// checked: inside the bytes and clear of the header, not a dead end, its
+/// input index (if any) agreeing with its inputs, the key not too long.
+fn checked_node(raw: &Raw<'_>, addr: usize, key_len: usize) -> Result<Node, String> {
+    if key_len > MAX_KEY_LEN {
+        return bad("a key longer than the limit", addr);
+    }
+    let Some(node) = raw.node(addr) else {
+        return bad("malformed node", addr);
+    };
+    if addr != 0 && node.start < FST_HEADER {
+        return bad("a node overlapping the header", addr);
+    }
+    if node.ntrans == 0 && node.final_out.is_none() {
+        return bad("a dead end", addr);
+    }
+    if !raw.index_agrees(&node) {
+        return bad("an input index that disagrees with the inputs", addr);
+    }
+    Ok(node)
 }
 
 #[cfg(test)]

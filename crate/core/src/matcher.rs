@@ -295,6 +295,9 @@ impl<'a> Raw<'a> {
         let sizes = *d.get(sizes_at)?;
         let tsize = usize::from(sizes >> 4);
         let osize = usize::from(sizes & 15);
+        if tsize == 0 {
+            return None; // `fst` always writes an address of 1 to 8 bytes
+        }
         let t_at = sizes_at.checked_sub(tsize)?;
         let end = t_at.checked_sub(osize)?;
         let next = target(end, unpack(d, t_at, tsize)?)?;
@@ -383,6 +386,9 @@ impl<'a> Raw<'a> {
     /// with any number of transitions lie.
     #[inline]
     fn any_layout(&self, h: &AnyTrans, v: u8) -> Option<AnyLayout> {
+        if h.ntrans > 0 && h.tsize == 0 {
+            return None; // `fst` always writes an address of 1 to 8 bytes
+        }
         let inputs_end = h.sizes_at.checked_sub(h.index)?;
         let trans_end = inputs_end.checked_sub(h.ntrans)?;
         let outs_end = trans_end.checked_sub(h.ntrans * h.tsize)?;

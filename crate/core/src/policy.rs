@@ -23,6 +23,24 @@ use serde_json::Value;
 
 use crate::host::normalize_host;
 
+/// The keys a layer's JSON object may hold that the policy reads; others
+/// belong to other parts of the product and pass through.
+pub(crate) const LAYER_KEYS: [&str; 4] = ["age_band", "categories", "allow", "block"];
+
+/// Warnings listed per layer; past this, one summary per part of the layer
+/// ("… and N more problems in allow[]") so that a large bad layer gives a
+/// short answer, not one many times its size.
+pub const MAX_WARNINGS_PER_LAYER: usize = 50;
+/// Entries read from one allow or block list of a layer: each is compared
+/// with every URL checked, so the work per URL stays bounded. The rest are
+/// reported (once, as a summary) and ignored.
+pub const MAX_CUSTOM_ENTRIES: usize = 10_000;
+/// Longest entry text: as long as a URL-prefix rule may be in a list.
+const MAX_ENTRY_LEN: usize = crate::bundle::MAX_URL_RULE_LEN;
+/// Category keys longer than this get no "did you mean" hint (the edit
+/// distance is quadratic in the length).
+const MAX_HINT_LEN: usize = 64;
+
 /// An age band. The bands follow Vietnam's school stages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AgeBand {
@@ -203,7 +221,10 @@ impl PolicyLayer {
     /// category keys of the bundle; other keys are reported and ignored.
     ///
     /// Returns an error only when the text is not a JSON object at all; any
-    /// bad value inside is a warning and is skipped.
+    /// bad value inside is a warning and is skipped. At most
+    /// [`MAX_WARNINGS_PER_LAYER`] warnings are listed, then one summary per
+    /// part of the layer; at most [`MAX_CUSTOM_ENTRIES`] entries are read
+    /// from each of `allow` and `block`.
     pub fn from_json(
         name: &str,
         json: &str,
@@ -226,6 +247,7 @@ impl PolicyLayer {
         let mut v = Validator {
             layer: name.to_string(),
             warnings: Vec::new(),
+            unlisted: BTreeMap::new(),
         };
         let obj = value.as_object().ok_or_else(|| PolicyWarning {
             layer: name.to_string(),
@@ -248,7 +270,46 @@ impl PolicyLayer {
                 _ => {}
             }
         }
-        Ok((layer, v.warnings))
+        Ok((layer, v.finish()))
+    }
+
+    /// The layer as JSON, holding only what validation kept: what a bundle
+    /// stores as its default policy, so that a bad value in the lists'
+    /// policy file is reported once, at build time, and the default kept.
+    pub fn to_value(&self) -> Value {
+        let mut obj = serde_json::Map::new();
+        if let Some(b) = self.age_band {
+            obj.insert("age_band".into(), b.key().into());
+        }
+        if !self.actions.is_empty() {
+            let cats = self
+                .actions
+                .iter()
+                .map(|(cat, per_band)| {
+                    let v = match per_band {
+                        [Some(a), rest @ ..] if rest.iter().all(|r| *r == Some(*a)) => {
+                            Value::from(a.key())
+                        }
+                        _ => AgeBand::ALL
+                            .iter()
+                            .filter_map(|b| {
+                                Some((b.key().to_string(), per_band[b.index()]?.key().into()))
+                            })
+                            .collect::<serde_json::Map<_, _>>()
+                            .into(),
+                    };
+                    (cat.clone(), v)
+                })
+                .collect::<serde_json::Map<_, _>>();
+            obj.insert("categories".into(), cats.into());
+        }
+        for (key, list) in [("allow", &self.allow), ("block", &self.block)] {
+            if !list.is_empty() {
+                let items: Vec<Value> = list.iter().map(|e| e.original.clone().into()).collect();
+                obj.insert(key.into(), items.into());
+            }
+        }
+        obj.into()
     }
 
     /// The layer's name.
@@ -275,15 +336,55 @@ impl PolicyLayer {
 struct Validator {
     layer: String,
     warnings: Vec<PolicyWarning>,
+    /// Problems past the cap, by part of the layer (`allow[]`,
+    /// `categories`…).
+    unlisted: BTreeMap<String, usize>,
+}
+
+/// The part of a layer a warning path is in: `allow[3]` → `allow[]`,
+/// `categories.x.6-10` → `categories`.
+fn part_of(path: &str) -> String {
+    match path.find(['[', '.']) {
+        Some(i) if path[i..].starts_with('[') => format!("{}[]", &path[..i]),
+        Some(i) => path[..i].to_string(),
+        None => path.to_string(),
+    }
 }
 
 impl Validator {
     fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        let path = path.into();
+        if !self.listing() {
+            *self.unlisted.entry(part_of(&path)).or_default() += 1;
+            return;
+        }
         self.warnings.push(PolicyWarning {
             layer: self.layer.clone(),
-            path: path.into(),
+            path,
             message: message.into(),
         });
+    }
+
+    /// Whether another warning would still be listed (past the cap a
+    /// warning is only counted: no message, no hint, is worth working out).
+    fn listing(&self) -> bool {
+        self.warnings.len() < MAX_WARNINGS_PER_LAYER
+    }
+
+    /// The warnings, with one summary per part for those past the cap.
+    fn finish(mut self) -> Vec<PolicyWarning> {
+        for (part, n) in std::mem::take(&mut self.unlisted) {
+            let what = if n == 1 { "problem" } else { "problems" };
+            self.warnings.push(PolicyWarning {
+                layer: self.layer.clone(),
+                path: part.clone(),
+                message: format!(
+                    "… and {n} more {what} in {part} (the first {MAX_WARNINGS_PER_LAYER} problems \
+                     of a policy are listed; each was ignored)"
+                ),
+            });
+        }
+        self.warnings
     }
 
     fn band(&mut self, path: &str, val: &Value) -> Option<AgeBand> {
@@ -406,7 +507,14 @@ impl Validator {
         for (cat, spec) in obj {
             let path = format!("categories.{cat}");
             if !known.is_empty() && !known.contains(&cat.as_str()) {
-                let hint = closest(cat, known).map(|k| format!(" (did you mean {k}?)"));
+                if !self.listing() {
+                    self.warn(&path, ""); // counted for the summary only
+                    continue;
+                }
+                let hint = (cat.len() <= MAX_HINT_LEN)
+                    .then(|| closest(cat, known))
+                    .flatten()
+                    .map(|k| format!(" (did you mean {k}?)"));
                 self.warn(
                     &path,
                     format!(
@@ -448,7 +556,18 @@ impl Validator {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
+        if items.len() > MAX_CUSTOM_ENTRIES {
+            self.warn(
+                format!("{key}[{MAX_CUSTOM_ENTRIES}]"),
+                format!(
+                    "{} entries; only the first {MAX_CUSTOM_ENTRIES} are used, the other {} \
+                     were ignored",
+                    items.len(),
+                    items.len() - MAX_CUSTOM_ENTRIES
+                ),
+            );
+        }
+        for (i, item) in items.iter().take(MAX_CUSTOM_ENTRIES).enumerate() {
             let path = format!("{key}[{i}]");
             let Some(text) = item.as_str() else {
                 self.warn(
@@ -457,6 +576,16 @@ impl Validator {
                 );
                 continue;
             };
+            if text.len() > MAX_ENTRY_LEN {
+                self.warn(
+                    &path,
+                    format!(
+                        "an entry of {} bytes is longer than the {MAX_ENTRY_LEN} an address may have",
+                        text.len()
+                    ),
+                );
+                continue;
+            }
             match parse_custom_entry(text) {
                 Ok(entry) => out.push(entry),
                 Err(why) => self.warn(&path, format!("\"{text}\": {why}")),
@@ -689,6 +818,110 @@ mod tests {
         assert!(err.message.contains("not valid JSON"), "{err}");
         let err = PolicyLayer::from_json("school", "[1]", CATS).unwrap_err();
         assert!(err.message.contains("expected a JSON object"), "{err}");
+    }
+
+    /// A layer with 100,000 bad entries and 1,000 unknown categories: the
+    /// warnings stay a short list plus one summary per part, far below the
+    /// layer's own size.
+    #[test]
+    fn large_bad_policy_layer_warnings_are_capped() {
+        let allow: Vec<String> = (0..100_000).map(|i| format!("not a host {i}")).collect();
+        let cats: serde_json::Map<String, Value> = (0..1_000)
+            .map(|i| (format!("nonsense{i}"), Value::from("block")))
+            .collect();
+        let json = serde_json::json!({ "allow": allow, "categories": cats }).to_string();
+        let (l, w) = layer("parent", &json);
+        assert!(l.allow.is_empty());
+        assert_eq!(
+            w.len(),
+            MAX_WARNINGS_PER_LAYER + 2,
+            "{:?}",
+            &w[MAX_WARNINGS_PER_LAYER..]
+        );
+        let summaries: Vec<(&str, &str)> = w[MAX_WARNINGS_PER_LAYER..]
+            .iter()
+            .map(|w| (w.path.as_str(), w.message.as_str()))
+            .collect();
+        assert_eq!(summaries[0].0, "allow[]");
+        // The first warning says that only the first entries were read;
+        // 49 of those are listed, the rest counted.
+        assert!(
+            w[0].message.contains("the other 90000 were ignored"),
+            "{}",
+            w[0]
+        );
+        let more = MAX_CUSTOM_ENTRIES - (MAX_WARNINGS_PER_LAYER - 1);
+        let want = format!("… and {more} more problems in allow[]");
+        assert!(summaries[0].1.starts_with(&want), "{summaries:?}");
+        assert_eq!(summaries[1].0, "categories");
+        assert!(summaries[1]
+            .1
+            .starts_with("… and 1000 more problems in categories"));
+        let size: usize = w.iter().map(|w| w.path.len() + w.message.len()).sum();
+        assert!(
+            size * 20 < json.len(),
+            "{size} bytes of warnings for {} of layer",
+            json.len()
+        );
+    }
+
+    /// Work per layer is bounded: at most `MAX_CUSTOM_ENTRIES` entries per
+    /// list are kept (each is compared with every URL), an overlong entry
+    /// is one short warning, and a long unknown category gets no hint.
+    #[test]
+    fn policy_layer_work_is_bounded() {
+        let block: Vec<String> = (0..MAX_CUSTOM_ENTRIES + 5)
+            .map(|i| format!("site{i}.example"))
+            .collect();
+        let json = serde_json::json!({ "block": block }).to_string();
+        let (l, w) = layer("school", &json);
+        assert_eq!(l.block.len(), MAX_CUSTOM_ENTRIES);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].message.contains("the other 5 were ignored"),
+            "{}",
+            w[0]
+        );
+        let long = format!("example.com/{}", "a".repeat(10 << 20));
+        let (l, w) = layer(
+            "parent",
+            &serde_json::json!({ "block": [long] }).to_string(),
+        );
+        assert!(l.block.is_empty());
+        assert!(w[0].message.len() < 200, "{}", w[0].message.len());
+        // Past the cap, unknown categories are only counted: 20,000 long
+        // names cost no edit distances.
+        let cats: serde_json::Map<String, Value> = (0..20_000)
+            .map(|i| (format!("{i:060}"), Value::from("block")))
+            .collect();
+        let json = serde_json::json!({ "categories": cats }).to_string();
+        let (_, w) = layer("parent", &json);
+        assert_eq!(w.len(), MAX_WARNINGS_PER_LAYER + 1);
+        let key = "x".repeat(100_000);
+        let (_, w) = layer(
+            "parent",
+            &format!(r#"{{"categories":{{"{key}":"block"}}}}"#),
+        );
+        assert!(!w[0].message.contains("did you mean"));
+    }
+
+    /// `to_value` keeps exactly what validation kept: read back, it is the
+    /// same layer, with no warnings.
+    #[test]
+    fn validated_layer_round_trips_without_its_bad_values() {
+        let (l, w) = layer(
+            "defaults",
+            r#"{"age_band":"6-10","categories":{"adult":"block","gambling":"blok","dating":{"15-17":"warn","11-14":"block","x":"y"}},"allow":["ok.example","bad host"],"extra":1}"#,
+        );
+        assert_eq!(w.len(), 3, "{w:?}");
+        let v = l.to_value();
+        assert_eq!(
+            v,
+            serde_json::json!({"age_band":"6-10","categories":{"adult":"block","dating":{"11-14":"block","15-17":"warn"}},"allow":["ok.example"]})
+        );
+        let (back, w) = PolicyLayer::from_value("defaults", &v, CATS).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(back, l);
     }
 
     #[test]

@@ -305,19 +305,23 @@ fn embedded_urls_are_checked() {
 mod bundle_format {
     use crate::{Bundle, BundleBuilder, ErrorKind, SourceInfo, SourceKind};
 
+    /// One block source in category `adult`.
+    fn adult_source(b: &mut BundleBuilder) -> u16 {
+        b.source(SourceInfo {
+            name: "s".into(),
+            category: "adult".into(),
+            kind: SourceKind::Block,
+            licence: String::new(),
+            upstream: String::new(),
+            bands: vec![],
+            entries: 0,
+        })
+        .unwrap()
+    }
+
     fn bytes() -> Vec<u8> {
         let mut b = BundleBuilder::new();
-        let s = b
-            .source(SourceInfo {
-                name: "s".into(),
-                category: "adult".into(),
-                kind: SourceKind::Block,
-                licence: String::new(),
-                upstream: String::new(),
-                bands: vec![],
-                entries: 0,
-            })
-            .unwrap();
+        let s = adult_source(&mut b);
         for i in 0..1000 {
             b.add_domain(s, &format!("host{i}.example")).unwrap();
         }
@@ -358,6 +362,142 @@ mod bundle_format {
                 Err(e) => assert!(!e.to_string().is_empty()),
             }
         }
+    }
+
+    /// A bundle with every kind of entry and a phrase section (last).
+    fn rich() -> Vec<u8> {
+        let mut b = BundleBuilder::new();
+        let s = adult_source(&mut b);
+        for i in 0..50 {
+            b.add_domain(s, &format!("host{i}.example")).unwrap();
+        }
+        b.add_url(s, "host1.example/path").unwrap();
+        b.add_expression(s, r"^x[0-9]+\.example/").unwrap();
+        let set = crate::text::PhraseSet::from_lists([(
+            "g.txt",
+            "# category: gambling\n60 | nhà cái | whole | operator\n",
+        )])
+        .unwrap();
+        b.set_section(*b"PHRS", set.to_bytes());
+        b.build().unwrap()
+    }
+
+    /// `rich()` with its META edited as JSON (laid out and checksummed
+    /// again, so only the index checks stand in the way).
+    fn with_meta(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+        let full = rich();
+        let bundle = Bundle::from_bytes(full.clone()).unwrap();
+        let mut meta: serde_json::Value =
+            serde_json::from_slice(bundle.section(b"META").unwrap()).unwrap();
+        edit(&mut meta);
+        crate::bundle::with_section(&full, b"META", serde_json::to_vec(&meta).unwrap())
+    }
+
+    fn corrupt_message(bytes: Vec<u8>) -> String {
+        let err = Bundle::from_bytes(bytes).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Corrupt, "{err}");
+        err.to_string()
+    }
+
+    #[test]
+    fn bundle_with_bad_source_index_is_a_typed_error() {
+        let m = corrupt_message(with_meta(|m| m["expressions"][0]["source"] = 7.into()));
+        assert!(m.contains("expression 0 names source 7"), "{m}");
+        let m = corrupt_message(with_meta(|m| m["sources"][0]["category"] = "nope".into()));
+        assert!(m.contains("unknown category nope"), "{m}");
+        let m = corrupt_message(with_meta(|m| m["keys"] = 49.into()));
+        assert!(m.contains("HFST"), "{m}");
+        let m = corrupt_message(with_meta(|m| {
+            m["expressions"][0]["literals"] = serde_json::json!(["zzz"])
+        }));
+        assert!(m.contains("literals"), "{m}");
+        let m = corrupt_message(with_meta(|m| m["extra"] = 1.into()));
+        assert!(m.contains("unknown field"), "{m}");
+        // A combination naming a source that does not exist.
+        let full = rich();
+        let bundle = Bundle::from_bytes(full.clone()).unwrap();
+        let mut combos = bundle.section(b"CMBO").unwrap().to_vec();
+        let n = combos.len();
+        combos[n - 2..].copy_from_slice(&9u16.to_le_bytes());
+        let m = corrupt_message(crate::bundle::with_section(&full, b"CMBO", combos));
+        assert!(
+            m.contains("CMBO") && m.contains("source that does not exist"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn section_count_is_covered_by_the_checksum() {
+        let full = rich();
+        let stored = u64::from_le_bytes(full[16..24].try_into().unwrap());
+        assert_eq!(crate::bundle::bundle_checksum(&full), stored);
+        // One section fewer (the phrases, last in the table): refused at
+        // open, and the checksum alone would see it too.
+        let mut b = full.clone();
+        b[12] -= 1;
+        let err = Bundle::from_bytes(b.clone()).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Corrupt, "{err}");
+        assert_ne!(crate::bundle::bundle_checksum(&b), stored);
+        // Every header byte but the checksum's own is covered.
+        for i in (0..16).chain(24..32) {
+            let mut b = full.clone();
+            b[i] ^= 1;
+            assert_ne!(crate::bundle::bundle_checksum(&b), stored, "byte {i}");
+        }
+        let mut b = full.clone();
+        b[16] ^= 1;
+        let err = Bundle::from_bytes(b).unwrap().verify().unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Checksum { .. }), "{err}");
+    }
+
+    /// Every single bit of the host index flipped, its CRC and the bundle
+    /// checksum recomputed so that only the structure checks stand between
+    /// the damage and the reader: opening, every listed host, verify and the
+    /// export answer or fail with a typed error, never a panic.
+    #[test]
+    fn flipped_bit_in_host_index_never_panics() {
+        let full = rich();
+        let bundle = Bundle::from_bytes(full.clone()).unwrap();
+        let fst = bundle.section(b"HFST").unwrap().to_vec();
+        let hosts: Vec<String> = (0..50)
+            .map(|i| format!("https://host{i}.example/path"))
+            .collect();
+        let (mut opened, mut verified) = (0, 0);
+        for bit in 0..fst.len() * 8 {
+            let mut f = fst.clone();
+            f[bit / 8] ^= 1 << (bit % 8);
+            let n = f.len();
+            let crc = crc32c_masked(&f[..n - 4]);
+            f[n - 4..].copy_from_slice(&crc.to_le_bytes());
+            let b = crate::bundle::with_section(&full, b"HFST", f);
+            let Ok(engine) = crate::Engine::from_bytes(b) else {
+                continue;
+            };
+            opened += 1;
+            for h in &hosts {
+                let _ = engine.check_url(h, None);
+                let _ = engine.check_code(h, None);
+            }
+            if engine.bundle().verify().is_ok() {
+                verified += 1;
+                assert!(engine.bundle().export_rules().is_ok());
+            } else {
+                let _ = engine.bundle().export_rules();
+            }
+        }
+        assert!(opened > 0, "{opened} opened, {verified} verified");
+    }
+
+    /// The CRC `fst` keeps at the end of an index (CRC-32C, masked).
+    fn crc32c_masked(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &x in data {
+            crc ^= u32::from(x);
+            for _ in 0..8 {
+                crc = (crc >> 1) ^ (0x82f6_3b78 & 0u32.wrapping_sub(crc & 1));
+            }
+        }
+        (!crc).rotate_right(15).wrapping_add(0xa282_ead8)
     }
 
     #[test]

@@ -230,6 +230,9 @@ pub(crate) fn check_rule(rule: &PhraseRule) -> Option<String> {
     if rule.category == Category::Exception && (rule.banned || rule.weight > 0) {
         return Some("exception rules need a negative weight".into());
     }
+    if rule.weight.unsigned_abs() > MAX_WEIGHT.unsigned_abs() {
+        return Some(format!("weight {} is beyond ±{MAX_WEIGHT}", rule.weight));
+    }
     rule.parts.iter().find_map(|p| check_phrase(p))
 }
 

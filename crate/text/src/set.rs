@@ -351,15 +351,17 @@ impl Scanner<'_> {
             if rule.banned {
                 banned.push(rule.category);
             } else if rule.category == Category::Exception {
-                scores[Category::Exception as usize] += rule.weight;
+                scores[Category::Exception as usize] =
+                    scores[Category::Exception as usize].saturating_add(rule.weight);
                 for cat in rule.applies_to.iter() {
                     if cat != Category::Exception {
-                        scores[cat as usize] += rule.weight;
+                        scores[cat as usize] = scores[cat as usize].saturating_add(rule.weight);
                     }
                 }
             } else {
                 // Each phrase counts once per page, however often it occurs.
-                scores[rule.category as usize] += rule.weight;
+                scores[rule.category as usize] =
+                    scores[rule.category as usize].saturating_add(rule.weight);
             }
             matches.push(PhraseMatch {
                 rule: ri as usize,

@@ -4,10 +4,57 @@
 //! Results cross the boundary as JSON strings (one `JSON.parse` on the JS
 //! side) except on the hot path, [`WasmEngine::check_code`], which returns a
 //! number. Errors become JS exceptions whose message says what to do.
+//!
+//! A panic (none is known: bundles, URLs, texts and images are checked
+//! before use) would be a WASM trap that poisons the instance. Its message
+//! goes to the console first (the panic hook below); the worker's wrapper
+//! (`extension/src/background/resilient.js`) then makes a fresh instance
+//! from the last good bundle bytes. The glue must be generated with
+//! `wasm-bindgen --experimental-reset-state-function` for that.
 #![forbid(unsafe_code)]
 
 use lachan_core::{AgeBand, Engine};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs when the module is instantiated (again after a reset): a panic's
+/// message reaches the console before the trap.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!(
+            "Lá Chắn engine panicked (the worker reopens it): {info}"
+        ));
+    }));
+}
+
+/// Armed by [`arm_trap_for_tests`]: the next engine call panics.
+#[cfg(feature = "test-trap")]
+static TRAP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tests only (feature `test-trap`): the next engine call panics once, as
+/// if an input had hit a bug.
+#[cfg(feature = "test-trap")]
+#[wasm_bindgen(js_name = armTrapForTests)]
+pub fn arm_trap_for_tests() {
+    TRAP.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// With the `test-trap` feature, panics when armed or when `input` holds
+/// `lachan-test-trap` (a trap on every try); nothing otherwise.
+#[inline(always)]
+fn trap_point(_input: &str) {
+    #[cfg(feature = "test-trap")]
+    if TRAP.swap(false, std::sync::atomic::Ordering::Relaxed) || _input.contains("lachan-test-trap")
+    {
+        panic!("test trap");
+    }
+}
 
 /// The engine as JS sees it: `Engine` in the generated bindings.
 #[wasm_bindgen(js_name = Engine)]
@@ -48,6 +95,7 @@ impl WasmEngine {
 
     /// Verifies the bundle checksum; throws if the bytes are corrupt.
     pub fn verify(&self) -> Result<(), JsError> {
+        trap_point("");
         self.inner
             .bundle()
             .verify()
@@ -58,12 +106,15 @@ impl WasmEngine {
     /// clears a layer). Returns the warnings as a JSON array.
     #[wasm_bindgen(js_name = setPolicy)]
     pub fn set_policy(&mut self, parent: Option<String>, school: Option<String>) -> String {
+        trap_point(parent.as_deref().unwrap_or(""));
+        trap_point(school.as_deref().unwrap_or(""));
         to_json(&self.inner.set_policy(parent.as_deref(), school.as_deref()))
     }
 
     /// The full verdict for a URL as JSON: `{action, category, source, rule,
     /// match_kind, band, matched_url, allow_override, reason}`.
     pub fn check(&self, url: &str, band: Option<String>) -> Result<String, JsError> {
+        trap_point(url);
         Ok(to_json(&self.inner.check_url(url, band_from_js(band)?)))
     }
 
@@ -72,6 +123,7 @@ impl WasmEngine {
     /// any other number for the policy's band.
     #[wasm_bindgen(js_name = checkCode)]
     pub fn check_code(&self, url: &str, band: u32) -> u32 {
+        trap_point(url);
         let band = AgeBand::ALL.get(band as usize).copied();
         self.inner.check_code(url, band)
     }
@@ -124,6 +176,7 @@ impl WasmEngine {
     /// The age band in force (`6-10`…).
     #[wasm_bindgen(js_name = policyBand)]
     pub fn policy_band(&self) -> String {
+        trap_point("");
         self.inner.policy().band().key().to_string()
     }
 
@@ -153,6 +206,7 @@ impl WasmEngine {
     /// band's limit, `block` for a banned phrase.
     #[wasm_bindgen(js_name = checkText)]
     pub fn check_text(&self, text: &str, band: Option<String>) -> Result<String, JsError> {
+        trap_point(text);
         Ok(to_json(&self.inner.check_text(text, band_from_js(band)?)))
     }
 

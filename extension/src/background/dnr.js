@@ -26,7 +26,7 @@ const loadMeta = () => (meta ??= fetch(api.runtime.getURL('data/dnr.json')).then
  * under another id than the one the rules redirect to (a store build signed
  * with another key), the redirecting rulesets stay off and the second layer
  * does the work.
- * @param {import('../wasm/lachan.js').Engine} engine
+ * @param {import('./resilient.js').ResilientEngine} engine
  * @param {import('./engine.js').PolicyHosts} hosts the policy layers' own lists
  */
 export async function syncRulesets(engine, hosts) {
@@ -86,7 +86,7 @@ const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase
  * its allow hosts (so a category ruleset does not stop a site the parent or
  * school allowed) and one redirect per layer and verdict for its block
  * hosts (so they are stopped before the network like the static lists).
- * @param {import('../wasm/lachan.js').Engine} engine
+ * @param {import('./resilient.js').ResilientEngine} engine
  * @param {import('./engine.js').PolicyHosts} hosts @param {boolean} idOk
  */
 async function syncPolicyRules(engine, hosts, idOk) {

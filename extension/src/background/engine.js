@@ -1,13 +1,17 @@
 // The WASM engine, loaded once per worker start as a memoised promise:
 // wasm init, the bundle and the settings load in parallel, then the policy
-// layers are applied. Every check awaits `engineReady()`.
-import init, { Engine } from '../wasm/lachan.js';
+// layers are applied. Every check awaits `engineReady()`. The engine is
+// wrapped (resilient.js) so that a trap never leaves it dead: the wrapper
+// keeps the bundle bytes (one copy in the worker's JS heap) and reopens
+// them in a fresh instance.
+import init, { Engine, __wbg_reset_state } from '../wasm/lachan.js';
+import { ResilientEngine } from './resilient.js';
 import { api } from '../shared/platform.js';
 import { cachedManaged, loadSessionAllows, loadSettings } from '../shared/settings.js';
 import { recordError, stats } from './stats.js';
 import { loadOverrides } from './overrides.js';
 
-/** @typedef {{engine: Engine, sessionAllows: Record<string, number>}} Loaded */
+/** @typedef {{engine: ResilientEngine, sessionAllows: Record<string, number>}} Loaded */
 
 /** @type {Promise<Loaded> | null} */
 let loading = null;
@@ -49,7 +53,14 @@ async function load() {
     loadOverrides(),
   ]);
   stats.bundleBytes = bytes.byteLength;
-  const engine = Engine.open(new Uint8Array(bytes));
+  const engine = new ResilientEngine({
+    Engine, reset: __wbg_reset_state, bytes: new Uint8Array(bytes),
+    onTrap: (method, e, recovered) => {
+      stats.engineTraps = engine.traps;
+      recordError('engine trap', `${method}: ${String(/** @type {any} */ (e)?.message ?? e)}; ${recovered
+        ? 'reopened from the bundle, answered' : 'reopened from the bundle; answered without it (block / shield)'}`);
+    },
+  });
   applyPolicy(engine, settings.parentPolicy, schoolLayer(managed));
   stats.engineReadyMs = performance.now();
   return { engine, sessionAllows };
@@ -70,7 +81,7 @@ export function schoolLayer(m) {
 
 /** Applies the parent's and the school's layers; the engine ignores (and
  * reports) bad values, so one typo never disables the filter.
- * @param {Engine} engine @param {object | null} parent @param {object | null} school */
+ * @param {ResilientEngine} engine @param {object | null} parent @param {object | null} school */
 export function applyPolicy(engine, parent, school) {
   layers = { parent, school };
   const warnings = JSON.parse(engine.setPolicy(

@@ -103,7 +103,7 @@ export async function optionsState(token) {
 
 /** The categories a parent can set an action for: the bundle's, minus the
  * allow-kind ones (exception lists such as "safe"; data/categories.json).
- * @param {import('../wasm/lachan.js').Engine} engine @returns {Promise<string[]>} */
+ * @param {import('./resilient.js').ResilientEngine} engine @returns {Promise<string[]>} */
 async function choosableCategories(engine) {
   const kinds = await fetch(api.runtime.getURL('data/categories.json')).then((r) => r.json()).catch(() => []);
   const allowKind = new Set(kinds.filter((/** @type {any} */ c) => c.kind === 'allow').map((/** @type {any} */ c) => c.key));

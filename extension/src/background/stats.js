@@ -15,6 +15,8 @@ export const stats = {
   /** @type {number | null} */ verifyMs: null,
   /** @type {boolean | null} */ verified: null,
   bundleBytes: 0,
+  /** WASM traps the engine wrapper recovered from (resilient.js). */
+  engineTraps: 0,
   verdicts: 0,
   blocked: 0,
   warned: 0,
