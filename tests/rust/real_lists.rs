@@ -433,7 +433,7 @@ fn vietnamese_health_pages_are_allowed_at_6_10() {
             ),
             // Without a health word the accentless spelling still matches.
             (
-                "https://tin-tuc.example.vn/giai-tri/nguoi-gay-789.html",
+                "https://example.vn/giai-tri/nguoi-gay-789.html",
                 Some("ut1-adult-expressions"),
             ),
         ],

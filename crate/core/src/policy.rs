@@ -25,7 +25,7 @@ use crate::host::normalize_host;
 
 /// The keys a layer's JSON object may hold that the policy reads; others
 /// belong to other parts of the product and pass through.
-pub(crate) const LAYER_KEYS: [&str; 4] = ["age_band", "categories", "allow", "block"];
+pub(crate) const LAYER_KEYS: [&str; 5] = ["age_band", "categories", "allow", "block", "model"];
 
 /// Warnings listed per layer; past this, one summary per part of the layer
 /// ("… and N more problems in allow[]") so that a large bad layer gives a
@@ -308,6 +308,24 @@ impl PolicyLayer {
                 let items: Vec<Value> = list.iter().map(|e| e.original.clone().into()).collect();
                 obj.insert(key.into(), items.into());
             }
+        }
+        if let Some(m) = &self.model {
+            let per_band = |a: &[Action; 4]| -> Value {
+                AgeBand::ALL
+                    .iter()
+                    .map(|b| (b.key().to_string(), Value::from(a[b.index()].key())))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into()
+            };
+            obj.insert(
+                "model".into(),
+                serde_json::json!({
+                    "high": f64::from(m.high) / 1000.0,
+                    "low": f64::from(m.low) / 1000.0,
+                    "high_action": per_band(&m.high_action),
+                    "low_action": per_band(&m.low_action),
+                }),
+            );
         }
         obj.into()
     }
@@ -937,5 +955,29 @@ mod tests {
         ] {
             assert_eq!(AgeBand::parse(s), b, "{s}");
         }
+    }
+
+    #[test]
+    fn model_bands_are_validated_and_survive_a_round_trip() {
+        let (l, w) = layer(
+            "defaults",
+            r#"{"model":{"high":0.99,"low":0.97,"high_action":{"under-6":"block","6-10":"block","11-14":"warn","15-17":"warn"},"low_action":"warn"}}"#,
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let m = l.model.clone().expect("model bands");
+        assert_eq!((m.high, m.low), (990, 970));
+        assert_eq!(m.action(0.995, AgeBand::Age6To10), Action::Block);
+        assert_eq!(m.action(0.98, AgeBand::Age6To10), Action::Warn);
+        assert_eq!(m.action(0.5, AgeBand::Under6), Action::Allow);
+        let (again, w) = PolicyLayer::from_value("defaults", &l.to_value(), CATS).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(again.model, l.model);
+        // A bad part turns the model off, with a warning naming it.
+        let (l, w) = layer(
+            "defaults",
+            r#"{"model":{"high":0.9,"low":0.95,"high_action":"warn","low_action":"warn"}}"#,
+        );
+        assert!(l.model.is_none());
+        assert!(w.iter().any(|w| w.path == "model.low"), "{w:?}");
     }
 }
