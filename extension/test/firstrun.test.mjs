@@ -11,6 +11,7 @@ import { register } from 'node:module';
 // ---- a stub for ../wasm/lachan.js (a build output, absent from src/) ------------
 const STUB = `export default async function init() {}
 export function initSync() {}
+export function __wbg_reset_state() {}
 export class Engine {
   static open() { return new Engine(); }
   setPolicy() { return '[]'; }
