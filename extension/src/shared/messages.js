@@ -25,7 +25,7 @@
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
  * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, source: string | null,
  *   rule: string | null, match_kind: string, band: string, matched_url: string | null,
- *   allow_override: boolean, reason: string, sessionAllowed: boolean,
+ *   allow_override: boolean, reason: string, score?: number, sessionAllowed: boolean,
  *   override: null | 'paused' | 'approved'}} VerdictAnswer
  */
 

@@ -67,12 +67,16 @@ function renderNotice(action, category, url) {
   document.body.dataset.category = category;
 }
 
-/** @param {{category?: string | null, source?: string | null, rule?: string | null, band?: string, matched_url?: string | null}} v */
+/** @param {{category?: string | null, source?: string | null, rule?: string | null, band?: string, matched_url?: string | null, match_kind?: string, score?: number}} v */
 function renderDetails(v) {
+  // A brand or a look-alike says which known site the address reuses; the
+  // host-name model says how sure it is.
+  const named = v.match_kind === 'brand' ? 'detailLooksLike' : v.match_kind === 'lookalike' ? 'detailImitates' : 'detailRule';
   const rows = [
     ['detailCategory', v.category ? `${t(`catName_${catKey(v.category)}`)} (${v.category})` : ''],
     ['detailSource', v.source ?? ''],
-    ['detailRule', v.rule ?? ''],
+    [named, v.rule ?? ''],
+    ['detailNameScore', typeof v.score === 'number' ? v.score.toFixed(2) : ''],
     ['detailBand', v.band ?? ''],
     ['detailVia', v.matched_url ?? ''],
   ];
