@@ -8,9 +8,8 @@
 //! one bit per contained-match brand, set from its first four bytes, so the
 //! search for brands inside a label walks the FST only from the few start
 //! positions whose four bytes may begin one.
-use fst::raw::Fst;
-
 use crate::bundle::Slice;
+use crate::host_index::HostIndex;
 use crate::matcher::Raw;
 
 /// The label equal to the brand is a hit.
@@ -71,7 +70,7 @@ pub(crate) struct BrandHit {
 /// An opened brand index.
 pub(crate) struct Brands {
     filter: Vec<u64>,
-    fst: Fst<Slice>,
+    index: HostIndex,
 }
 
 impl Brands {
@@ -88,16 +87,16 @@ impl Brands {
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
             .collect();
-        let fst = Fst::new(section.sub(fst_at, b.len())?).ok()?;
-        Some(Brands { filter, fst })
+        let index = HostIndex::open_any(section.sub(fst_at, b.len())?).ok()?;
+        Some(Brands { filter, index })
     }
 
     /// The best brand in `label`: the label itself when it is an exact
     /// brand, else the longest contained brand.
     pub(crate) fn find(&self, label: &str) -> Option<BrandHit> {
         let l = label.as_bytes();
-        let raw = Raw::new(self.fst.as_bytes());
-        let root = self.fst.root().addr();
+        let raw = self.index.raw();
+        let root = self.index.root();
         if let Some(v) = walk(&raw, root, l) {
             if v & (EXACT | CONTAINED) != 0 {
                 return Some(BrandHit {

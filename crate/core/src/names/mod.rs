@@ -16,9 +16,10 @@ pub mod lookalike;
 pub mod model;
 pub mod psl;
 
-use fst::raw::Fst;
+use std::sync::Arc;
 
 use crate::bundle::{Bundle, Slice};
+use crate::host_index::HostIndex;
 use brand::Brands;
 use lookalike::Lookalikes;
 use psl::{PublicSuffixes, Registrable};
@@ -54,12 +55,14 @@ pub(crate) enum NameHit {
 
 /// The public suffix list on its own, for the compiler (training and brand
 /// extraction need registrable labels exactly as the engine draws them).
-pub struct SuffixList(PublicSuffixes<Vec<u8>>);
+pub struct SuffixList(PublicSuffixes);
 
 impl SuffixList {
     /// Opens `PSFX` section bytes (see [`psl::build`]).
     pub fn from_bytes(bytes: Vec<u8>) -> Option<SuffixList> {
-        Some(SuffixList(PublicSuffixes::new(Fst::new(bytes).ok()?)))
+        let len = bytes.len();
+        let index = HostIndex::open_any(Slice::new(Arc::new(bytes), 0, len)).ok()?;
+        Some(SuffixList(PublicSuffixes::new(index)))
     }
 
     /// The registrable part of a canonical domain name.
@@ -70,10 +73,10 @@ impl SuffixList {
 
 /// The opened name sections of a bundle.
 pub(crate) struct Names {
-    psl: PublicSuffixes<Slice>,
+    psl: PublicSuffixes,
     brands: Option<Brands>,
     model: Option<Slice>,
-    exempt: Option<Fst<Slice>>,
+    exempt: Option<HostIndex>,
     lookalikes: Lookalikes,
 }
 
@@ -81,14 +84,14 @@ impl Names {
     /// Opens the sections; `None` without a public suffix list (nothing
     /// here can work without registrable labels).
     pub(crate) fn open(bundle: &Bundle) -> Option<Names> {
-        let psl = PublicSuffixes::new(Fst::new(bundle.section_slice(&PSL_TAG)?).ok()?);
+        let psl = PublicSuffixes::new(HostIndex::open_any(bundle.section_slice(&PSL_TAG)?).ok()?);
         let brands = bundle.section_slice(&BRAND_TAG).and_then(Brands::open);
         let model = bundle
             .section_slice(&MODEL_TAG)
             .filter(|s| model::Model::open(s.as_ref()).is_some());
         let exempt = bundle
             .section_slice(&EXEMPT_TAG)
-            .and_then(|s| Fst::new(s).ok());
+            .and_then(|s| HostIndex::open_any(s).ok());
         Some(Names {
             psl,
             brands,
@@ -143,9 +146,9 @@ impl Names {
     }
 }
 
-fn contains(set: &Fst<Slice>, key: &str) -> bool {
-    let raw = crate::matcher::Raw::new(set.as_bytes());
-    let mut addr = set.root().addr();
+fn contains(set: &HostIndex, key: &str) -> bool {
+    let raw = set.raw();
+    let mut addr = set.root();
     for &c in key.as_bytes() {
         match raw.step(addr, c) {
             Some((next, _)) => addr = next,
@@ -153,4 +156,121 @@ fn contains(set: &Fst<Slice>, key: &str) -> bool {
         }
     }
     raw.final_output(addr).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BundleBuilder, Engine, MatchKind, SourceInfo, SourceKind};
+
+    const PSL: &str = "com\nvn\ncom.vn\n*.ck\n!www.ck\napp\n// comment\n";
+
+    fn sections() -> Vec<([u8; 4], Vec<u8>)> {
+        let (psl, _) = psl::build(PSL).unwrap();
+        let brands = brand::build(vec![
+            ("jun88".into(), 0, brand::EXACT | brand::CONTAINED),
+            ("casino".into(), 0, brand::EXACT),
+        ])
+        .unwrap();
+        let classes = [model::BENIGN, 0];
+        let weights: Vec<i8> = (0..(1usize << 8) * 2).map(|i| (i % 7) as i8 - 3).collect();
+        let hmdl = model::encode(8, &classes, &[0.0, -1.0], 0.1, &weights);
+        vec![(PSL_TAG, psl), (BRAND_TAG, brands), (MODEL_TAG, hmdl)]
+    }
+
+    fn engine(sections: Vec<([u8; 4], Vec<u8>)>) -> Option<Engine> {
+        let mut b = BundleBuilder::new();
+        let s = b
+            .source(SourceInfo {
+                name: "g".into(),
+                category: "gambling".into(),
+                kind: SourceKind::Block,
+                licence: String::new(),
+                upstream: String::new(),
+                bands: Vec::new(),
+                entries: 0,
+            })
+            .unwrap();
+        b.add_domain(s, "jun88.com").unwrap();
+        for (tag, bytes) in sections {
+            b.set_section(tag, bytes);
+        }
+        Engine::from_bytes(b.build().ok()?).ok()
+    }
+
+    #[test]
+    fn registrable_labels_follow_the_list() {
+        let (bytes, n) = psl::build(PSL).unwrap();
+        assert_eq!(n, 6);
+        let l = SuffixList::from_bytes(bytes).unwrap();
+        let label = |h: &str| l.registrable(h).map(|r| r.label(h).to_string());
+        assert_eq!(label("m.shop.com.vn").as_deref(), Some("shop"));
+        assert_eq!(label("shop.vn").as_deref(), Some("shop"));
+        assert_eq!(label("a.b.example.ck").as_deref(), Some("b"));
+        assert_eq!(label("www.ck").as_deref(), Some("www"));
+        assert_eq!(label("x.unknowntld").as_deref(), Some("x"));
+        assert_eq!(label("com.vn"), None);
+    }
+
+    #[test]
+    fn brand_on_a_new_suffix_is_found() {
+        let e = engine(sections()).unwrap();
+        for host in [
+            "jun88.app",
+            "m1.jun88.app",
+            "jun88-ok.vn",
+            "newjun88.com.vn",
+        ] {
+            let v = e.check_url(&format!("https://{host}/"), None);
+            assert_eq!(v.match_kind, MatchKind::Brand, "{host}: {}", v.reason);
+            assert_eq!(v.rule.as_deref(), Some("jun88"));
+        }
+        // An exact-only brand does not match inside another label.
+        let v = e.check_url("https://casinoroyale.com/", None);
+        assert_ne!(v.match_kind, MatchKind::Brand);
+    }
+
+    /// Damaged name sections (in a bundle whose checksum is right) are
+    /// never a panic: each check answers, with or without the section.
+    #[test]
+    fn damaged_name_sections_never_panic() {
+        let mut x = 0x5eed_u64;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let hosts = [
+            "https://jun88.app/",
+            "https://a.b.c.com.vn/",
+            "https://x.ck/",
+            "https://q.zz/",
+        ];
+        for round in 0..3000 {
+            let mut s = sections();
+            let which = (rnd() % 3) as usize;
+            let bytes = &mut s[which].1;
+            match rnd() % 3 {
+                0 => {
+                    let at = (rnd() as usize) % bytes.len();
+                    bytes[at] ^= 1 << (rnd() % 8);
+                }
+                1 => {
+                    let at = (rnd() as usize) % bytes.len();
+                    bytes[at] = rnd() as u8;
+                }
+                _ => {
+                    let at = (rnd() as usize) % bytes.len();
+                    bytes.truncate(at);
+                }
+            }
+            let Some(e) = engine(s) else { continue };
+            for h in hosts {
+                let v = e.check_url(h, None);
+                assert!(v.action <= crate::Action::Block, "round {round}");
+                let _ = e.check_code(h, None);
+            }
+        }
+    }
 }

@@ -6,9 +6,7 @@
 //! an FST keyed like the host index (bytes reversed, so one walk from the
 //! right over a host meets every rule that covers it), with a value of
 //! rule-kind flags.
-use fst::raw::Fst;
-
-use crate::matcher::Raw;
+use crate::host_index::HostIndex;
 
 /// A plain rule (`com.vn`).
 const NORMAL: u64 = 1;
@@ -80,13 +78,13 @@ impl Registrable {
 }
 
 /// The compiled list.
-pub(crate) struct PublicSuffixes<D> {
-    fst: Fst<D>,
+pub(crate) struct PublicSuffixes {
+    index: HostIndex,
 }
 
-impl<D: AsRef<[u8]>> PublicSuffixes<D> {
-    pub(crate) fn new(fst: Fst<D>) -> Self {
-        PublicSuffixes { fst }
+impl PublicSuffixes {
+    pub(crate) fn new(index: HostIndex) -> Self {
+        PublicSuffixes { index }
     }
 
     /// The registrable part of a canonical domain name, by the list's
@@ -95,8 +93,8 @@ impl<D: AsRef<[u8]>> PublicSuffixes<D> {
     /// itself a public suffix.
     pub(crate) fn registrable(&self, host: &str) -> Option<Registrable> {
         let h = host.as_bytes();
-        let raw = Raw::new(self.fst.as_bytes());
-        let mut addr = self.fst.root().addr();
+        let raw = self.index.raw();
+        let mut addr = self.index.root();
         // Label starts from the right: starts[k] = start of the k+1-label
         // suffix.
         let mut starts = [0usize; 128];
@@ -145,7 +143,9 @@ impl<D: AsRef<[u8]>> PublicSuffixes<D> {
                 }
             }
         }
-        let suffix_labels = exception.unwrap_or(suffix_labels);
+        // An exception removes its own first label; a damaged list could
+        // name a one-label exception: the suffix is never shorter than one.
+        let suffix_labels = exception.unwrap_or(suffix_labels).max(1);
         if suffix_labels >= nlabels || suffix_labels >= starts.len() {
             return None;
         }
