@@ -8,6 +8,7 @@ import { localise } from '../shared/i18n.js';
 import { exportSettings, parseImport, parseSiteList, explainWarnings, siteProblem, undoPatch } from '../shared/parent.js';
 import { dayKey, series, totals } from '../shared/activity.js';
 import { renderChart, renderTotals } from './chart.js';
+import { renderPrivateNotice } from '../shared/private-notice.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const TOKEN_KEY = 'lachanToken';
@@ -473,6 +474,7 @@ async function render() {
 async function main() {
   localise();
   $('title').tabIndex = -1;
+  renderPrivateNotice($('private-notice')).catch((e) => console.error('lachan: private notice', e));
   wirePinForms();
   wireSettings();
   await refresh();
