@@ -83,7 +83,7 @@ async function onBeforeRequest(d) {
  * Key `tabId:frameId`; oldest dropped first. @type {Map<string, {url: string, time: number}>} */
 const lastNavigation = new Map();
 const MAX_REMEMBERED = 200;
-/** A warning page asks within a second or so of its redirect. */
+/** Kept a minute; a warning page asks within a second or so of its redirect. */
 const REMEMBER_MS = 60_000;
 
 /** @param {number} tabId @param {number} frameId @param {string} url */

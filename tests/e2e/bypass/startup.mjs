@@ -48,22 +48,25 @@ function waitForLine(child, re) {
 }
 
 /**
- * A Chromium process of our own on `profile` with the extension, nothing
- * attached to its pages (Playwright's page instrumentation turns
- * prerendering off, so the prerender check needs this too). Tabs are
- * opened over the browser's CDP session only.
- * @param {{extDir: string, port: number, lang: string, profile: string}} o
+ * A Chromium process of our own on `profile` with the extension (none when
+ * `extDir` is ''), nothing attached to its pages (Playwright's page
+ * instrumentation turns prerendering off, so the prerender check needs this
+ * too). Tabs are opened over the browser's CDP session only.
+ * @param {{extDir: string, port: number, lang: string, profile: string, hosts?: string[]}} o
+ *   `hosts`: the names mapped to the server (default: the test hosts)
  */
-export async function rawChromium({ extDir, port, lang, profile }) {
+export async function rawChromium({ extDir, port, lang, profile, hosts = TEST_HOSTS }) {
   const t0 = performance.now();
-  const child = spawn(CHROMIUM, ['--headless=new', `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, '--no-sandbox',
+  const ext = extDir ? [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`] : [];
+  const child = spawn(CHROMIUM, ['--headless=new', ...ext, '--no-sandbox',
     '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run', `--lang=${lang === 'vi' ? 'vi' : 'en-US'}`,
-    `--host-resolver-rules=${hostRules(TEST_HOSTS, port)}`, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
+    `--host-resolver-rules=${hostRules(hosts, port)}`, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
   { stdio: ['ignore', 'ignore', 'pipe'] });
   const ws = await waitForLine(child, /ws:\/\/\S+/);
   const browser = await puppeteer.connect({ browserWSEndpoint: ws, protocolTimeout: 10_000 });
   const cdp = await browser.target().createCDPSession();
   return {
+    browser,
     /** ms since the process started */
     since: () => performance.now() - t0,
     /** @param {string} url */
@@ -80,24 +83,25 @@ export async function rawChromium({ extDir, port, lang, profile }) {
 
 /**
  * Chromium: an install start, then one start per `urls` entry (its tabs,
- * opened as soon as DevTools answers); `after` gets the tab URLs of the last
- * one after SETTLE_MS and the ms from the process start to the first tab.
- * @param {{extDir: string, port: number, lang: string, urls: string[][]}} o
+ * opened as soon as DevTools answers); `after` gets, for every start but the
+ * install, the tab URLs after SETTLE_MS and the ms from the process start
+ * to the first tab.
+ * @param {{extDir: string, port: number, lang: string, urls: string[][], hosts?: string[]}} o
  * @param {(run: number, tabs: string[], firstTabMs: number) => void} after
  */
-export async function chromiumStarts({ extDir, port, lang, urls }, after) {
+export async function chromiumStarts({ extDir, port, lang, urls, hosts }, after) {
   const profile = mkdtempSync(join(tmpdir(), 'lachan-start-chromium-'));
   try {
     const starts = [[], ...urls];
     for (let run = 0; run < starts.length; run++) {
-      const c = await rawChromium({ extDir, port, lang, profile });
+      const c = await rawChromium({ extDir, port, lang, profile, hosts });
       let firstTabMs = 0;
       for (const url of starts[run]) {
         firstTabMs ||= c.since();
         await c.open(url);
       }
       await sleep(SETTLE_MS);
-      if (run === starts.length - 1) after(run, await c.tabs(), firstTabMs);
+      if (run > 0) after(run, await c.tabs(), firstTabMs);
       await c.close();
     }
   } finally {
@@ -109,7 +113,7 @@ export async function chromiumStarts({ extDir, port, lang, urls }, after) {
  * Firefox: the add-on installed the way a computer keeps it (an .xpi in the
  * profile's extensions folder, unsigned: ESR honours
  * xpinstall.signatures.required = false), then one start per `urls` entry
- * (each entry: the start tabs); `after` runs after the last.
+ * (each entry: the start tabs); `after` runs after each but the install.
  * @param {{xpi: string, geckoId: string, lang: string, urls: string[][]}} o
  * @param {(run: number, tabs: string[], firstTabMs: number) => void} after tabs are not read in Firefox ([], 0)
  */
@@ -133,7 +137,7 @@ export async function firefoxStarts({ xpi, geckoId, lang, urls }, after) {
       const child = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, ...starts[run]],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } });
       await sleep(run === 0 ? SETTLE_MS + 4000 : SETTLE_MS);
-      if (run === starts.length - 1) after(run, [], 0);
+      if (run > 0) after(run, [], 0);
       child.kill('SIGTERM'); // Firefox quits cleanly on SIGTERM
       await exited(child);
     }
