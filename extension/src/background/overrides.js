@@ -71,7 +71,7 @@ async function syncRules() {
   const addRules = [];
   if (pausedNow()) {
     addRules.push({ id: PAUSE_RULE_ID, priority: PRIORITY.override, action: { type: /** @type {any} */ ('allow') },
-      condition: { regexFilter: '^https?://', resourceTypes: ALLOW_TYPES } });
+      condition: { regexFilter: '^(https?|wss?)://', resourceTypes: ALLOW_TYPES } });
   }
   Object.keys(overrides.approvals).slice(0, OVERRIDE_ID_END - APPROVAL_ID_BASE).forEach((host, i) => {
     addRules.push({ id: APPROVAL_ID_BASE + i, priority: PRIORITY.override, action: { type: /** @type {any} */ ('allow') },

@@ -107,6 +107,9 @@ export function routes(url, host) {
         }, 300);
       </script>`);
     }
+    case '/post-form': return html(`form page ${host}`, `<form id="f" method="post"></form><script>${URL_OF}
+      const f = document.getElementById('f'); f.action = at('casino-test.translate.goog', '/posted');
+      const i = document.createElement('input'); i.name = 'q'; i.value = 'x'; f.append(i); f.submit();</script>`);
     case '/spa-frame': return html(`spa frame host ${host}`, `<iframe id="f" title="spa" width="500" height="300"></iframe><script>${URL_OF}
       document.getElementById('f').src = at('allowed.test', '/spa?go=push');</script>`);
     case '/speculate': return html(`speculation page ${host}`, `<script>${URL_OF}

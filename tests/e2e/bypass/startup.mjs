@@ -24,8 +24,19 @@ import { sleep } from '../lib/checks.mjs';
 const require = createRequire(import.meta.url);
 const puppeteer = require('puppeteer-core');
 
-/** How long a start is given before its tabs are read. */
+/** How long a start is given before its tabs are read: until `ready()`
+ * says so (the control page arrived), plus a little for late requests, or
+ * at most READY_MS. */
 const SETTLE_MS = 6000;
+const READY_MS = 25_000;
+
+/** @param {(() => boolean) | undefined} ready */
+async function settle(ready) {
+  if (!ready) return sleep(SETTLE_MS);
+  const end = Date.now() + READY_MS;
+  while (!ready() && Date.now() < end) await sleep(200);
+  return sleep(1500);
+}
 
 /** @param {import('node:child_process').ChildProcess} child */
 const exited = (child) => new Promise((ok) => { if (child.exitCode !== null || child.signalCode) ok(undefined); else child.once('exit', ok); });
@@ -86,10 +97,11 @@ export async function rawChromium({ extDir, port, lang, profile, hosts = TEST_HO
  * opened as soon as DevTools answers); `after` gets, for every start but the
  * install, the tab URLs after SETTLE_MS and the ms from the process start
  * to the first tab.
- * @param {{extDir: string, port: number, lang: string, urls: string[][], hosts?: string[]}} o
+ * @param {{extDir: string, port: number, lang: string, urls: string[][], hosts?: string[], ready?: () => boolean}} o
+ *   `ready`: the start has settled (default: SETTLE_MS)
  * @param {(run: number, tabs: string[], firstTabMs: number) => void} after
  */
-export async function chromiumStarts({ extDir, port, lang, urls, hosts }, after) {
+export async function chromiumStarts({ extDir, port, lang, urls, hosts, ready }, after) {
   const profile = mkdtempSync(join(tmpdir(), 'lachan-start-chromium-'));
   try {
     const starts = [[], ...urls];
@@ -100,7 +112,7 @@ export async function chromiumStarts({ extDir, port, lang, urls, hosts }, after)
         firstTabMs ||= c.since();
         await c.open(url);
       }
-      await sleep(SETTLE_MS);
+      await (run > 0 ? settle(ready) : sleep(SETTLE_MS));
       if (run > 0) after(run, await c.tabs(), firstTabMs);
       await c.close();
     }
@@ -114,10 +126,10 @@ export async function chromiumStarts({ extDir, port, lang, urls, hosts }, after)
  * profile's extensions folder, unsigned: ESR honours
  * xpinstall.signatures.required = false), then one start per `urls` entry
  * (each entry: the start tabs); `after` runs after each but the install.
- * @param {{xpi: string, geckoId: string, lang: string, urls: string[][]}} o
+ * @param {{xpi: string, geckoId: string, lang: string, urls: string[][], ready?: () => boolean}} o
  * @param {(run: number, tabs: string[], firstTabMs: number) => void} after tabs are not read in Firefox ([], 0)
  */
-export async function firefoxStarts({ xpi, geckoId, lang, urls }, after) {
+export async function firefoxStarts({ xpi, geckoId, lang, urls, ready }, after) {
   const profile = mkdtempSync(join(tmpdir(), 'lachan-start-firefox-'));
   mkdirSync(join(profile, 'extensions'));
   copyFileSync(xpi, join(profile, 'extensions', `${geckoId}.xpi`));
@@ -136,7 +148,7 @@ export async function firefoxStarts({ xpi, geckoId, lang, urls }, after) {
     for (let run = 0; run < starts.length; run++) {
       const child = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, ...starts[run]],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } });
-      await sleep(run === 0 ? SETTLE_MS + 4000 : SETTLE_MS);
+      await (run === 0 ? sleep(SETTLE_MS + 4000) : settle(ready));
       if (run > 0) after(run, [], 0);
       child.kill('SIGTERM'); // Firefox quits cleanly on SIGTERM
       await exited(child);
