@@ -2,7 +2,7 @@
 // The shipped extension (dist/, the real bundle) in the real browsers:
 // figures, no assertions.
 //
-//   node bench/browsers.mjs [--starts 5] [--images 300] [--dist dist]
+//   node bench/browsers.mjs [--starts 5] [--images 300] [--dist dist]   (--starts 0: no browser starts)
 //
 // 1. Browser start: a kept profile, an install start, then `--starts`
 //    starts whose first tabs (opened the moment DevTools answers in
@@ -13,6 +13,9 @@
 // 2. Cost of the sub-resource rules: a page with `--images` distinct
 //    pictures from allowed hosts, its load event time with and without the
 //    extension (3 runs each; median).
+// 3. Cost of Chromium's check page on an allowed wrapper URL: the time to
+//    a loaded translate.goog page (through check.html) against the same
+//    page on its own host (8 runs each; median).
 // Every host name is mapped to one local server. Needs `make extension`
 // and `cd tests/e2e && npm ci` (the browser drivers).
 import { createServer } from 'node:http';
@@ -79,7 +82,7 @@ const reached = (urls, mark) => urls.map((u) => hits.slice(mark).filter((h) => h
 
 // 1. Browser starts.
 const starts = Number(opt.starts);
-for (const browser of ['chromium', 'firefox']) {
+for (const browser of starts > 0 ? ['chromium', 'firefox'] : []) {
   const urls = browser === 'chromium'
     ? [`http://${domain}/s`, `http://${prefix}/s`, `http://${wrapped}/s`]
     : [`http://${domain}:${P}/s`, `http://${prefix.replace('/', `:${P}/`)}/s`, `http://${wrapped}:${P}/s`];
@@ -132,5 +135,35 @@ for (const withExt of [false, true]) {
     }
   }
   console.log(`firefox, ${n} pictures, ${withExt ? 'with' : 'without'} the extension: load ${median(fms).toFixed(0)} ms (runs ${fms.map((x) => x.toFixed(0)).join(', ')})`);
+}
+// 3. The check page's cost (Chromium).
+{
+  const profile = mkdtempSync(join(tmpdir(), 'lachan-bench-'));
+  const c = await rawChromium({ extDir: join(DIST, 'chromium'), port: P, lang: 'vi', profile, hosts: ['*'] });
+  try {
+    await sleep(1500);
+    /** @type {Record<string, number[]>} */
+    const t = { direct: [], hop: [] };
+    for (let i = 0; i < 8; i++) {
+      for (const [k, url] of [['direct', `http://news.example.org/d${i}`], ['hop', `http://news-example-org.translate.goog/h${i}`]]) {
+        const page = await c.browser.newPage();
+        const t0 = performance.now();
+        await page.goto(url, { waitUntil: 'load', timeout: 15_000 }).catch(() => {});
+        // The hop replaces check.html with the page: poll the final document.
+        const end = Date.now() + 15_000;
+        while (!(await page.evaluate(() => document.readyState === 'complete' && document.body?.innerText === 'page').catch(() => false))) {
+          if (Date.now() > end) throw new Error(`${url} did not load (at ${await page.evaluate(() => `${location.href} ${document.body?.innerText.slice(0, 80)}`).catch((e) => e.message)})`);
+          await sleep(10);
+        }
+        t[k].push(performance.now() - t0);
+        await page.close();
+      }
+    }
+    console.log(`chromium, an allowed page: ${median(t.direct).toFixed(0)} ms on its own host, ${median(t.hop).toFixed(0)} ms as a translate.goog URL `
+      + `through the check page (runs ${t.direct.map((x) => x.toFixed(0)).join(', ')} / ${t.hop.map((x) => x.toFixed(0)).join(', ')})`);
+  } finally {
+    await c.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 }
 server.close();

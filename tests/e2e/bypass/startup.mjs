@@ -69,7 +69,8 @@ function waitForLine(child, re) {
 export async function rawChromium({ extDir, port, lang, profile, hosts = TEST_HOSTS }) {
   const t0 = performance.now();
   const ext = extDir ? [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`] : [];
-  const child = spawn(CHROMIUM, ['--headless=new', ...ext, '--no-sandbox',
+  // HttpsUpgrades off, as Playwright has it: the test server speaks http only.
+  const child = spawn(CHROMIUM, ['--headless=new', ...ext, '--no-sandbox', '--disable-features=HttpsUpgrades',
     '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run', `--lang=${lang === 'vi' ? 'vi' : 'en-US'}`,
     `--host-resolver-rules=${hostRules(hosts, port)}`, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
   { stdio: ['ignore', 'ignore', 'pipe'] });
