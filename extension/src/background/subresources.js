@@ -1,10 +1,11 @@
 // Firefox: every request that is not a page, a frame or an <object>
 // (fetch/XHR, images, media, scripts, styles, fonts, websockets, beacons,
-// prefetches…) to a host or URL prefix of a category the policy blocks at
-// every age is cancelled before it leaves, as Chromium's `sub_` rulesets
-// do: a benign page that fetch()es a blocked site, or hot-links its
-// pictures, gets nothing. Categories some age band may see are left alone
-// (blocking their pictures would break that band's pages).
+// prefetches…) to a host or URL prefix of a category blocked at every age
+// is cancelled before it leaves: a benign page that fetch()es a blocked
+// site, or hot-links its pictures, gets nothing. The same categories as
+// Chromium's `sub_` rulesets: those the default policy blocks at every age,
+// while the merged policy still does. Categories some age band may see are
+// left alone (blocking their pictures would break that band's pages).
 //
 // Cost: one blocking listener call and one WASM lookup (`checkCode`, no
 // JSON) per request; the full verdict only for the few that hit a list.
@@ -30,7 +31,8 @@ function everyAgeIds(engine) {
     /** @type {{key: string}[]} */
     const categories = JSON.parse(engine.categories());
     const table = JSON.parse(engine.policyTable());
-    const ids = new Set(categories.flatMap((c, i) => (blockedAtEveryAge(table, c.key) ? [i] : [])));
+    const defaults = JSON.parse(engine.defaultTable());
+    const ids = new Set(categories.flatMap((c, i) => (blockedAtEveryAge(defaults, c.key) && blockedAtEveryAge(table, c.key) ? [i] : [])));
     cache = { version, ids };
   }
   return cache.ids;
