@@ -62,7 +62,9 @@ test-extension: extension
 # Real headless Chromium and Firefox ESR: navigation blocking and the warning
 # page; page-text overlay, typing guard and search; image-hash checks and the
 # report flow; SafeSearch and YouTube restricted mode; the hardening
-# self-check page; the options page; the first run (welcome page). Each
+# self-check page; the options page; the first run (welcome page); the
+# bypass tricks (sub-resources, <object>, pushState, wrappers, URL prefixes,
+# warn twins, cold worker, prerender, browser start, private windows). Each
 # runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs
@@ -72,6 +74,7 @@ test-e2e: wasm
 	node tests/e2e/selfcheck/run.mjs --skip-wasm-build
 	node tests/e2e/options/run.mjs --skip-wasm-build
 	node tests/e2e/welcome/run.mjs --skip-wasm-build
+	node tests/e2e/bypass/run.mjs --skip-wasm-build
 	node tests/e2e/policy/run.mjs --skip-wasm-build
 
 bench: bundle wasm

@@ -8,9 +8,10 @@
 //   1. WASM core: cargo (wasm32, unless --skip-wasm-build) → wasm-bindgen
 //      --target web → wasm-opt -O3.
 //   2. Open the bundle with that same WASM in Node and verify its checksum.
-//   3. Chromium: one static declarativeNetRequest ruleset per block category
-//      (and a `_warn` twin for categories some age band only warns about),
-//      plus one allow ruleset, all generated from Engine.exportRules().
+//   3. Chromium: static declarativeNetRequest rulesets from Engine.exportRules()
+//      (tools/dnr.mjs: per block category and its `_warn` twin, sub-resource
+//      sets, the allow-lists, the check-page hops), checked against
+//      Chromium's limits.
 //   4. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
 //      locales, the bundle and lists/contacts.toml (as JSON).
 //   5. Zip each browser directory.
@@ -24,7 +25,7 @@ import { parseContacts, parseToml } from './tools/toml.mjs';
 import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
-import { makeRulesets } from './tools/dnr.mjs';
+import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
@@ -103,15 +104,24 @@ async function main() {
   const extId = await extensionIdFromKey(chromiumOverlay.key);
   if (extId !== ids.chromium) throw new Error(`manifest key gives id ${extId} but ids.json says ${ids.chromium}`);
   const band = engine.policyBand();
-  const { rulesets, skippedUrlRules } = makeRulesets({ rules: JSON.parse(engine.exportRules()), sources: info.sources,
+  const { rulesets, skipped, urlHosts } = makeRulesets({ rules: JSON.parse(engine.exportRules()), sources: info.sources,
     extensionId: extId, band, table: JSON.parse(engine.policyTable()) });
   const ruleTotal = rulesets.reduce((n, r) => n + r.rules.length, 0);
   const enabledCount = rulesets.filter((r) => r.meta.enabled).length;
+  const urlRules = rulesets.filter((r) => r.meta.kind === 'block' && r.meta.action === 'block').reduce((n, r) => n + r.meta.urlRules, 0);
+  const worst = worstCase(rulesets.map((r) => r.meta));
   step(`DNR: ${rulesets.length} rulesets (${enabledCount} on for default band ${band}), ${ruleTotal} rules; `
-    + `${skippedUrlRules} URL-prefix rules left to the worker`);
-  for (const r of rulesets) console.log(`[build]   ruleset ${r.meta.id}: ${r.rules.length} rules, ${r.meta.domains} domains${r.meta.enabled ? ' (on)' : ''}`);
-  if (rulesets.length > 100) throw new Error(`${rulesets.length} static rulesets: Chrome allows 100`);
-  if (enabledCount > 50) throw new Error(`${enabledCount} rulesets enabled by default: Chrome allows 50`);
+    + `${urlRules} URL-prefix rules as urlFilter (${urlHosts} hosts), ${skipped.length} left to the worker; `
+    + `most on at once: ${worst.rulesets} rulesets, ${worst.rules} rules, ${worst.regexRules} regex rules`);
+  for (const r of rulesets) {
+    console.log(`[build]   ruleset ${r.meta.id}: ${r.rules.length} rules, ${r.meta.domains} domains, ${r.meta.urlRules} URL prefixes${r.meta.enabled ? ' (on)' : ''}`);
+  }
+  for (const { rule, why } of skipped.slice(0, 10)) console.log(`[build]   left to the worker: ${rule} (${why})`);
+  if (rulesets.length > LIMITS.rulesets) throw new Error(`${rulesets.length} static rulesets: Chrome allows ${LIMITS.rulesets}`);
+  if (enabledCount > LIMITS.enabledRulesets) throw new Error(`${enabledCount} rulesets enabled by default: Chrome allows ${LIMITS.enabledRulesets}`);
+  if (worst.rulesets > LIMITS.enabledRulesets) throw new Error(`a policy could enable ${worst.rulesets} rulesets: Chrome allows ${LIMITS.enabledRulesets}`);
+  if (worst.rules > LIMITS.enabledRules) throw new Error(`a policy could enable ${worst.rules} static rules: Chrome guarantees ${LIMITS.enabledRules}`);
+  if (worst.regexRules > LIMITS.enabledRegexRules) throw new Error(`a policy could enable ${worst.regexRules} regex rules: Chrome allows ${LIMITS.enabledRegexRules}`);
 
   // 4. Assemble each browser.
   const contacts = parseContacts(readFileSync(join(ROOT, 'lists/contacts.toml'), 'utf8'), 'lists/contacts.toml');
@@ -129,7 +139,7 @@ async function main() {
     const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
-    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome', 'check']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
     if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
     // The image-check scripts (registered at run time by background/images.js) in every browser.
     mkdirSync(join(dir, 'content'), { recursive: true });
@@ -139,7 +149,7 @@ async function main() {
     cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
     // Pages at the extension root (warning.html is part of the e2e contract).
     // Shared head and header markup expanded once here (tools/pages.mjs).
-    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support', 'welcome']) {
+    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support', 'welcome', 'check']) {
       const from = join(dir, page, `${page}.html`);
       writeFileSync(join(dir, `${page}.html`), expandIncludes(readFileSync(from, 'utf8'), `src/${page}/${page}.html`));
       rmSync(from);

@@ -1,9 +1,11 @@
-// Hardening self-check: the pure status logic (extension/src/selfcheck/status.js)
-// and that every message key it names exists in both locales.
+// Hardening self-check: the pure status logic (extension/src/selfcheck/status.js),
+// the private-window notice's keys (shared/private-notice.js, also on the
+// options page), and that every message key they name exists in both locales.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ITEM_IDS, evaluate, isNoPolicyError, managedFact, summarise } from '../src/selfcheck/status.js';
+import { privateNoticeKeys } from '../src/shared/private-notice.js';
 
 const locales = Object.fromEntries(['vi', 'en'].map((l) => [l,
   JSON.parse(readFileSync(new URL(`../_locales/${l}/messages.json`, import.meta.url), 'utf8'))]));
@@ -104,4 +106,18 @@ test('every message key the page can use exists in vi and en, with the same $n s
     const subs = (/** @type {string} */ m) => (m.match(/\$\d/g) ?? []).sort().join();
     assert.equal(subs(locales.vi[k].message), subs(locales.en[k].message), `${k}: substitutions differ`);
   }
+});
+
+test('private-window notice: a plain "not protected" with both fixes unless allowed; every key exists', () => {
+  for (const browser of /** @type {const} */ (['chromium', 'firefox'])) {
+    for (const allowed of [false, null, true]) {
+      const k = privateNoticeKeys(allowed, browser);
+      for (const key of Object.values(k).filter(Boolean)) for (const m of Object.values(locales)) assert.ok(m[key], `${key} (${browser}, ${allowed})`);
+      assert.equal(Boolean(k.parent && k.school), allowed !== true);
+    }
+  }
+  assert.equal(privateNoticeKeys(false, 'chromium').title, 'privateOffTitle');
+  assert.equal(privateNoticeKeys(false, 'firefox').parent, 'scFixParentPrivate');
+  assert.equal(privateNoticeKeys(false, 'chromium').parent, 'scFixParentIncognito');
+  assert.equal(privateNoticeKeys(null, 'chromium').title, 'privateUnknownTitle');
 });

@@ -18,6 +18,9 @@ let loading = null;
 
 /** The policy layers last applied. @type {{parent: any, school: any}} */
 let layers = { parent: null, school: null };
+/** Counts policy changes, so caches built from the policy know they are stale. */
+let version = 0;
+export const policyVersion = () => version;
 
 /** @typedef {{parentAllow: string[], parentBlock: string[], schoolAllow: string[], schoolBlock: string[]}} PolicyHosts */
 
@@ -84,6 +87,7 @@ export function schoolLayer(m) {
  * @param {ResilientEngine} engine @param {object | null} parent @param {object | null} school */
 export function applyPolicy(engine, parent, school) {
   layers = { parent, school };
+  version++;
   const warnings = JSON.parse(engine.setPolicy(
     parent ? JSON.stringify(parent) : undefined,
     school ? JSON.stringify(school) : undefined,

@@ -6,7 +6,7 @@ import { lachan, recordError } from './stats.js'; // first: marks the script sta
 import { api, flavour, optional } from '../shared/platform.js';
 import { refreshManaged } from '../shared/settings.js';
 import { engineReady, policyHosts, reloadPolicy, verifyBundle } from './engine.js';
-import { registerNavigation } from './navigation.js';
+import { recheckTabs, registerNavigation } from './navigation.js';
 import { syncRulesets } from './dnr.js';
 import { route } from './router.js';
 import { syncImageScript } from './images.js';
@@ -48,9 +48,12 @@ api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === EXPIRY_ALARM) expireOverrides().catch((e) => recordError('overrides', e));
 });
 
-/** Install, update and browser start: check the bundle once and refresh
- * the school policy cache (slow: never on the navigation path). */
+/** Install, update and browser start: check the tabs that opened before
+ * the background (and, in Chromium, before the static rules) were ready,
+ * check the bundle once and refresh the school policy cache (slow: never on
+ * the navigation path). */
 async function onStart() {
+  await recheckTabs().catch((e) => recordError('recheck tabs', e));
   await verifyBundle();
   await optional(refreshManaged, {});
 }

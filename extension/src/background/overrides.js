@@ -8,7 +8,7 @@
 // Neither lifts the school's own block list (dnr.js priorities; verdict.js).
 import { api, flavour } from '../shared/platform.js';
 import { approvedUntil, isPaused, liveApprovals, nextExpiry } from '../shared/parent.js';
-import { FRAMES, OVERRIDE_PRIORITY } from './dnr.js';
+import { ALLOW_TYPES, PRIORITY } from './rule-shapes.js';
 import { recordError } from './stats.js';
 import { serialQueue } from './serial.js';
 
@@ -70,12 +70,12 @@ async function syncRules() {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
   if (pausedNow()) {
-    addRules.push({ id: PAUSE_RULE_ID, priority: OVERRIDE_PRIORITY, action: { type: /** @type {any} */ ('allow') },
-      condition: { regexFilter: '^https?://', resourceTypes: FRAMES } });
+    addRules.push({ id: PAUSE_RULE_ID, priority: PRIORITY.override, action: { type: /** @type {any} */ ('allow') },
+      condition: { regexFilter: '^(https?|wss?)://', resourceTypes: ALLOW_TYPES } });
   }
   Object.keys(overrides.approvals).slice(0, OVERRIDE_ID_END - APPROVAL_ID_BASE).forEach((host, i) => {
-    addRules.push({ id: APPROVAL_ID_BASE + i, priority: OVERRIDE_PRIORITY, action: { type: /** @type {any} */ ('allow') },
-      condition: { requestDomains: [host], resourceTypes: FRAMES } });
+    addRules.push({ id: APPROVAL_ID_BASE + i, priority: PRIORITY.override, action: { type: /** @type {any} */ ('allow') },
+      condition: { requestDomains: [host], resourceTypes: ALLOW_TYPES } });
   });
   await dnr.updateSessionRules({ removeRuleIds, addRules });
 }

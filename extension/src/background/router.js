@@ -13,6 +13,7 @@ import { helpData, scoreText } from './text.js';
 import { searchRedirect } from './search.js';
 import { recordActivity } from './activity.js';
 import * as parent from './parent.js';
+import { blockedNavigation } from './navigation.js';
 
 /** @typedef {chrome.runtime.MessageSender} Sender */
 
@@ -24,6 +25,14 @@ const fromExtensionPage = (sender) =>
  * steps: no token exists yet). @param {(m: any) => Promise<unknown>} fn */
 const pageOnly = (fn) => async (/** @type {any} */ m, /** @type {Sender} */ sender) =>
   (fromExtensionPage(sender) ? fn(m) : { ok: false, error: 'notAllowed' });
+
+/** May this frame show `url` (the guard and check.html ask)? @param {string} url @param {Sender} sender */
+async function navAnswer(url, sender) {
+  const v = await decide(url);
+  if (!passes(v)) return { action: v.action, redirect: warningUrl(url, v) };
+  const search = sender.frameId === 0 ? await searchRedirect(url) : null; // search queries (search.js)
+  return search ? { action: 'block', redirect: search } : { action: 'allow' };
+}
 
 /** A handler for an extension page holding the live unlock token, once a
  * parent PIN exists: before that the answer is {ok: false, error:
@@ -41,10 +50,17 @@ const unlocked = (fn) => pageOnly(async (m) => {
 const HANDLERS = {
   async navCheck(m, sender) {
     stats.guardChecks++;
-    const v = await decide(m.url);
-    if (!passes(v)) return { action: v.action, redirect: warningUrl(m.url, v) };
-    const search = sender.frameId === 0 ? await searchRedirect(m.url) : null; // search queries (search.js)
-    return search ? { action: 'block', redirect: search } : { action: 'allow' };
+    return navAnswer(m.url, sender);
+  },
+  // Chromium's static rules send these pages here (hop-rules.js, tools/dnr.mjs).
+  async hopCheck(m, sender) {
+    if (!fromExtensionPage(sender)) return { ok: false, error: 'notAllowed' };
+    stats.hopChecks++;
+    return navAnswer(m.url, sender);
+  },
+  async blockedNavigation(_, sender) {
+    const tab = sender.tab?.id;
+    return { url: fromExtensionPage(sender) && tab !== undefined ? await blockedNavigation(tab, sender.frameId ?? 0) : '' };
   },
   async verdict(m) {
     return decide(m.url);
@@ -96,6 +112,7 @@ const HANDLERS = {
   },
   async warningShown(m, sender) {
     if (!fromExtensionPage(sender)) return { ok: false };
+    if (sender.frameId) stats.warningFrames++;
     recordActivity(m.category || 'other', m.action === 'warn' ? 'warn' : 'block');
     return { ok: true };
   },

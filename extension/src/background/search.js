@@ -5,9 +5,9 @@
 // a wall. Called from navigation.js (Firefox: blocking webRequest, before the
 // request leaves; Chromium: onBeforeNavigate + the document_start guard's
 // navCheck) and, for in-page searches that only change the history state
-// (YouTube), from webNavigation.onHistoryStateUpdated.
+// (YouTube), from navigation.js's webNavigation.onHistoryStateUpdated.
 import { api } from '../shared/platform.js';
-import { recordError, stats } from './stats.js';
+import { stats } from './stats.js';
 import { scoreText } from './text.js';
 import { warningUrl } from './verdict.js';
 import { searchQuery } from './search-match.js';
@@ -26,20 +26,4 @@ export async function searchRedirect(url) {
   if (v.support) return `${api.runtime.getURL('support.html')}?from=search`;
   return warningUrl(url, /** @type {any} */ ({ action: 'block', category: v.category ?? 'other', source: `search:${s.engine}`,
     rule: null, matched_url: null }));
-}
-
-/** @param {{tabId: number, frameId: number, url: string}} d */
-async function onHistoryStateUpdated(d) {
-  if (d.frameId !== 0 || d.tabId < 0) return;
-  try {
-    const to = await searchRedirect(d.url);
-    if (to) await api.tabs.update(d.tabId, { url: to });
-  } catch (e) {
-    recordError('search', e);
-  }
-}
-
-/** In-page searches (history.pushState); registered at the worker's top level. */
-export function registerSearch() {
-  api.webNavigation.onHistoryStateUpdated.addListener(onHistoryStateUpdated);
 }

@@ -21,6 +21,12 @@ export const stats = {
   blocked: 0,
   warned: 0,
   guardChecks: 0,
+  /** check.html verdicts (Chromium's hops: wrappers, odd spellings) */ hopChecks: 0,
+  /** same-document navigations sent to the warning page */ historyStops: 0,
+  /** tabs open before the background started, sent to the warning page */ tabsRechecked: 0,
+  /** sub-resource requests cancelled (Firefox; Chromium's are DNR's) */ subBlocked: 0,
+  /** warning pages shown inside a frame, <object> or <embed> */ warningFrames: 0,
+  /** Firefox: <object>/<embed> loads answered with the static note */ objectNotes: 0,
   /** @type {string[]} */ errors: [],
 };
 

@@ -9,6 +9,7 @@ import { exportSettings, parseImport, parseSiteList, explainWarnings, siteProble
 import { dayKey, series, totals } from '../shared/activity.js';
 import { renderChart, renderTotals } from './chart.js';
 import { bandName, newPinForm, pinMessage, TOKEN_KEY } from './pinform.js';
+import { renderPrivateNotice } from '../shared/private-notice.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -448,6 +449,7 @@ async function render() {
 async function main() {
   localise();
   $('title').tabIndex = -1;
+  renderPrivateNotice($('private-notice')).catch((e) => console.error('lachan: private notice', e));
   wirePinForms();
   wireSettings();
   await refresh();

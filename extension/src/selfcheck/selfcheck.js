@@ -8,6 +8,7 @@
 import { api, flavour, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { evaluate, managedFact, summarise } from './status.js';
+import { privateAllowed, renderPrivateNotice } from '../shared/private-notice.js';
 
 /** The first storage.managed read after a browser start can take ~5 s. */
 const MANAGED_TIMEOUT_MS = 10_000;
@@ -43,10 +44,7 @@ async function readManaged() {
 /** @returns {Promise<import('./status.js').Facts>} */
 async function gather() {
   const [incognitoAllowed, self, managed, stored] = await Promise.all([
-    orNull(async () => {
-      const v = await api.extension.isAllowedIncognitoAccess();
-      return typeof v === 'boolean' ? v : null;
-    }),
+    privateAllowed(),
     orNull(async () => api.management.getSelf()),
     readManaged(),
     orNull(() => api.storage.local.get('pin')),
@@ -86,7 +84,8 @@ async function run() {
   const list = /** @type {HTMLElement} */ (document.getElementById('items'));
   delete document.body.dataset.ready;
   summary.textContent = t('scChecking');
-  const items = evaluate(await gather());
+  const [facts] = await Promise.all([gather(), renderPrivateNotice(/** @type {HTMLElement} */ (document.getElementById('private-notice')))]);
+  const items = evaluate(facts);
   list.replaceChildren(...items.map(render));
   const n = summarise(items);
   summary.textContent = t('scSummary', [String(n.ok), String(n.missing), String(n.unknown)]);

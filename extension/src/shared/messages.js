@@ -20,7 +20,7 @@
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
  * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | ImageStatsRequest
- *   | PageText | LeavePage | WarningShown | OptionsMessage} Message
+ *   | PageText | LeavePage | WarningShown | OptionsMessage | HopCheck | BlockedNavigation} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
  * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, source: string | null,
@@ -92,6 +92,20 @@ export const leavePage = () => ({ type: 'leavePage' });
 /** @param {string} category @param {string} action @returns {WarningShown} */
 export const warningShown = (category, action) => ({ type: 'warningShown', category, action });
 
+/**
+ * Chromium's static rules (background/hop-rules.js, tools/dnr.mjs):
+ * @typedef {{type: 'hopCheck', url: string}} HopCheck
+ *   check.html → background: may this frame open `url` (a wrapper URL or an
+ *   odd spelling the rules sent here first)? → {@link NavAnswer}
+ * @typedef {{type: 'blockedNavigation'}} BlockedNavigation
+ *   warning page reached by a urlFilter rule (no `u=`) → background: the URL
+ *   this frame was opening → {url} ('' when unknown)
+ */
+/** @param {string} url @returns {HopCheck} */
+export const hopCheck = (url) => ({ type: 'hopCheck', url });
+/** @returns {BlockedNavigation} */
+export const blockedNavigationRequest = () => ({ type: 'blockedNavigation' });
+
 const str = (/** @type {unknown} */ x) => typeof x === 'string';
 
 /** Field checks per message type: each returns true when the shape is right. */
@@ -120,6 +134,8 @@ const SHAPES = {
   revokeApproval: (/** @type {any} */ m) => str(m.token) && str(m.host),
   pause: (/** @type {any} */ m) => str(m.token) && Number.isInteger(m.minutes),
   clearHistory: (/** @type {any} */ m) => str(m.token),
+  hopCheck: (/** @type {any} */ m) => str(m.url),
+  blockedNavigation: () => true,
 };
 
 /** Every message type the background answers. */

@@ -4,10 +4,11 @@
 //   warning.html?u=<encodeURIComponent(url)>&c=<category>&a=<block|warn>[&s=&r=&m=]
 // A DNR redirect cannot encode the URL, so it puts a raw `u=` last:
 //   warning.html?c=<category>&a=<action>&u=http://host/path?x=1&y=2
-// readParams() handles both.
+// readParams() handles both. A URL-prefix (urlFilter) rule cannot carry the
+// URL at all (warning.html?c=&a=): the worker tells it (blockedNavigation).
 import { api, startPage, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
-import { allowSession, askGrownUp, verdictRequest, warningShown } from '../shared/messages.js';
+import { allowSession, askGrownUp, blockedNavigationRequest, verdictRequest, warningShown } from '../shared/messages.js';
 import { hostOf } from '../shared/settings.js';
 import { renderHelp } from './help.js';
 import { renderReport } from '../report/flow.js';
@@ -182,6 +183,9 @@ function showApproved(url, why) {
 async function main() {
   localise();
   const params = readParams(location.search, location.hash);
+  // A URL-prefix rule's redirect cannot carry the URL: the worker knows
+  // which page this frame was opening.
+  if (!params.url) params.url = (await api.runtime.sendMessage(blockedNavigationRequest()).catch(() => null))?.url ?? '';
   renderHelp().catch((e) => console.error('lachan: help block', e));
   // The parents' 30-day summary counts this stop (category and action only).
   api.runtime.sendMessage(warningShown(params.category, params.action)).catch(() => {});

@@ -25,6 +25,7 @@ import { MARKER, PAINTED_PATH } from './server.mjs';
  * @property {() => Promise<any>} stats                               self.lachan.stats
  * @property {(op: 'get' | 'set' | 'remove', arg: any) => Promise<any>} storage   storage.local
  * @property {() => Promise<void>} policyApplied
+ * @property {(fn: Function, arg?: any) => Promise<any>} [inBackground]   Chromium: evaluate in the service worker
  * @property {() => Promise<string>} stopWorker
  * @property {() => Promise<void>} shutdown
  */
@@ -56,7 +57,7 @@ export async function poll(fn, what, timeout = 10_000) {
 }
 
 /** The warning page's state, read from its DOM (the e2e contract). */
-const READ_WARNING = () => {
+export const READ_WARNING = () => {
   const q = (/** @type {string} */ s) => /** @type {HTMLElement | null} */ (document.querySelector(s));
   const cont = /** @type {HTMLButtonElement | null} */ (q('#continue'));
   const p = new URLSearchParams(location.search);

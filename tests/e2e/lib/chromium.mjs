@@ -9,11 +9,22 @@ import { join } from 'node:path';
 
 export const CHROMIUM = process.env.LACHAN_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
+/** The --host-resolver-rules value: every test host (and its trailing-dot
+ * form) is the local server; with `port`, the port too (so URLs need none).
+ * @param {string[]} hosts @param {number} [port] */
+export function hostRules(hosts, port) {
+  const to = port ? `127.0.0.1:${port}` : '127.0.0.1';
+  return hosts.flatMap((h) => [`MAP ${h} ${to}`, `MAP ${h}. ${to}`]).join(', ');
+}
+/** The hosts every runner maps. */
+export const TEST_HOSTS = ['*.test', '*.translate.goog'];
+
 /**
- * @param {{extDir: string, extensionId: string, lang: 'vi' | 'en'}} o
+ * @param {{extDir: string, extensionId: string, lang: 'vi' | 'en', port?: number, hosts?: string[]}} o
+ *   `port`: map the port too; `hosts`: more names for the server (wrapper hosts)
  * @returns {Promise<import('./checks.mjs').Driver>}
  */
-export async function launchChromium({ extDir, extensionId, lang }) {
+export async function launchChromium({ extDir, extensionId, lang, port, hosts = [] }) {
   const profile = mkdtempSync(join(tmpdir(), 'lachan-chromium-'));
   const t0 = performance.now();
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -26,7 +37,7 @@ export async function launchChromium({ extDir, extensionId, lang }) {
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', `--lang=${lang === 'vi' ? 'vi' : 'en-US'}`,
       // Every test host (and its trailing-dot form) is the local server.
-      '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.test. 127.0.0.1, MAP *.translate.goog 127.0.0.1, MAP *.translate.goog. 127.0.0.1',
+      `--host-resolver-rules=${hostRules([...TEST_HOSTS, ...hosts], port)}`,
     ],
     env: { ...process.env, LANGUAGE: lang === 'vi' ? 'vi' : 'en_US', LANG: lang === 'vi' ? 'vi_VN.UTF-8' : 'en_US.UTF-8' },
   });
@@ -98,6 +109,7 @@ export async function launchChromium({ extDir, extensionId, lang }) {
       return o === 'get' ? s.get(a) : o === 'set' ? s.set(a) : s.remove(a);
     }, /** @type {[string, any]} */ ([op, arg])),
     policyApplied: () => inWorker(() => /** @type {any} */ (self).lachan.ready),
+    inBackground: (fn, arg) => inWorker(fn, arg),
     stopWorker: async () => {
       const page = ctx.pages()[0] ?? await ctx.newPage();
       const cdp = await ctx.newCDPSession(page);

@@ -3,7 +3,7 @@
 // test can prove that a blocked request never reached the network.
 import { createServer } from 'node:http';
 
-/** @typedef {{host: string, path: string, time: number}} Hit */
+/** @typedef {{host: string, path: string, time: number, purpose: string}} Hit */
 
 /** Lower-case host from a Host header, without port or trailing dot.
  * @param {string | undefined} header */
@@ -40,30 +40,47 @@ function page(url, host, port) {
     + `<body><main><h1 id="marker">${MARKER} ${esc(host)}</h1><p>${esc(url.pathname)}</p></main></body></html>`;
 }
 
-/** Starts the server on 0.0.0.0 (so 127.0.0.2 reaches it too).
- * @returns {Promise<{port: number, hits: Hit[], count: (host: string, mark?: number) => number, close: () => Promise<void>}>} */
-export async function startServer() {
+/** The paint probe, for runners that write their own pages. */
+export const PAINT_PROBE_SCRIPT = PAINT_PROBE;
+
+/** @typedef {{type?: string, body: string | Buffer, status?: number}} Answer */
+
+/** Starts the server on 0.0.0.0 (so 127.0.0.2 reaches it too). `routes`
+ * may answer a request itself (a runner's own pages); otherwise the
+ * standard test page is served. Every answer allows any origin to read it
+ * (a page's fetch() of another test host works unless the extension stops
+ * it), and websocket upgrades are counted like requests (then refused).
+ * @param {{routes?: (url: URL, host: string, port: number) => Answer | null}} [o]
+ * @returns {Promise<{port: number, hits: Hit[], count: (host: string, mark?: number, pathPrefix?: string) => number, close: () => Promise<void>}>} */
+export async function startServer(o = {}) {
   /** @type {Hit[]} */
   const hits = [];
   /** @type {number} */
   let port = 0;
   const server = createServer((req, res) => {
     const host = hostFromHeader(req.headers.host);
-    hits.push({ host, path: req.url ?? '/', time: Date.now() });
+    hits.push({ host, path: req.url ?? '/', time: Date.now(), purpose: String(req.headers['sec-purpose'] ?? req.headers['x-moz'] ?? '') });
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/favicon.ico') { res.writeHead(404).end(); return; }
-    if (url.pathname === PAINTED_PATH) { res.writeHead(204).end(); return; }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(page(url, host, port));
+    if (url.pathname === PAINTED_PATH) { res.writeHead(204, { 'access-control-allow-origin': '*' }).end(); return; }
+    const own = o.routes?.(url, host, port);
+    res.writeHead(own?.status ?? 200, { 'content-type': own?.type ?? 'text/html; charset=utf-8', 'cache-control': 'no-store',
+      'access-control-allow-origin': '*' });
+    res.end(own ? own.body : page(url, host, port));
+  });
+  server.on('upgrade', (req, socket) => {
+    hits.push({ host: hostFromHeader(req.headers.host), path: req.url ?? '/', time: Date.now(), purpose: 'websocket' });
+    socket.destroy();
   });
   await new Promise((ok) => server.listen(0, '0.0.0.0', () => ok(undefined)));
   port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   return {
     port,
     hits,
-    /** Page requests (not paint reports or favicons) for `host` since `mark`. */
-    count: (host, mark = 0) => hits.slice(mark)
-      .filter((h) => h.host === host && h.path !== PAINTED_PATH && h.path !== '/favicon.ico').length,
+    /** Page requests (not paint reports or favicons) for `host` since `mark`,
+     * only those under `pathPrefix` when given. */
+    count: (host, mark = 0, pathPrefix = '') => hits.slice(mark)
+      .filter((h) => h.host === host && h.path !== PAINTED_PATH && h.path !== '/favicon.ico' && h.path.startsWith(pathPrefix)).length,
     close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok(undefined)); }),
   };
 }
