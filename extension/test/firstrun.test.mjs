@@ -101,6 +101,8 @@ const URL_ = 'https://adult-site.example/homework';
 /** One well-formed message of every type. */
 const SAMPLES = {
   navCheck: { url: URL_ },
+  hopCheck: { url: URL_ },
+  blockedNavigation: {},
   verdict: { url: URL_ },
   askGrownUp: { url: URL_, category: 'adult' },
   allowSession: { url: URL_ },
