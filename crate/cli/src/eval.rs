@@ -22,7 +22,7 @@ use std::io::Write;
 use lachan_core::{Action, AgeBand, Engine, MatchKind};
 
 use crate::build::{build, BuildOptions};
-use crate::names::{brand_key, Holdout};
+use crate::names::{brand_key, mix, Holdout};
 
 /// What `lachan eval` was asked to do.
 #[derive(Clone, Debug)]
@@ -39,13 +39,6 @@ pub struct EvalOptions {
 
 /// Categories whose list hits the age policy means to block (not errors).
 const AGE_POLICY_CATEGORIES: &[&str] = &["social_networks", "chat", "dating", "games", "shortener"];
-
-fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
 
 fn draw(seed: u64, key: &str) -> u64 {
     mix(key.bytes().fold(mix(seed), |h, b| mix(h ^ u64::from(b))))

@@ -19,6 +19,14 @@ use crate::registry::{Names, Registry};
 
 pub use brands::brand_key;
 
+/// SplitMix64's finaliser: the seeded draws of training and `lachan eval`.
+pub fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// Hosts held out of the lists and of the benign sets (`lachan eval`).
 #[derive(Clone, Debug, Default)]
 pub struct Holdout {

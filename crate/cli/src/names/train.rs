@@ -14,7 +14,7 @@ use lachan_core::names::host_features;
 use lachan_core::names::model::{encode, BENIGN};
 use lachan_core::SourceKind;
 
-use super::{Inputs, SourceHosts};
+use super::{mix, Inputs, SourceHosts};
 
 /// log2 of the weight table's rows.
 const LOG2_BUCKETS: u32 = 15;
@@ -23,13 +23,6 @@ const OTHER_PER_SOURCE: usize = 20000;
 const EPOCHS: usize = 4;
 const RATE: f32 = 0.03;
 const L2: f32 = 1e-4;
-
-fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
 
 fn hash_str(s: &str) -> u64 {
     mix(s.bytes().fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(b)))
