@@ -33,8 +33,10 @@ pub fn build(mut brands: Vec<(String, u16, u64)>) -> Result<Vec<u8>, String> {
     brands.sort();
     brands.dedup_by(|a, b| a.0 == b.0);
     let contained = brands.iter().filter(|b| b.2 & CONTAINED != 0).count();
-    // ~16 bits per contained brand keeps the prefilter's false hits low.
-    let words = (contained * 16 / 64).next_power_of_two().max(1);
+    // ~2 bits per contained brand: a filter small enough to stay in cache
+    // (32 KiB for the real lists) matters more than its false hits, which
+    // cost one short FST walk each.
+    let words = (contained * 2 / 64).next_power_of_two().max(1);
     let mut bits = vec![0u64; words];
     let mut map = fst::MapBuilder::memory();
     for (brand, source, flags) in &brands {

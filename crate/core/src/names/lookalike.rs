@@ -58,14 +58,24 @@ impl Lookalikes {
     /// registrable domain, `labels_end` where its public suffix starts.
     pub(crate) fn find(&self, host: &str, domain: &str, labels_end: usize) -> Option<usize> {
         let own = |n: &ProtectedName| n.domains.iter().any(|d| d == domain);
-        let labels: Vec<&[u8]> = host.as_bytes()[..labels_end.saturating_sub(1)]
-            .split(|&b| b == b'.')
+        // The labels left of the public suffix, nearest first, on the stack.
+        let mut labels: [(&[u8], u64); 8] = [(&[], 0); 8];
+        let mut count = 0;
+        let head = host
+            .as_bytes()
+            .get(..labels_end.saturating_sub(1))
+            .unwrap_or(&[]);
+        for l in head
+            .rsplit(|&b| b == b'.')
             .filter(|l| !l.is_empty())
-            .collect();
-        let masks: Vec<u64> = labels.iter().map(|l| bigrams(l)).collect();
+            .take(8)
+        {
+            labels[count] = (l, bigrams(l));
+            count += 1;
+        }
         for (i, (n, nmask)) in self.names.iter().enumerate() {
             let name = n.name.as_bytes();
-            for (l, lmask) in labels.iter().zip(&masks) {
+            for (l, lmask) in &labels[..count] {
                 if (nmask & !lmask).count_ones() > 4 {
                     continue;
                 }

@@ -75,7 +75,7 @@ impl SuffixList {
 pub(crate) struct Names {
     psl: PublicSuffixes,
     brands: Option<Brands>,
-    model: Option<Slice>,
+    model: Option<model::Model>,
     exempt: Option<HostIndex>,
     lookalikes: Lookalikes,
 }
@@ -88,7 +88,7 @@ impl Names {
         let brands = bundle.section_slice(&BRAND_TAG).and_then(Brands::open);
         let model = bundle
             .section_slice(&MODEL_TAG)
-            .filter(|s| model::Model::open(s.as_ref()).is_some());
+            .and_then(model::Model::open);
         let exempt = bundle
             .section_slice(&EXEMPT_TAG)
             .and_then(|s| HostIndex::open_any(s).ok());
@@ -127,8 +127,7 @@ impl Names {
                 exact: h.exact,
             })
         });
-        let model = self.model.as_ref().and_then(|s| {
-            let m = model::Model::open(s.as_ref())?;
+        let model = self.model.as_ref().and_then(|m| {
             let (category, score) = m.score(host, reg)?;
             Some(NameHit::Model { category, score })
         });
@@ -138,7 +137,7 @@ impl Names {
     /// The model's score alone, exemptions ignored (for evaluation).
     pub(crate) fn model_score(&self, host: &str) -> Option<(u16, f32)> {
         let reg = self.psl.registrable(host)?;
-        model::Model::open(self.model.as_ref()?.as_ref())?.score(host, reg)
+        self.model.as_ref()?.score(host, reg)
     }
 
     pub(crate) fn protected(&self, index: usize) -> &ProtectedName {

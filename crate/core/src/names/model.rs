@@ -10,6 +10,7 @@
 //! `classes × u16` category ids (`u16::MAX` = benign) padded to 4 bytes,
 //! `classes × f32` biases, then `buckets × classes` `i8` weights.
 use super::psl::Registrable;
+use crate::bundle::Slice;
 
 /// Category id of the benign class.
 pub const BENIGN: u16 = u16::MAX;
@@ -91,25 +92,33 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
     }
 }
 
-/// An opened model.
-pub(crate) struct Model<'a> {
+/// Most classes a model may have (benign + categories).
+const MAX_CLASSES: usize = 16;
+
+/// An opened model: the header decoded once, the weights read in place.
+pub(crate) struct Model {
     mask: usize,
     classes: usize,
     scale: f32,
-    categories: Vec<u16>,
-    bias: Vec<f32>,
-    weights: &'a [u8],
+    categories: [u16; MAX_CLASSES],
+    bias: [f32; MAX_CLASSES],
+    weights: Slice,
+    /// Where the weights start in `weights`.
+    at: usize,
 }
 
-impl<'a> Model<'a> {
+impl Model {
     /// Opens the section; `None` if malformed.
-    pub(crate) fn open(b: &'a [u8]) -> Option<Model<'a>> {
+    pub(crate) fn open(section: Slice) -> Option<Model> {
+        let b = section.as_ref();
         let u32_at = |at: usize| -> Option<u32> {
-            Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+            Some(u32::from_le_bytes(
+                b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+            ))
         };
         let log2 = u32_at(0)?;
         let classes = u32_at(4)? as usize;
-        if !(8..=24).contains(&log2) || !(2..=64).contains(&classes) {
+        if !(8..=24).contains(&log2) || !(2..=MAX_CLASSES).contains(&classes) {
             return None;
         }
         let scale = f32::from_bits(u32_at(8)?);
@@ -117,47 +126,59 @@ impl<'a> Model<'a> {
         let bias_at = ids_at + (classes * 2).next_multiple_of(4);
         let w_at = bias_at + classes * 4;
         let buckets = 1usize << log2;
-        let weights = b.get(w_at..w_at + buckets * classes)?;
         if w_at + buckets * classes != b.len() || !scale.is_finite() {
             return None;
         }
-        let categories = (0..classes)
-            .map(|c| u16::from_le_bytes([b[ids_at + 2 * c], b[ids_at + 2 * c + 1]]))
-            .collect();
-        let bias = (0..classes)
-            .map(|c| f32::from_bits(u32_at(bias_at + 4 * c).unwrap_or(0)))
-            .collect();
+        let mut categories = [0u16; MAX_CLASSES];
+        let mut bias = [0f32; MAX_CLASSES];
+        for c in 0..classes {
+            categories[c] = u16::from_le_bytes([b[ids_at + 2 * c], b[ids_at + 2 * c + 1]]);
+            bias[c] = f32::from_bits(u32_at(bias_at + 4 * c)?);
+            if !bias[c].is_finite() {
+                return None;
+            }
+        }
         Some(Model {
             mask: buckets - 1,
             classes,
             scale,
             categories,
             bias,
-            weights,
+            weights: section,
+            at: w_at,
         })
     }
 
-    /// The most likely harmful category and its probability, if any class
-    /// but benign wins... or not: the best non-benign class is returned
-    /// with its softmax probability, whatever the benign class scores.
+    /// The most likely harmful class and its softmax probability (whatever
+    /// the benign class scores: the policy's bands decide what it means).
     pub(crate) fn score(&self, host: &str, reg: Registrable) -> Option<(u16, f32)> {
-        let mut sums = [0i32; 64];
+        let n = self.classes;
+        let weights = &self.weights.as_ref()[self.at..];
+        let mut sums = [0i32; MAX_CLASSES];
         host_features(host, reg, |h| {
-            let at = (h as usize & self.mask) * self.classes;
-            for (c, s) in sums[..self.classes].iter_mut().enumerate() {
-                *s += i32::from(self.weights[at + c] as i8);
+            let row = &weights[(h as usize & self.mask) * n..][..n];
+            for (s, w) in sums.iter_mut().zip(row) {
+                *s += i32::from(*w as i8);
             }
         });
-        let logits: Vec<f32> = (0..self.classes)
-            .map(|c| self.bias[c] + self.scale * sums[c] as f32)
-            .collect();
-        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-        let total: f32 = exps.iter().sum();
-        (0..self.classes)
-            .filter(|c| self.categories[*c] != BENIGN)
-            .max_by(|a, b| exps[*a].total_cmp(&exps[*b]))
-            .map(|c| (self.categories[c], exps[c] / total))
+        let mut logits = [0f32; MAX_CLASSES];
+        for c in 0..n {
+            logits[c] = self.bias[c] + self.scale * sums[c] as f32;
+        }
+        let max = logits[..n]
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        let mut total = 0f32;
+        let mut best: Option<(usize, f32)> = None;
+        for c in 0..n {
+            let e = (logits[c] - max).exp();
+            total += e;
+            if self.categories[c] != BENIGN && best.is_none_or(|(_, b)| e > b) {
+                best = Some((c, e));
+            }
+        }
+        best.map(|(c, e)| (self.categories[c], e / total))
     }
 }
 

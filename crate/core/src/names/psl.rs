@@ -8,6 +8,9 @@
 //! rule-kind flags.
 use crate::host_index::HostIndex;
 
+/// Labels of the longest suffix (plus its registrable label) we look at.
+const MAX_LABELS: usize = 16;
+
 /// A plain rule (`com.vn`).
 const NORMAL: u64 = 1;
 /// A wildcard rule `*.X`, stored under `X`.
@@ -96,8 +99,8 @@ impl PublicSuffixes {
         let raw = self.index.raw();
         let mut addr = self.index.root();
         // Label starts from the right: starts[k] = start of the k+1-label
-        // suffix.
-        let mut starts = [0usize; 128];
+        // suffix. No rule of the list has more than a handful of labels.
+        let mut starts = [0usize; MAX_LABELS];
         let mut nlabels = 0usize;
         let mut out = 0u64;
         let mut alive = true;
