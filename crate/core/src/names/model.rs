@@ -162,23 +162,23 @@ impl Model {
             }
         });
         let mut logits = [0f32; MAX_CLASSES];
-        for c in 0..n {
-            logits[c] = self.bias[c] + self.scale * sums[c] as f32;
+        for ((l, b), s) in logits.iter_mut().zip(&self.bias).zip(&sums).take(n) {
+            *l = b + self.scale * *s as f32;
         }
         let max = logits[..n]
             .iter()
             .copied()
             .fold(f32::NEG_INFINITY, f32::max);
         let mut total = 0f32;
-        let mut best: Option<(usize, f32)> = None;
-        for c in 0..n {
-            let e = (logits[c] - max).exp();
+        let mut best: Option<(u16, f32)> = None;
+        for (l, &category) in logits.iter().zip(&self.categories).take(n) {
+            let e = (l - max).exp();
             total += e;
-            if self.categories[c] != BENIGN && best.is_none_or(|(_, b)| e > b) {
-                best = Some((c, e));
+            if category != BENIGN && best.is_none_or(|(_, b)| e > b) {
+                best = Some((category, e));
             }
         }
-        best.map(|(c, e)| (self.categories[c], e / total))
+        best.map(|(c, e)| (c, e / total))
     }
 }
 
