@@ -113,6 +113,11 @@ enum Command {
         /// Print the rows as JSON.
         #[arg(long)]
         json: bool,
+        /// Also print up to N examples per held-out set (missed hosts) and
+        /// the benign sites of the tuning quarter that are blocked (never
+        /// the reported half).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        examples: usize,
     },
     /// Open a bundle, verify its checksum and print what it holds.
     ///
@@ -226,6 +231,7 @@ fn main() -> ExitCode {
             seed,
             held,
             json,
+            examples,
         } => {
             let build = BuildOptions {
                 registry: registry.unwrap_or_else(|| root.join(REGISTRY_REL)),
@@ -243,6 +249,7 @@ fn main() -> ExitCode {
                 seed,
                 held_percent: held.min(100),
                 json,
+                examples,
             };
             match lachan::eval::eval(&opts, &mut stdout) {
                 Ok(_) => ExitCode::SUCCESS,

@@ -642,6 +642,10 @@ impl Engine {
             .get_or_init(|| Names::open(&self.bundle))
             .as_ref()?;
         let (look, brand, model) = names.check(url.host);
+        let confirm = match self.policy.model() {
+            Some(m) if names.has_model() => m.confirm,
+            _ => 0,
+        };
         let mut best: Option<Decision> = None;
         for hit in [look, brand, model].into_iter().flatten() {
             let category = match hit {
@@ -661,6 +665,12 @@ impl Engine {
             };
             let Some(category) = category else { continue };
             let mut action = self.actions[category as usize][band.index()];
+            // A brand or a look-alike alone is a name that chance can
+            // spell; it blocks only where the model also finds the host
+            // harmful enough, and warns otherwise.
+            if !matches!(hit, NameHit::Model { .. }) && !confirmed(model, confirm) {
+                action = action.min(Action::Warn);
+            }
             if let NameHit::Model { score, .. } = hit {
                 let by_score = self
                     .policy
@@ -1219,4 +1229,11 @@ mod fast_path_tests {
         assert!(!may_carry_url("www.bad.com.vn"));
         assert!(!may_carry_url("com"));
     }
+}
+
+/// Whether the model's score backs a name hit: `confirm` in thousandths
+/// (0: every hit stands on its own).
+fn confirmed(model: Option<NameHit>, confirm: u16) -> bool {
+    confirm == 0
+        || matches!(model, Some(NameHit::Model { score, .. }) if score * 1000.0 >= f32::from(confirm))
 }

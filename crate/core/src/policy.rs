@@ -178,7 +178,9 @@ pub(crate) struct CustomEntry {
 /// How the host-name model's score for a host on no list becomes an
 /// action (a layer's `model` table): a probability of at least `high` takes
 /// `high_action` for the band, at least `low` takes `low_action`. Never
-/// stricter than the category's own action in the band.
+/// stricter than the category's own action in the band. A brand or
+/// look-alike hit takes its category's action only where the model scores
+/// the host at least `confirm`; below, it warns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelPolicy {
     /// The high band's lower edge, in thousandths (950 = 0.95).
@@ -189,6 +191,9 @@ pub struct ModelPolicy {
     pub high_action: [Action; 4],
     /// Action per band for a low score.
     pub low_action: [Action; 4],
+    /// The score a brand or look-alike hit needs to block, in thousandths
+    /// (0: none).
+    pub confirm: u16,
 }
 
 impl ModelPolicy {
@@ -324,6 +329,7 @@ impl PolicyLayer {
                     "low": f64::from(m.low) / 1000.0,
                     "high_action": per_band(&m.high_action),
                     "low_action": per_band(&m.low_action),
+                    "confirm": f64::from(m.confirm) / 1000.0,
                 }),
             );
         }
@@ -461,8 +467,9 @@ impl Validator {
         }
     }
 
-    /// `model = { high = 0.95, low = 0.8, high_action = …, low_action = … }`;
-    /// the model acts only when every part is valid.
+    /// `model = { high = 0.95, low = 0.8, high_action = …, low_action = …,
+    /// confirm = 0.02 }`; the model acts only when every part is valid (a
+    /// bad `confirm` is reported and taken as 0).
     fn model(&mut self, val: &Value) -> Option<ModelPolicy> {
         let Some(obj) = val.as_object() else {
             self.warn(
@@ -483,6 +490,11 @@ impl Validator {
         };
         let high = edge(self, "high");
         let low = edge(self, "low");
+        let confirm = if obj.contains_key("confirm") {
+            edge(self, "confirm").unwrap_or(0)
+        } else {
+            0
+        };
         let acts = |v: &mut Self, key: &str| match obj.get(key) {
             Some(a) => v.per_band(&format!("model.{key}"), a),
             None => {
@@ -496,7 +508,7 @@ impl Validator {
         let high_action = acts(self, "high_action");
         let low_action = acts(self, "low_action");
         for key in obj.keys() {
-            if !["high", "low", "high_action", "low_action"].contains(&key.as_str()) {
+            if !["high", "low", "high_action", "low_action", "confirm"].contains(&key.as_str()) {
                 self.warn(format!("model.{key}"), "unknown setting; ignored");
             }
         }
@@ -513,6 +525,7 @@ impl Validator {
             low,
             high_action,
             low_action,
+            confirm,
         })
     }
 
@@ -961,11 +974,11 @@ mod tests {
     fn model_bands_are_validated_and_survive_a_round_trip() {
         let (l, w) = layer(
             "defaults",
-            r#"{"model":{"high":0.99,"low":0.97,"high_action":{"under-6":"block","6-10":"block","11-14":"warn","15-17":"warn"},"low_action":"warn"}}"#,
+            r#"{"model":{"high":0.99,"low":0.97,"high_action":{"under-6":"block","6-10":"block","11-14":"warn","15-17":"warn"},"low_action":"warn","confirm":0.02}}"#,
         );
         assert!(w.is_empty(), "{w:?}");
         let m = l.model.clone().expect("model bands");
-        assert_eq!((m.high, m.low), (990, 970));
+        assert_eq!((m.high, m.low, m.confirm), (990, 970, 20));
         assert_eq!(m.action(0.995, AgeBand::Age6To10), Action::Block);
         assert_eq!(m.action(0.98, AgeBand::Age6To10), Action::Warn);
         assert_eq!(m.action(0.5, AgeBand::Under6), Action::Allow);
@@ -979,5 +992,12 @@ mod tests {
         );
         assert!(l.model.is_none());
         assert!(w.iter().any(|w| w.path == "model.low"), "{w:?}");
+        // A bad confirm is reported; the bands stand, every name hit on its own.
+        let (l, w) = layer(
+            "defaults",
+            r#"{"model":{"high":0.99,"low":0.97,"high_action":"warn","low_action":"warn","confirm":3}}"#,
+        );
+        assert_eq!(l.model.map(|m| m.confirm), Some(0));
+        assert!(w.iter().any(|w| w.path == "model.confirm"), "{w:?}");
     }
 }

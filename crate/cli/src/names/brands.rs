@@ -6,6 +6,9 @@
 //! digits or a hyphenated part (`99ok` of `99ok02`, `99ok3`; `xnxx` of
 //! `xnxx-com`, `xnxx-tv`).
 //!
+//! Only labels whose whole registrable domain is listed count (a listed
+//! subdomain of a platform, `12bet.zendesk.com`, names no operator).
+//!
 //! The rule for keeping one (distinctive):
 //! * 4 bytes or more with a letter, not a dictionary word (English, or a
 //!   Vietnamese word without marks), and not the label of a benign site or
@@ -56,6 +59,12 @@ fn has_letter(s: &str) -> bool {
     s.bytes().any(|b| b.is_ascii_lowercase())
 }
 
+/// Four bytes mixing letters and digits (`fb88`, `k8vn`): as distinctive
+/// as five letters.
+fn mixed(s: &str) -> bool {
+    s.len() >= EXACT_MIN && has_letter(s) && s.bytes().any(|b| b.is_ascii_digit())
+}
+
 fn two_words(s: &str, dict: &HashSet<String>) -> bool {
     (2..s.len().saturating_sub(1))
         .any(|i| s.is_char_boundary(i) && dict.contains(&s[..i]) && dict.contains(&s[i..]))
@@ -78,18 +87,31 @@ pub(super) fn derive(
     for l in reserved {
         let b = l.as_bytes();
         for i in 0..b.len() {
-            for n in CONTAINED_MIN..=SUBSTRING_MAX.min(b.len() - i) {
+            for n in EXACT_MIN..=SUBSTRING_MAX.min(b.len() - i) {
                 benign_subs.insert(fingerprint(&b[i..i + n]));
             }
         }
     }
+    // A label names an operator only where the list blocks its whole
+    // registrable domain: `12bet.zendesk.com` on a gambling list says
+    // nothing of `zendesk`.
+    let whole: HashSet<&str> = listed
+        .iter()
+        .flat_map(|s| s.hosts.iter())
+        .filter_map(|h| {
+            let d = psl.domain(h)?;
+            (h == d || h.strip_prefix("www.") == Some(d)).then_some(d)
+        })
+        .collect();
     // label -> category -> (source -> count)
     let mut labels: HashMap<String, HashMap<&str, HashMap<u16, usize>>> = HashMap::new();
     for s in listed {
         let mut seen = HashSet::new();
         for h in &s.hosts {
-            let Some(label) = psl.label(h) else { continue };
-            if label.starts_with("xn--") || !seen.insert(label) {
+            let (Some(label), Some(domain)) = (psl.label(h), psl.domain(h)) else {
+                continue;
+            };
+            if label.starts_with("xn--") || !whole.contains(domain) || !seen.insert(label) {
                 continue;
             }
             *labels
@@ -148,7 +170,7 @@ pub(super) fn derive(
         let source = totals[0].2;
         let mut flags = EXACT;
         let probe = &brand.as_bytes()[..brand.len().min(SUBSTRING_MAX)];
-        if brand.len() >= CONTAINED_MIN
+        if (brand.len() >= CONTAINED_MIN || mixed(&brand))
             && !two_words(&brand, dict)
             && !benign_subs.contains(&fingerprint(probe))
         {

@@ -16,6 +16,8 @@ use crate::matcher::Raw;
 pub const EXACT: u64 = 1;
 /// A label containing the brand is a hit too.
 pub const CONTAINED: u64 = 2;
+/// A contained brand this long is distinctive wherever it lies in a label.
+const LONG: usize = 7;
 /// Bytes of a brand the prefilter looks at (also the shortest contained brand).
 pub const PREFIX: usize = 4;
 
@@ -109,6 +111,35 @@ impl Brands {
                 });
             }
         }
+        // The brand with a number or a hyphenated part added (`betway112`,
+        // `2-joycasino`, `1win-1076`, `catcasino-3n`): exact brands too,
+        // since the family shape is the operator's habit, not a word's.
+        let affix = |b: &u8| b.is_ascii_digit() || *b == b'-';
+        let lead = l.iter().take_while(|b| affix(b)).count();
+        let trail = l[lead..].iter().rev().take_while(|b| affix(b)).count();
+        let first = l.iter().position(|b| *b == b'-').unwrap_or(l.len());
+        let last = l.iter().rposition(|b| *b == b'-').map_or(0, |i| i + 1);
+        for (start, end) in [
+            (0, l.len() - trail),
+            (lead, l.len()),
+            (lead, l.len() - trail),
+            (0, first),
+            (last, l.len()),
+        ] {
+            if end - start < PREFIX || end - start == l.len() || !distinct(&l[start..end]) {
+                continue;
+            }
+            if let Some(v) = walk(&raw, root, &l[start..end]) {
+                if v & (EXACT | CONTAINED) != 0 {
+                    return Some(BrandHit {
+                        start,
+                        end,
+                        source: (v >> 2) as u16,
+                        exact: false,
+                    });
+                }
+            }
+        }
         let mut best: Option<BrandHit> = None;
         for start in 0..l.len().saturating_sub(PREFIX - 1) {
             let (w, m) = prefix_bit(&l[start..], self.filter.len());
@@ -129,7 +160,10 @@ impl Brands {
                 }
                 if let Some(f) = raw.final_output(addr) {
                     let v = out.wrapping_add(f);
-                    if v & CONTAINED != 0 && !(start == 0 && len == l.len()) {
+                    if v & CONTAINED != 0
+                        && !(start == 0 && len == l.len())
+                        && bounded(l, start, start + len)
+                    {
                         best = Some(BrandHit {
                             start,
                             end: start + len,
@@ -142,6 +176,40 @@ impl Brands {
         }
         best
     }
+}
+
+/// Whether a brand found at `start..end` inside label `l` is a hit: a long
+/// one anywhere, a short one touching a token boundary, a four-byte one
+/// (`fb88`) on both sides (`fb88map`, not `xfb88` or `reson8`).
+fn bounded(l: &[u8], start: usize, end: usize) -> bool {
+    let len = end - start;
+    if len >= LONG {
+        return true;
+    }
+    let (a, b) = (boundary(l, start), boundary(l, end));
+    if len <= PREFIX {
+        a
+    } else {
+        a || b
+    }
+}
+
+/// Whether a brand of four bytes may stand for an operator on a family
+/// shape: only mixing letters and digits (`fb88`, not `moto` or `dwin`).
+fn distinct(b: &[u8]) -> bool {
+    b.len() > PREFIX || (b.iter().any(u8::is_ascii_digit) && b.iter().any(u8::is_ascii_lowercase))
+}
+
+/// Whether a token of the label starts or ends at `at`: an end of the
+/// label, a hyphen, or a change between letters and digits. A short brand
+/// found inside a label must touch one (`new99winvip`, `sk-jun88`): in the
+/// middle of a word (`ichan` in `omnichannel`) it is chance.
+fn boundary(l: &[u8], at: usize) -> bool {
+    if at == 0 || at >= l.len() {
+        return true;
+    }
+    let (a, b) = (l[at - 1], l[at]);
+    a == b'-' || b == b'-' || a.is_ascii_digit() != b.is_ascii_digit()
 }
 
 /// The value of key `k`, if it is in the FST.

@@ -134,6 +134,11 @@ impl Names {
         (look, brand, model)
     }
 
+    /// Whether the bundle carries the host-name model.
+    pub(crate) fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
     /// The model's score alone, exemptions ignored (for evaluation).
     pub(crate) fn model_score(&self, host: &str) -> Option<(u16, f32)> {
         let reg = self.psl.registrable(host)?;
