@@ -1050,6 +1050,13 @@ fn display_url(url: &ParsedUrl) -> String {
     }
 }
 
+/// Whether the model's score backs a name hit: `confirm` in thousandths
+/// (0: every hit stands on its own).
+fn confirmed(model: Option<NameHit>, confirm: u16) -> bool {
+    confirm == 0
+        || matches!(model, Some(NameHit::Model { score, .. }) if score * 1000.0 >= f32::from(confirm))
+}
+
 #[cfg(test)]
 mod fast_path_tests {
     use super::*;
@@ -1229,11 +1236,4 @@ mod fast_path_tests {
         assert!(!may_carry_url("www.bad.com.vn"));
         assert!(!may_carry_url("com"));
     }
-}
-
-/// Whether the model's score backs a name hit: `confirm` in thousandths
-/// (0: every hit stands on its own).
-fn confirmed(model: Option<NameHit>, confirm: u16) -> bool {
-    confirm == 0
-        || matches!(model, Some(NameHit::Model { score, .. }) if score * 1000.0 >= f32::from(confirm))
 }
