@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildWasm } from './tools/wasm.mjs';
 import { parseContacts, parseToml } from './tools/toml.mjs';
+import { cargoMetadata, crateCredits, listCredits, noticeText, npmCredits } from './tools/notice.mjs';
 import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
@@ -124,6 +125,10 @@ async function main() {
   if (worst.regexRules > LIMITS.enabledRegexRules) throw new Error(`a policy could enable ${worst.regexRules} regex rules: Chrome allows ${LIMITS.enabledRegexRules}`);
 
   // 4. Assemble each browser.
+  /** @type {import('./tools/notice.mjs').Credits} */
+  const credits = { project: { name: 'Lá Chắn', licence: 'MIT OR Apache-2.0' }, lists: listCredits(info.sources),
+    crates: crateCredits(cargoMetadata(ROOT), 'lachan-wasm'), npm: npmCredits(pkg) };
+  step(`credits: ${credits.lists.length} list sources, ${credits.crates.length} crates, ${credits.npm.length} npm packages`);
   const contacts = parseContacts(readFileSync(join(ROOT, 'lists/contacts.toml'), 'utf8'), 'lists/contacts.toml');
   const baseManifest = readJson5(join(EXT, 'manifest/base.json5'));
   // Category kinds for the options page (allow-kind lists are exceptions, not a choice).
@@ -162,6 +167,9 @@ async function main() {
     writeFileSync(join(dir, 'data/contacts.json'), JSON.stringify(contacts, null, 1));
     writeFileSync(join(dir, 'data/safesearch.json'), JSON.stringify({ engine: safeSearch }, null, 1));
     writeFileSync(join(dir, 'data/categories.json'), JSON.stringify(categoryKinds, null, 1));
+    writeFileSync(join(dir, 'data/credits.json'), JSON.stringify(credits, null, 1));
+    writeFileSync(join(dir, 'NOTICE.txt'), noticeText(credits));
+    for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) cpSync(join(ROOT, f), join(dir, f));
     if (browser === 'chromium') {
       mkdirSync(join(dir, 'rules'), { recursive: true });
       for (const r of rulesets) writeFileSync(join(dir, `rules/${r.meta.id}.json`), JSON.stringify(r.rules));
