@@ -391,9 +391,6 @@ fn main() -> ExitCode {
             };
             match publish(&opts) {
                 Ok(p) => {
-                    for w in &p.warnings {
-                        eprintln!("warning: {w}");
-                    }
                     if let Some(r) = &p.report {
                         if !quiet {
                             let _ = print_report(r, false, &mut stdout);

@@ -172,6 +172,11 @@ fn keygen_writes_a_private_secret_and_never_overwrites_it() {
     assert_eq!(std::fs::read_to_string(&secret_path).unwrap(), secret_text);
     assert_eq!(std::fs::read_to_string(&public_path).unwrap(), public_text);
 
+    let o = lachan(tmp.path(), &["--help"]);
+    for cmd in ["keygen", "publish", "verify"] {
+        assert!(stdout(&o).contains(cmd), "--help lacks {cmd}");
+    }
+
     // Two runs give two different keys.
     let (_, other) = keygen(tmp.path(), "keys2");
     assert_ne!(std::fs::read_to_string(other).unwrap(), public_text);
@@ -585,6 +590,10 @@ fn hash_lists_keep_good_lines_report_bad_ones_and_publish_alone() {
         ],
     );
     assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let b = bad.display();
+    for want in [format!("{b}:1: bad hash"), format!("{b}:2: bad hash")] {
+        assert!(stderr(&o).contains(&want), "{want}: {}", stderr(&o));
+    }
     assert!(
         stderr(&o).contains("[hash-list] no usable hash"),
         "{}",

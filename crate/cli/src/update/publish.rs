@@ -45,7 +45,7 @@ pub struct Published {
     pub bundle: PathBuf,
     /// The list build's report (none for `--hashes-only`).
     pub report: Option<BuildReport>,
-    /// Rejected hash-list lines (`file:line: reason`) and other notes.
+    /// Rejected hash-list lines (`file:line: reason`), already printed.
     pub warnings: Vec<String>,
     /// Hashes taken from the `--hashes` files.
     pub hashes: usize,
@@ -205,8 +205,9 @@ fn published_version(path: &Path) -> Result<Option<u64>, UpdateError> {
         })
 }
 
-/// Reads hash-list files into `index`: bad lines are reported as
-/// `file:line: reason` and left out, the good ones kept. Fails if a file
+/// Reads hash-list files into `index`: bad lines are reported (on stderr as
+/// they are found, and in `warnings`) as `file:line: reason` and left out,
+/// the good ones kept. Fails if a file
 /// cannot be read or if the files hold no usable hash at all.
 pub fn read_hash_lists(
     files: &[PathBuf],
@@ -217,15 +218,19 @@ pub fn read_hash_lists(
     for path in files {
         let raw = super::read(path)?;
         let (text, problems, _) = crate::lines::decode(&raw);
-        for (line, why) in problems {
-            warnings.push(format!("{}:{line}: {why}", path.display()));
-        }
         let list = lachan_core::pdq::parse_hash_list(&text);
-        for e in &list.errors {
-            warnings.push(format!("{}:{}: {}", path.display(), e.line, e.reason));
+        let mut found: Vec<(usize, String)> = problems;
+        found.extend(list.errors.iter().map(|e| (e.line, e.reason.clone())));
+        found.sort_by_key(|f| f.0);
+        let mut report = |w: String| {
+            eprintln!("warning: {w}");
+            warnings.push(w);
+        };
+        for (line, why) in found {
+            report(format!("{}:{line}: {why}", path.display()));
         }
         if list.entries.is_empty() {
-            warnings.push(format!("{}: no usable hash", path.display()));
+            report(format!("{}: no usable hash", path.display()));
         }
         taken += list.entries.len();
         index.add_list(&list).map_err(|e| UpdateError::HashList {
