@@ -88,7 +88,7 @@ test('any id keeps blocking: every domain redirect has a plain block twin just b
     for (const r of rules.filter((x) => x.condition.urlFilter)) assert.ok(r.action.redirect.extensionPath, meta.id);
     assert.equal(meta.regexRules, redirects.length, `${meta.id}: the regex count is the redirects'`);
   }
-  assert.ok(twins >= 8, `${twins} twins`);
+  assert.equal(twins, 6, 'adult, dating, shortener: block and warn');
   // An allowed parent (ok.adult.test's parent shape) never outranks a blocked subdomain's twin.
   for (const [parent, sub] of [['a.b', 'c.a.b'], ['ab.cd', 'x.ab.cd'], ['abcd.ef', 'q.abcd.ef']]) {
     assert.ok(priority(sub, 'twin') > priority(parent, 'allow'), sub);
