@@ -27,6 +27,7 @@ import { zipDir } from './tools/zip.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
+import { PRIORITY } from './src/background/rule-shapes.js';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(EXT, '..');
@@ -121,6 +122,8 @@ async function main() {
   if (enabledCount > LIMITS.enabledRulesets) throw new Error(`${enabledCount} rulesets enabled by default: Chrome allows ${LIMITS.enabledRulesets}`);
   if (worst.rulesets > LIMITS.enabledRulesets) throw new Error(`a policy could enable ${worst.rulesets} rulesets: Chrome allows ${LIMITS.enabledRulesets}`);
   if (worst.rules > LIMITS.enabledRules) throw new Error(`a policy could enable ${worst.rules} static rules: Chrome guarantees ${LIMITS.enabledRules}`);
+  const topStatic = Math.max(0, ...rulesets.filter((r) => r.meta.kind !== 'hop').flatMap((r) => r.rules.map((x) => x.priority)));
+  if (topStatic >= PRIORITY.parentAllow) throw new Error(`a static rule has priority ${topStatic}: the parent's rules start at ${PRIORITY.parentAllow}`);
   if (worst.regexRules > LIMITS.enabledRegexRules) throw new Error(`a policy could enable ${worst.regexRules} regex rules: Chrome allows ${LIMITS.enabledRegexRules}`);
 
   // 4. Assemble each browser.
