@@ -13,7 +13,8 @@
 //      sets, the allow-lists, the check-page hops), checked against
 //      Chromium's limits.
 //   4. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
-//      locales, the bundle and lists/contacts.toml (as JSON).
+//      locales, the bundle and lists/contacts.toml (as JSON); draw the icons
+//      from icons/shield.svg (tools/icons.mjs).
 //   5. Zip each browser directory.
 // Every step prints a line with its time; any failure exits 1 with a message.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { buildWasm } from './tools/wasm.mjs';
 import { parseContacts, parseToml } from './tools/toml.mjs';
 import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
+import { makeIcons } from './tools/icons.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
@@ -135,6 +137,7 @@ async function main() {
   // SafeSearch / YouTube restricted mode data (background/safesearch.js).
   const safeFile = 'lists/curated/safesearch.toml';
   const safeSearch = checkSafeSearch(parseToml(readFileSync(join(ROOT, safeFile), 'utf8')), safeFile);
+  const icons = makeIcons(readFileSync(join(EXT, 'icons/shield.svg'), 'utf8'));
   for (const browser of /** @type {const} */ (['chromium', 'firefox'])) {
     const dir = join(args.out, browser);
     rmSync(dir, { recursive: true, force: true });
@@ -158,6 +161,8 @@ async function main() {
       rmSync(from);
     }
     cpSync(join(EXT, '_locales'), join(dir, '_locales'), { recursive: true });
+    mkdirSync(join(dir, 'icons'), { recursive: true });
+    for (const [path, png] of icons) writeFileSync(join(dir, path), png);
     cpSync(join(EXT, 'src/managed_schema.json'), join(dir, 'managed_schema.json'));
     cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true });
     cpSync(args.bundle, join(dir, 'lachan.lcb'));
