@@ -119,8 +119,23 @@ function chromiumCopy(from, to, { buildId, id, updateUrl }) {
   return rewritten;
 }
 
+/** The stores' limits on the manifest texts (Chrome Web Store: name 75,
+ * description 132 characters; Edge and AMO allow more), in every locale.
+ * @param {string} dir a build */
+function checkListingTexts(dir) {
+  for (const lang of readdirSync(join(dir, '_locales'))) {
+    const msgs = JSON.parse(readFileSync(join(dir, '_locales', lang, 'messages.json'), 'utf8'));
+    for (const [key, max] of /** @type {const} */ ([['extName', 75], ['extShortName', 12], ['extDescription', 132]])) {
+      const text = msgs[key]?.message;
+      if (typeof text !== 'string' || !text) throw new Error(`_locales/${lang}: ${key} is missing`);
+      if ([...text].length > max) throw new Error(`_locales/${lang}: ${key} has ${[...text].length} characters, the stores allow ${max}`);
+    }
+  }
+}
+
 function main() {
   const o = parseArgs(process.argv.slice(2));
+  checkListingTexts(join(o.dist, 'chromium'));
   const out = join(o.dist, 'packages');
   const work = join(out, '.work');
   rmSync(out, { recursive: true, force: true });

@@ -92,6 +92,11 @@ test('package.mjs: store zips without key, xpi = Firefox zip, CRX for the key\'s
     writeFileSync(join(chromium, 'manifest.json'), JSON.stringify({ manifest_version: 3, version: '1.2.3', key: 'AAAA', name: 'x' }));
     writeFileSync(join(chromium, 'rules/block_x.json'), JSON.stringify([{ action: { redirect: { regexSubstitution: `chrome-extension://${BUILD_ID}/warning.html?u=\\0` } } }]));
     writeFileSync(join(chromium, 'data/dnr.json'), JSON.stringify({ extensionId: BUILD_ID }));
+    const messages = (/** @type {string} */ d) => JSON.stringify({ extName: { message: 'Lá Chắn' }, extShortName: { message: 'Lá Chắn' }, extDescription: { message: d } });
+    for (const lang of ['en', 'vi']) {
+      mkdirSync(join(chromium, '_locales', lang), { recursive: true });
+      writeFileSync(join(chromium, '_locales', lang, 'messages.json'), messages('short'));
+    }
     const firefox = join(dist, 'firefox');
     mkdirSync(firefox);
     writeFileSync(join(firefox, 'manifest.json'), JSON.stringify({ version: '1.2.3', browser_specific_settings: { gecko: { id: 'lachan@lachan.vn' } } }));
@@ -99,7 +104,7 @@ test('package.mjs: store zips without key, xpi = Firefox zip, CRX for the key\'s
     const keyFile = join(dist, 'k.pem');
     writeFileSync(keyFile, PEM);
     const storeId = 'p'.repeat(32);
-    const run = (/** @type {string[]} */ extra) => execFileSync('node', [new URL('../package.mjs', import.meta.url).pathname, '--dist', dist, ...extra], { encoding: 'utf8' });
+    const run = (/** @type {string[]} */ extra) => execFileSync('node', [new URL('../package.mjs', import.meta.url).pathname, '--dist', dist, ...extra], { encoding: 'utf8', stdio: 'pipe' });
     run(['--crx-key', keyFile, '--update-base', 'https://updates.example/lachan', '--chrome-store-id', storeId]);
     const out = join(dist, 'packages');
     const info = JSON.parse(readFileSync(join(out, 'packages.json'), 'utf8'));
@@ -126,6 +131,9 @@ test('package.mjs: store zips without key, xpi = Firefox zip, CRX for the key\'s
     assert.throws(() => run(['--crx-key', join(dist, 'none.pem')]), /does not exist/);
     assert.throws(() => run(['--crx-key', keyFile, '--update-base', 'https://u.example/?id=1']), /query/);
     assert.throws(() => run(['--crx-key', keyFile, '--chrome-store-id', 'xyz']), /not an extension id/);
+    // The Chrome Web Store refuses a description over 132 characters.
+    writeFileSync(join(chromium, '_locales/vi/messages.json'), messages('x'.repeat(133)));
+    assert.throws(() => run(['--crx-key', keyFile]), /vi: extDescription has 133 characters, the stores allow 132/);
     assert.ok(createPublicKey(PEM));
   } finally {
     rmSync(dist, { recursive: true, force: true });
