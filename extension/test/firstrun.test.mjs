@@ -124,6 +124,8 @@ const SAMPLES = {
   revokeApproval: { token: TOKEN, host: 'example.com' },
   pause: { token: TOKEN, minutes: 60 },
   clearHistory: { token: TOKEN },
+  retryEngine: { url: URL_ },
+  engineState: {},
 };
 /** What is refused before a PIN: everything a parent decides. */
 const PARENT_ONLY = ['pinChange', 'lock', 'settingsUpdate', 'decideRequest', 'revokeApproval', 'pause', 'clearHistory'];

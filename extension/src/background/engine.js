@@ -34,15 +34,28 @@ export function policyHosts() {
   };
 }
 
+/** Whether a bundle is open, and why not when it is not (the self-check
+ * and the not-ready page say so). */
+const state = { ready: false, /** @type {string | null} */ error: null };
+
 /** @returns {Promise<Loaded>} */
 export function engineReady() {
-  loading ??= load().catch((e) => {
+  loading ??= load().then((l) => {
+    state.ready = true;
+    state.error = null;
+    return l;
+  }, (e) => {
     loading = null; // a later event retries (e.g. after an update fixed the bundle)
+    state.ready = false;
+    state.error = String(/** @type {any} */ (e)?.message ?? e);
     recordError('engine', e);
     throw e;
   });
   return loading;
 }
+
+/** Whether the engine is open now (without starting a load). */
+export const engineState = () => ({ ...state });
 
 /** @returns {Promise<Loaded>} */
 async function load() {

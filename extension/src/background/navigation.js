@@ -30,7 +30,7 @@
 import { api, flavour } from '../shared/platform.js';
 import { hostOf } from '../shared/settings.js';
 import { dnrActive, dnrPolicyCovers, hopsActive } from './dnr.js';
-import { decide, isWebUrl, passes, warningUrl } from './verdict.js';
+import { decide, isWebUrl, notReadyUrl, passes, warningUrl } from './verdict.js';
 import { recordError, stats } from './stats.js';
 import { searchRedirect } from './search.js';
 import { oddPathHop, wrapperHop } from './hop-rules.js';
@@ -71,8 +71,10 @@ async function onBeforeRequest(d) {
     const search = d.type === 'main_frame' ? await searchRedirect(d.url) : null; // search.js
     return search ? { redirectUrl: search } : {};
   } catch (e) {
+    // No bundle open, or deciding failed: never straight to the page.
     recordError('onBeforeRequest', e);
-    return {};
+    stats.notReady++;
+    return { redirectUrl: d.type === 'object' ? objectNote() : notReadyUrl(d.url) };
   }
 }
 
@@ -142,7 +144,10 @@ async function onBeforeNavigate(d) {
     if (await dnrCovers(d.url, v)) return;
     await api.tabs.update(d.tabId, { url: warningUrl(d.url, v) });
   } catch (e) {
+    // No bundle open, or deciding failed: the not-ready page, not the page.
     recordError('onBeforeNavigate', e);
+    stats.notReady++;
+    await api.tabs.update(d.tabId, { url: notReadyUrl(d.url) }).catch((e2) => recordError('not ready', e2));
   }
 }
 
@@ -180,6 +185,8 @@ async function onHistoryStateUpdated(d) {
     if (to) await api.tabs.update(d.tabId, { url: to });
   } catch (e) {
     recordError('history state', e);
+    stats.notReady++;
+    await sendFrame(d.tabId, d.frameId, notReadyUrl(d.url)).catch((e2) => recordError('not ready', e2));
   }
 }
 
@@ -190,7 +197,12 @@ export async function recheckTabs() {
   for (const tab of await api.tabs.query({})) {
     const url = tab.pendingUrl || tab.url || '';
     if (tab.id === undefined || tab.id < 0 || !isWebUrl(url)) continue;
-    const v = await decide(url);
+    const v = await decide(url).catch(() => null);
+    if (!v) {
+      stats.notReady++;
+      await api.tabs.update(tab.id, { url: notReadyUrl(url) }).catch((e) => recordError('recheck tab', e));
+      continue;
+    }
     if (passes(v)) continue;
     stats.tabsRechecked++;
     await api.tabs.update(tab.id, { url: warningUrl(url, v) }).catch((e) => recordError('recheck tab', e));

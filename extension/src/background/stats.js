@@ -27,6 +27,7 @@ export const stats = {
   /** sub-resource requests cancelled (Firefox; Chromium's are DNR's) */ subBlocked: 0,
   /** warning pages shown inside a frame, <object> or <embed> */ warningFrames: 0,
   /** Firefox: <object>/<embed> loads answered with the static note */ objectNotes: 0,
+  /** navigations sent to the not-ready page (no bundle open, or deciding failed) */ notReady: 0,
   /** @type {string[]} */ errors: [],
 };
 
