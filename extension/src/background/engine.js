@@ -10,6 +10,7 @@ import { api } from '../shared/platform.js';
 import { cachedManaged, loadSessionAllows, loadSettings } from '../shared/settings.js';
 import { recordError, stats } from './stats.js';
 import { loadOverrides } from './overrides.js';
+import { storedUpdate } from './updates.js';
 
 /** @typedef {{engine: ResilientEngine, sessionAllows: Record<string, number>}} Loaded */
 
@@ -54,29 +55,73 @@ export function engineReady() {
   return loading;
 }
 
-/** Whether the engine is open now (without starting a load). */
-export const engineState = () => ({ ...state });
+/** Whether the engine is open now (without starting a load), and the
+ * bundle in force: version 0 is the one packed in the extension. */
+export const engineState = () => ({ ...state, bundle: { ...bundle } });
 
-/** @returns {Promise<Loaded>} */
-async function load() {
-  stats.engineStartMs = performance.now();
-  const [, bytes, settings, managed, sessionAllows] = await Promise.all([
-    init({ module_or_path: api.runtime.getURL('wasm/lachan_bg.wasm') }),
-    fetch(api.runtime.getURL('lachan.lcb')).then((r) => r.arrayBuffer()),
-    loadSettings(),
-    cachedManaged(),
-    loadSessionAllows(),
-    loadOverrides(),
-  ]);
-  stats.bundleBytes = bytes.byteLength;
+/** The bundle in force. @type {import('./updates.js').BundleMeta} */
+let bundle = { version: 0, time: 0, source: 'packed', created: '', sha256: '' };
+export const bundleVersion = () => bundle.version;
+
+/** Called after every switch to another bundle (dnr.js: the update's own rules). @type {(() => void)[]} */
+const onSwitch = [];
+/** @param {() => void} fn */
+export const afterSwitch = (fn) => { onSwitch.push(fn); };
+
+/** A wrapped engine for `bytes`; throws when they do not open. @param {Uint8Array} bytes */
+export function openEngine(bytes) {
   const engine = new ResilientEngine({
-    Engine, reset: __wbg_reset_state, bytes: new Uint8Array(bytes),
+    Engine, reset: __wbg_reset_state, bytes,
     onTrap: (method, e, recovered) => {
       stats.engineTraps = engine.traps;
       recordError('engine trap', `${method}: ${String(/** @type {any} */ (e)?.message ?? e)}; ${recovered
         ? 'reopened from the bundle, answered' : 'reopened from the bundle; answered without it (block / shield)'}`);
     },
   });
+  return engine;
+}
+
+/**
+ * Switches to an opened update at once: the policy layers applied to it
+ * first, then one assignment of the promise every check awaits, so a check
+ * sees the old engine or the new one, never neither.
+ * @param {ResilientEngine} engine @param {import('./updates.js').BundleMeta} meta
+ */
+export async function switchEngine(engine, meta) {
+  const { sessionAllows } = await engineReady();
+  applyPolicy(engine, layers.parent, layers.school);
+  loading = Promise.resolve({ engine, sessionAllows });
+  bundle = { ...meta };
+  stats.bundleVersion = meta.version;
+  for (const fn of onSwitch) fn();
+}
+
+/** @returns {Promise<Loaded>} */
+async function load() {
+  stats.engineStartMs = performance.now();
+  const [, bytes, stored, settings, managed, sessionAllows] = await Promise.all([
+    init({ module_or_path: api.runtime.getURL('wasm/lachan_bg.wasm') }),
+    fetch(api.runtime.getURL('lachan.lcb')).then((r) => r.arrayBuffer()),
+    storedUpdate().catch((e) => { recordError('stored update', e); return null; }),
+    loadSettings(),
+    cachedManaged(),
+    loadSessionAllows(),
+    loadOverrides(),
+  ]);
+  stats.bundleBytes = bytes.byteLength;
+  // The last good update, when there is one (any update is newer than the
+  // packed bundle, version 0); the packed bundle when it does not open.
+  let engine = null;
+  if (stored && stored.meta.version > 0) {
+    try {
+      engine = openEngine(stored.bytes);
+      bundle = { ...stored.meta };
+      stats.bundleVersion = bundle.version;
+    } catch (e) {
+      recordError('stored update', e);
+    }
+  }
+  engine ??= openEngine(new Uint8Array(bytes));
   applyPolicy(engine, settings.parentPolicy, schoolLayer(managed));
   stats.engineReadyMs = performance.now();
   return { engine, sessionAllows };
