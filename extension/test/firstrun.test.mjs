@@ -126,9 +126,12 @@ const SAMPLES = {
   clearHistory: { token: TOKEN },
   retryEngine: { url: URL_ },
   engineState: {},
+  updateCheck: { token: TOKEN },
+  updateSource: { token: TOKEN, url: 'https://lists.example/manifest.json', key: `${'A'.repeat(43)}=` },
 };
 /** What is refused before a PIN: everything a parent decides. */
-const PARENT_ONLY = ['pinChange', 'lock', 'settingsUpdate', 'decideRequest', 'revokeApproval', 'pause', 'clearHistory'];
+const PARENT_ONLY = ['pinChange', 'lock', 'settingsUpdate', 'decideRequest', 'revokeApproval', 'pause', 'clearHistory',
+  'updateCheck', 'updateSource'];
 /** Storage as a fresh install has it, plus a waiting request and an approval to lift. */
 const FRESH = {
   managedCache: {},

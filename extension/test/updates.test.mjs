@@ -109,3 +109,26 @@ test('sources: the school\'s policy, bad values reported and ignored; the family
   assert.equal(familySource({ url: URL_, key: '' }), null);
   assert.equal(familySource(undefined), null);
 });
+
+test('the update words exist in vi and en for every state and failure code', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { ERROR_CODES, errorKey, updateLines } = await import('../src/shared/update-text.js');
+  const read = (/** @type {string} */ p) => readFileSync(new URL(p, import.meta.url), 'utf8');
+  const keys = new Set(ERROR_CODES.map(errorKey));
+  for (const file of ['../src/shared/update-text.js', '../src/options/options.js', '../src/notready/notready.js']) {
+    for (const m of read(file).matchAll(/\bt\('([A-Za-z0-9_]+)'/g)) keys.add(m[1]);
+  }
+  for (const r of ['updated', 'unchanged', 'none', 'failed']) keys.add(`updResult_${r}`);
+  keys.add('updBadUrl'); keys.add('updBadKey');
+  for (const lang of ['vi', 'en']) {
+    const messages = JSON.parse(read(`../_locales/${lang}/messages.json`));
+    assert.deepEqual([...keys].filter((k) => !messages[k]?.message), [], `${lang} lacks messages`);
+  }
+  // The lines name the version, its time and its source, and the failure in plain words.
+  const t = (/** @type {string} */ k, /** @type {any} */ subs) => `${k}(${[subs ?? []].flat().join('|')})`;
+  const l = updateLines({ bundle: { version: 2, time: 5, source: 'https://x/m.json' }, source: { url: 'https://x/m.json', from: 'policy' },
+    update: { lastError: { code: 'checksum', detail: 'd', time: 6 }, problems: [] } }, t, (ms) => `@${ms}`);
+  assert.equal(l.inForce, 'updInForce(2|@5|https://x/m.json)');
+  assert.equal(l.error, 'updLastError(@6|upd_checksum()|d)');
+  assert.equal(updateLines({ bundle: { version: 0 } }, t, String).inForce, 'updInForcePacked()');
+});

@@ -7,6 +7,9 @@ import { addRequest, hostOf, SESSION_ALLOW_MS } from '../shared/settings.js';
 import { addSessionAllow } from './dnr.js';
 import { decide, notReadyUrl, passes, rememberSessionAllow, warningUrl } from './verdict.js';
 import { engineReady, engineState } from './engine.js';
+import { runUpdateCheck } from './update-check.js';
+import { clearStoredUpdates, currentSource, updateStatus } from './updates.js';
+import { keyProblem, urlProblem } from '../shared/update-source.js';
 import { recordError, stats } from './stats.js';
 import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js';
 import { reportQuery } from '../shared/report.js';
@@ -82,8 +85,27 @@ const HANDLERS = {
   },
   async engineState() {
     await engineReady().catch(() => {}); // a load under way: its outcome, not "not yet"
-    return engineState();
+    const [update, { source }, { updateSource }] = await Promise.all([updateStatus(), currentSource(), api.storage.local.get('updateSource')]);
+    return { ...engineState(), update, source: source ? { url: source.url, from: source.from } : null,
+      family: updateSource ? { url: updateSource.url, key: updateSource.key } : null };
   },
+  // The family's update source (options page, PIN): nothing is fetched
+  // until one is set; both fields empty clears it and forgets its updates
+  // (the packed bundle is back in force at the next start).
+  updateSource: unlocked(async (m) => {
+    const url = m.url.trim();
+    const key = m.key.trim();
+    if (!url && !key) {
+      await api.storage.local.remove('updateSource');
+      await clearStoredUpdates();
+      return { ok: true, cleared: true };
+    }
+    const problem = urlProblem(url) ? 'updBadUrl' : keyProblem(key) ? 'updBadKey' : '';
+    if (problem) return { ok: false, error: problem };
+    await api.storage.local.set({ updateSource: { url, key } }); // storage.onChanged starts a check (main.js)
+    return { ok: true };
+  }),
+  updateCheck: unlocked(async () => ({ ok: true, result: await runUpdateCheck() })),
   async blockedNavigation(_, sender) {
     const tab = sender.tab?.id;
     return { url: fromExtensionPage(sender) && tab !== undefined ? await blockedNavigation(tab, sender.frameId ?? 0) : '' };

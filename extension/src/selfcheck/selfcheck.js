@@ -10,6 +10,7 @@ import { localise } from '../shared/i18n.js';
 import { evaluate, managedFact, summarise } from './status.js';
 import { privateAllowed, renderPrivateNotice } from '../shared/private-notice.js';
 import { engineStateRequest } from '../shared/messages.js';
+import { updateLines } from '../shared/update-text.js';
 
 /** The first storage.managed read after a browser start can take ~5 s. */
 const MANAGED_TIMEOUT_MS = 10_000;
@@ -61,7 +62,9 @@ async function gather() {
  * @param {any} s the background's engineState answer */
 function engineDetail(s) {
   if (!s.ready) return s.error ? t('scEngineError', s.error) : '';
-  return '';
+  const clock = (/** @type {number} */ ms) => new Date(ms).toLocaleString(t('lang'));
+  const l = updateLines(s, t, clock);
+  return [l.inForce, l.source, l.error, ...l.problems].filter(Boolean).join(' ');
 }
 
 /** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */

@@ -156,6 +156,8 @@ const SHAPES = {
   blockedNavigation: () => true,
   retryEngine: (/** @type {any} */ m) => str(m.url),
   engineState: () => true,
+  updateCheck: (/** @type {any} */ m) => str(m.token),
+  updateSource: (/** @type {any} */ m) => str(m.token) && str(m.url) && str(m.key),
 };
 
 /** Every message type the background answers. */
