@@ -7,6 +7,8 @@
 import { api } from '../shared/platform.js';
 import { recordError } from './stats.js';
 import { ALLOW_TYPES, blockedAtEveryAge, FRAME_TYPES, PRIORITY } from './rule-shapes.js';
+import { bundleVersion } from './engine.js';
+import { stats } from './stats.js';
 
 /** @typedef {{id: string, category: string, kind: 'block' | 'sub' | 'allow' | 'hop', action: 'block' | 'warn' | 'allow' | 'hop',
  *   bands: string[] | null, rules: number, domains: number, urlRules: number}} RulesetMeta */
@@ -59,10 +61,58 @@ export async function syncRulesets(engine, hosts) {
   }
 }
 
-/** Dynamic rule ids for the parent's and school's lists. */
+/** Dynamic rule ids for the parent's and school's lists, then a list
+ * update's own block entries. */
 const PARENT_ALLOW_ID = 1;
 const SCHOOL_ALLOW_ID = 2;
 const POLICY_BLOCK_ID_BASE = 100;
+const UPDATE_ID_BASE = 1000;
+/** Domains per update rule, as the static rules chunk them (tools/dnr.mjs CHUNK). */
+const UPDATE_CHUNK = 5000;
+/** Rules left for an update: Chromium's dynamic-rule limit (and its regex-rule
+ * limit: every redirect carries `regexFilter`), less what the policy lists use. */
+const REGEX_LIMIT = 1000;
+
+/** The packed bundle's block domains, from the static rulesets (they are
+ * what the static rules already stop). @type {Promise<Set<string>> | null} */
+let packedDomains = null;
+const loadPackedDomains = () => (packedDomains ??= (async () => {
+  const { rulesets } = await loadMeta();
+  /** @type {Set<string>} */
+  const out = new Set();
+  for (const rs of rulesets.filter((r) => r.kind === 'block' && r.action === 'block')) {
+    const rules = await (await fetch(api.runtime.getURL(`rules/${rs.id}.json`))).json();
+    for (const r of rules) for (const d of r.condition?.requestDomains ?? []) out.add(d);
+  }
+  return out;
+})());
+
+/** An update's block domains the packed bundle does not have, and those
+ * of them the dynamic rules stop (the rest: the navigation layer). */
+export const updateRules = { added: new Set(), covered: new Set() };
+
+/**
+ * The block-kind domain entries of the bundle in force that the packed
+ * bundle lacks, grouped by the verdict they give now ("category|action").
+ * @param {import('./resilient.js').ResilientEngine} engine
+ */
+async function updateAddedGroups(engine) {
+  /** @type {Map<string, string[]>} */
+  const groups = new Map();
+  if (!bundleVersion()) return groups;
+  const packed = await loadPackedDomains();
+  const info = JSON.parse(engine.info());
+  /** @type {{rule: string, is_url: boolean, sources: number[]}[]} */
+  const rules = JSON.parse(engine.exportRules());
+  for (const r of rules) {
+    if (r.is_url || packed.has(r.rule) || !r.sources.some((sid) => info.sources[sid]?.kind === 'block')) continue;
+    const v = JSON.parse(engine.check(`http://${r.rule}/`, undefined));
+    if (v.action === 'allow') continue;
+    const key = `${v.category ?? ''}|${v.action}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.rule]);
+  }
+  return groups;
+}
 // Priorities: rule-shapes.js. A parent's pause or approval (overrides.js)
 // lifts every list except the school's own block list (school > parent >
 // defaults).
@@ -107,6 +157,25 @@ async function syncPolicyRules(engine, hosts, idOk) {
         condition: { regexFilter: '^.+$', requestDomains: domains, resourceTypes: FRAME_TYPES } });
     }
   }
+  // A list update's own block domains, up to the browser's limits.
+  updateRules.added = new Set();
+  updateRules.covered = new Set();
+  const limit = Math.min(REGEX_LIMIT, /** @type {any} */ (api.declarativeNetRequest).MAX_NUMBER_OF_DYNAMIC_RULES ?? 5000) - addRules.length;
+  let updateId = UPDATE_ID_BASE;
+  for (const [key, domains] of idOk ? await updateAddedGroups(engine) : new Map()) {
+    const [category, action] = key.split('|');
+    for (let i = 0; i < domains.length; i += UPDATE_CHUNK) {
+      const requestDomains = domains.slice(i, i + UPDATE_CHUNK);
+      for (const d of requestDomains) updateRules.added.add(d);
+      if (updateId - UPDATE_ID_BASE >= limit) continue; // beyond the limit: the navigation layer stops them
+      addRules.push({ id: updateId++, priority: PRIORITY.update,
+        action: { type: /** @type {any} */ ('redirect'), redirect: { regexSubstitution: `${base}?c=${category}&a=${action}&u=\\0` } },
+        condition: { regexFilter: '^.+$', requestDomains, resourceTypes: FRAME_TYPES } });
+      for (const d of requestDomains) updateRules.covered.add(d);
+    }
+  }
+  stats.updateDomains = updateRules.added.size;
+  stats.updateDomainsInRules = updateRules.covered.size;
   const existing = await api.declarativeNetRequest.getDynamicRules();
   await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: existing.map((r) => r.id), addRules });
 }

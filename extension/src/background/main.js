@@ -50,7 +50,8 @@ api.storage.onChanged.addListener((changes, area) => {
 // The end of an approval or a pause (overrides.js).
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === EXPIRY_ALARM) expireOverrides().catch((e) => recordError('overrides', e));
-  if (alarm.name === UPDATE_ALARM) runUpdateCheck().catch((e) => recordError('update', e));
+  // (then the 4-hourly alarm again, should a one-off `when` alarm have replaced it)
+  if (alarm.name === UPDATE_ALARM) runUpdateCheck().then(() => scheduleUpdates()).catch((e) => recordError('update', e));
 });
 
 // Another bundle in force (a list update): the rules and the image script follow it.

@@ -29,7 +29,7 @@
 // already open when the background started are checked once (recheckTabs).
 import { api, flavour } from '../shared/platform.js';
 import { hostOf } from '../shared/settings.js';
-import { dnrActive, dnrPolicyCovers, hopsActive } from './dnr.js';
+import { dnrActive, dnrPolicyCovers, hopsActive, updateRules } from './dnr.js';
 import { decide, isWebUrl, notReadyUrl, passes, warningUrl } from './verdict.js';
 import { recordError, stats } from './stats.js';
 import { searchRedirect } from './search.js';
@@ -125,6 +125,8 @@ async function dnrCovers(url, v) {
   let host;
   try { host = new URL(url).hostname; } catch { return false; }
   if (host.endsWith('.')) return false; // DNR sees "host." as another name
+  // An entry a list update added: only its dynamic rule (if it fits the limits) stops it.
+  if (v.match_kind === 'domain' && updateRules.added.has(v.rule ?? '')) return updateRules.covered.has(v.rule ?? '');
   return dnrActive(v.category ?? '', v.action);
 }
 
