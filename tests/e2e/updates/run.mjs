@@ -10,8 +10,25 @@
 // the reason; "Try again" keeps the not-ready page while the bundle still
 // does not open. Requests that reached the server for the host are counted
 // (Firefox: 0, the blocking listener redirects before the request leaves).
+//
+// List updates (docs/updates.md), against a second local server on
+// 127.0.0.1 that serves the published files: version 2 of the fixture
+// bundle adds update-blocked.test (gambling); a managed policy file
+// (listUpdateUrl, listPublicKey; moved aside and restored like
+// tests/e2e/policy/run.mjs) points at it. Without reinstalling, the host
+// must land on the warning page, with the seconds from the worker's start to
+// the update in force (target ≤ 10 s) and the requests that reached the
+// server for it (target 0; Chromium: within the dynamic-rule limit). Then a
+// corrupt version 3 (bundle bytes changed after signing) is refused and
+// version 2 stays; the update server down leaves version 2 too; and a
+// ~4 MB version 4 is verified and opened in the worker (ms printed; target
+// ≤ 200 ms). Published with the test publisher tests/e2e/lib/publish.mjs.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { keygen, publish } from '../lib/publish.mjs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../lib/chromium.mjs';
@@ -98,10 +115,185 @@ async function notReadyChecks(report, d, server) {
   }
 }
 
+// --- published versions ------------------------------------------------------------
+
+const NEW_HOST = 'update-blocked.test';
+/** Builds a fixture bundle with `extra` lines added to the gambling list. @param {string} name @param {string} extra */
+function fixtureBundle(name, extra) {
+  const dir = join(OUT, `fixtures-${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(ROOT, 'tests/e2e/fixtures'), dir, { recursive: true });
+  const reg = readFileSync(join(dir, 'registry.toml'), 'utf8').replaceAll('"../../../lists/', `"${ROOT}/lists/`);
+  writeFileSync(join(dir, 'registry.toml'), reg);
+  writeFileSync(join(dir, 'lists/gambling.txt'), `${readFileSync(join(dir, 'lists/gambling.txt'), 'utf8')}\n${extra}\n`);
+  const out = join(OUT, `${name}.lcb`);
+  execFileSync(join(ROOT, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(dir, 'registry.toml'), '--out', out]);
+  return readFileSync(out);
+}
+
+/** The update server: serves `files` under /upd/; `down()` closes it. */
+async function updateServer() {
+  /** @type {Record<string, Buffer>} */
+  let files = {};
+  let hits = 0;
+  /** @type {import('node:http').Server | null} */
+  let srv = null;
+  let port = 0;
+  const listen = () => new Promise((ok) => {
+    srv = createServer((req, res) => {
+      hits++;
+      const name = (req.url ?? '').replace(/^\/upd\//, '');
+      const body = files[name];
+      const etag = `"${body ? createHash('sha256').update(body).digest('hex').slice(0, 16) : ''}"`;
+      if (!body) { res.writeHead(404); res.end(); return; }
+      if (req.headers['if-none-match'] === etag) { res.writeHead(304); res.end(); return; }
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', ETag: etag, 'Cache-Control': 'no-store' });
+      res.end(body);
+    });
+    /** @type {any} */ (srv).listen(port, '127.0.0.1', () => { port = /** @type {any} */ (srv).address().port; ok(undefined); });
+  });
+  await listen();
+  return {
+    url: () => `http://127.0.0.1:${port}/upd/manifest.json`,
+    set: (/** @type {Record<string, Buffer>} */ f) => { files = f; },
+    hits: () => hits,
+    down: () => new Promise((ok) => { /** @type {any} */ (srv).closeAllConnections?.(); /** @type {any} */ (srv).close(() => ok(undefined)); }),
+    up: listen,
+  };
+}
+
+// --- policy files: moved aside and put back (as tests/e2e/policy/run.mjs) ----------
+
+const CHROMIUM_FILE = '/etc/chromium/policies/managed/lachan-e2e-updates.json';
+const FIREFOX_FILE = '/etc/firefox/policies/policies.json';
+/** file → its original's backup path ('' when there was none); folders made. */
+const written = new Map();
+/** @type {string[]} */
+const madeDirs = [];
+/** @param {string} file @param {any} doc */
+function writePolicy(file, doc) {
+  if (!written.has(file)) {
+    let dir = dirname(file);
+    /** @type {string[]} */
+    const made = [];
+    while (!existsSync(dir)) { made.unshift(dir); dir = dirname(dir); }
+    for (const d of made) { mkdirSync(d); madeDirs.push(d); }
+    const bak = `${file}.lachan-e2e-updates-backup`;
+    if (existsSync(file)) renameSync(file, bak);
+    written.set(file, existsSync(bak) ? bak : '');
+  }
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+/** @param {string} file */
+function restorePolicy(file) {
+  if (!written.has(file)) return;
+  try { unlinkSync(file); } catch { /* gone */ }
+  const bak = written.get(file);
+  if (bak) renameSync(bak, file);
+  written.delete(file);
+  for (const d of [...madeDirs].reverse()) {
+    try { if (!readdirSync(d).length) { rmdirSync(d); madeDirs.splice(madeDirs.indexOf(d), 1); } } catch { /* not empty */ }
+  }
+}
+const restoreAll = () => { for (const f of [...written.keys()]) { try { restorePolicy(f); } catch (e) { console.error(`could not restore ${f}: ${e}`); } } };
+process.on('exit', restoreAll);
+for (const [sig, code] of /** @type {const} */ ([['SIGINT', 130], ['SIGTERM', 143]])) {
+  process.on(sig, () => { restoreAll(); console.error(`\n${sig}: policy files restored`); process.exit(code); });
+}
+
+/** The filter's state, asked from an extension page. */
+const ENGINE_STATE = () => (/** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome).runtime.sendMessage({ type: 'engineState' });
+/** Fires the update alarm now (the 4-hourly one is put back after it). */
+const FIRE_ALARM = () => (/** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome).alarms.create('lachan-list-update', { when: Date.now() + 50 });
+
+/**
+ * @param {Report} report @param {import('../lib/checks.mjs').Driver} d
+ * @param {Awaited<ReturnType<typeof startServer>>} server @param {Awaited<ReturnType<typeof updateServer>>} upd
+ * @param {{v3: Record<string, Buffer>, v4: Record<string, Buffer>, v4Bytes: number}} pub
+ */
+async function updateChecks(report, d, server, upd, pub) {
+  const b = d.name;
+  const ext = await d.newPage();
+  const page = await d.newPage();
+  try {
+    await openExtensionPage(d, ext, 'selfcheck.html', server.port);
+    const state = () => d.evaluate(ext, ENGINE_STATE);
+    let ok = await report.check(b, 'version 2 from the policy\'s address is in force without reinstalling (target ≤ 10 s after the worker starts)', async () => {
+      const s = await poll(async () => { const r = await state(); return r?.bundle?.version === 2 ? r : null; }, 'bundle version 2', 30_000);
+      const st = await d.stats();
+      const secs = (st.updateInForceMs - st.swStartMs) / 1000;
+      if (!(secs <= 10)) throw new Error(`in force ${secs.toFixed(2)} s after the worker started`);
+      return `in force ${secs.toFixed(2)} s after the worker started; source ${s.bundle.source}; verify+open ${Math.round(s.update.verifyMs)} ms`;
+    });
+    if (!ok) return;
+    /** @param {string} what */
+    const expectBlocked = (what) => report.check(b, `${what}: ${NEW_HOST} lands on the warning page; requests that reached the server counted`, async () => {
+      const mark = server.hits.length;
+      await d.navigate(page, `http://${NEW_HOST}:${server.port}/casino-${Date.now()}`);
+      const href = await poll(async () => { const h = await d.href(page); return h.startsWith(`${d.extBase}warning.html`) ? h : ''; }, 'the warning page');
+      await new Promise((r) => setTimeout(r, 300));
+      const reached = server.count(NEW_HOST, mark);
+      const st = await d.stats();
+      if (b === 'firefox' && reached) throw new Error(`${reached} request(s) reached the server`);
+      if (b === 'chromium' && st.updateDomainsInRules >= st.updateDomains && reached) throw new Error(`${reached} request(s) reached the server within the rule limit`);
+      return `${new URL(href).searchParams.get('c')}; reached the server: ${reached}`
+        + `${b === 'chromium' ? `; update domains in dynamic rules ${st.updateDomainsInRules}/${st.updateDomains}` : ''}`;
+    });
+    await expectBlocked('version 2');
+    await report.check(b, 'a corrupt version 3 (bundle changed after signing) is refused; version 2 stays in force', async () => {
+      upd.set(pub.v3);
+      await d.evaluate(ext, FIRE_ALARM);
+      const s = await poll(async () => { const r = await state(); return r?.update?.lastError?.code === 'checksum' ? r : null; }, 'the checksum refusal', 20_000);
+      if (s.bundle.version !== 2) throw new Error(`version ${s.bundle.version} in force`);
+      return `refused: ${s.update.lastError.detail}; version ${s.bundle.version} in force`;
+    });
+    await expectBlocked('after the corrupt version 3');
+    await report.check(b, 'the update server down: the check fails as "network"; version 2 stays in force', async () => {
+      await upd.down();
+      await d.evaluate(ext, FIRE_ALARM);
+      const s = await poll(async () => { const r = await state(); return r?.update?.lastError?.code === 'network' ? r : null; }, 'the network failure', 20_000);
+      if (s.bundle.version !== 2) throw new Error(`version ${s.bundle.version} in force`);
+      return `version ${s.bundle.version} in force`;
+    });
+    await expectBlocked('with the server down');
+    await report.check(b, 'self-check page shows the version in force, its source and the last failure', async () => {
+      await d.evaluate(ext, () => { location.reload(); });
+      await new Promise((r) => setTimeout(r, 500));
+      const detail = await poll(() => d.evaluate(ext, () => (document.body.dataset.ready === 'true'
+        ? document.querySelector('[data-item="engine"] [data-testid="sc-detail"]')?.textContent ?? '' : '')), 'the engine detail', 20_000);
+      if (!detail.includes('2') || !detail.includes('127.0.0.1')) throw new Error(detail);
+      return detail;
+    });
+    await report.check(b, `a ${(pub.v4Bytes / 1e6).toFixed(1)} MB version 4 is verified and opened in the worker (target ≤ 200 ms)`, async () => {
+      await upd.up();
+      upd.set(pub.v4);
+      await d.evaluate(ext, FIRE_ALARM);
+      const s = await poll(async () => { const r = await state(); return r?.bundle?.version === 4 ? r : null; }, 'bundle version 4', 35_000);
+      const ms = s.update.verifyMs;
+      if (!(ms <= 200)) throw new Error(`${Math.round(ms)} ms (size, sha256, signature, open)`);
+      return `${Math.round(ms)} ms for size, sha256, Ed25519 and open`;
+    });
+    await expectBlocked('version 4');
+  } finally {
+    await d.close(page);
+    await d.close(ext);
+  }
+}
+
 const report = new Report();
+/** @type {any} */
+let pub = null;
+const key = keygen();
 try {
   buildInto(ROOT, OUT, { skipWasm });
   corruptCopies();
+  const v2 = fixtureBundle('v2', NEW_HOST);
+  // ~4 MB: 380 000 more made-up gambling hosts.
+  const many = Array.from({ length: 380_000 }, (_, i) => `big-${i.toString(36)}-${(i * 7919 % 100_003).toString(36)}.test`).join('\n');
+  const v4 = fixtureBundle('v4', `${NEW_HOST}\n${many}`);
+  pub = { v2: publish(key, v2, { version: 2 }), v3: publish(key, v2, { version: 3, tamper: 'bundle' }), v4: publish(key, v4, { version: 4 }), v4Bytes: v4.length };
+  console.log(`published with tests/e2e/lib/publish.mjs: v2 ${v2.length} bytes, v4 ${v4.length} bytes`);
 } catch (e) {
   console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
   console.log('\n0 passed, 1 failed');
@@ -109,6 +301,49 @@ try {
 }
 const server = await startServer();
 console.log(`test server on port ${server.port}`);
+
+const upd = await updateServer();
+const policy = { listUpdateUrl: upd.url(), listPublicKey: key.pub };
+
+if (want('chromium')) {
+  upd.set(pub.v2);
+  try {
+    writePolicy(CHROMIUM_FILE, { '3rdparty': { extensions: { [ids.chromium]: policy } } });
+    /** @type {import('../lib/checks.mjs').Driver | null} */
+    let d = null;
+    await report.check('chromium', `launch with ${CHROMIUM_FILE} (listUpdateUrl ${upd.url()})`, async () => {
+      d = await launchChromium({ extDir: join(OUT, 'chromium'), extensionId: ids.chromium, lang });
+      return `${Math.round(/** @type {any} */ (d).launchMs)} ms`;
+    });
+    if (d) {
+      const drv = /** @type {import('../lib/checks.mjs').Driver} */ (d);
+      try { await updateChecks(report, drv, server, upd, pub); } finally { await drv.shutdown().catch(() => {}); }
+    }
+  } finally {
+    restorePolicy(CHROMIUM_FILE);
+    await upd.down().catch(() => {});
+    await upd.up();
+  }
+}
+
+if (want('firefox')) {
+  upd.set(pub.v2);
+  try {
+    writePolicy(FIREFOX_FILE, { policies: { '3rdparty': { Extensions: { [ids.gecko]: policy } } } });
+    /** @type {import('../lib/checks.mjs').Driver | null} */
+    let d = null;
+    await report.check('firefox', `launch with ${FIREFOX_FILE} (listUpdateUrl ${upd.url()})`, async () => {
+      d = await launchFirefox({ extDir: join(OUT, 'firefox'), geckoId: ids.gecko, port: server.port, lang });
+      return `${Math.round(/** @type {any} */ (d).launchMs)} ms`;
+    });
+    if (d) {
+      const drv = /** @type {import('../lib/checks.mjs').Driver} */ (d);
+      try { await updateChecks(report, drv, server, upd, pub); } finally { await drv.shutdown().catch(() => {}); }
+    }
+  } finally {
+    restorePolicy(FIREFOX_FILE);
+  }
+}
 
 if (want('chromium')) {
   /** @type {import('../lib/checks.mjs').Driver | null} */
@@ -137,5 +372,7 @@ if (want('firefox')) {
 }
 
 await server.close();
+await upd.down().catch(() => {});
+restoreAll();
 report.printTables();
 process.exit(report.summary() ? 1 : 0);
