@@ -89,11 +89,13 @@ const loadPackedDomains = () => (packedDomains ??= (async () => {
 
 /** An update's block domains the packed bundle does not have, and those
  * of them the dynamic rules stop (the rest: the navigation layer). */
-export const updateRules = { added: new Set(), covered: new Set() };
+export const updateRules = { added: new Set(), covered: new Set(), /** the bundle version they were made for */ version: 0 };
 
 /**
  * The block-kind domain entries of the bundle in force that the packed
- * bundle lacks, grouped by the verdict they give now ("category|action").
+ * bundle lacks, grouped by "category|action" for the policy's band (from
+ * the action table, as tools/dnr.mjs does: no verdict per domain, so a
+ * large update costs one pass).
  * @param {import('./resilient.js').ResilientEngine} engine
  */
 async function updateAddedGroups(engine) {
@@ -101,15 +103,23 @@ async function updateAddedGroups(engine) {
   const groups = new Map();
   if (!bundleVersion()) return groups;
   const packed = await loadPackedDomains();
+  /** @type {{sources: {category: string, kind: string, bands?: string[] | null}[]}} */
   const info = JSON.parse(engine.info());
+  /** @type {Record<string, Record<string, string>>} */
+  const table = JSON.parse(engine.policyTable());
+  const band = engine.policyBand();
   /** @type {{rule: string, is_url: boolean, sources: number[]}[]} */
   const rules = JSON.parse(engine.exportRules());
   for (const r of rules) {
-    if (r.is_url || packed.has(r.rule) || !r.sources.some((sid) => info.sources[sid]?.kind === 'block')) continue;
-    const v = JSON.parse(engine.check(`http://${r.rule}/`, undefined));
-    if (v.action === 'allow') continue;
-    const key = `${v.category ?? ''}|${v.action}`;
-    groups.set(key, [...(groups.get(key) ?? []), r.rule]);
+    if (r.is_url || packed.has(r.rule)) continue;
+    const src = r.sources.map((sid) => info.sources[sid]).find((x) => x?.kind === 'block' && (!x.bands?.length || x.bands.includes(band)));
+    if (!src) continue;
+    const action = table[src.category]?.[band] ?? 'block';
+    if (action === 'allow') continue;
+    const key = `${src.category}|${action}`;
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(r.rule);
   }
   return groups;
 }
@@ -160,6 +170,7 @@ async function syncPolicyRules(engine, hosts, idOk) {
   // A list update's own block domains, up to the browser's limits.
   updateRules.added = new Set();
   updateRules.covered = new Set();
+  updateRules.version = -1; // until the rules are in: the navigation layer stops every listed page itself
   const limit = Math.min(REGEX_LIMIT, /** @type {any} */ (api.declarativeNetRequest).MAX_NUMBER_OF_DYNAMIC_RULES ?? 5000) - addRules.length;
   let updateId = UPDATE_ID_BASE;
   for (const [key, domains] of idOk ? await updateAddedGroups(engine) : new Map()) {
@@ -174,6 +185,7 @@ async function syncPolicyRules(engine, hosts, idOk) {
       for (const d of requestDomains) updateRules.covered.add(d);
     }
   }
+  updateRules.version = bundleVersion();
   stats.updateDomains = updateRules.added.size;
   stats.updateDomainsInRules = updateRules.covered.size;
   const existing = await api.declarativeNetRequest.getDynamicRules();

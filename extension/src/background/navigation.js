@@ -36,6 +36,7 @@ import { searchRedirect } from './search.js';
 import { oddPathHop, wrapperHop } from './hop-rules.js';
 import { urlFilterProblem } from './rule-shapes.js';
 import { registerSubresources } from './subresources.js';
+import { bundleVersion } from './engine.js';
 
 /** @typedef {import('../shared/messages.js').VerdictAnswer} VerdictAnswer */
 
@@ -125,7 +126,9 @@ async function dnrCovers(url, v) {
   let host;
   try { host = new URL(url).hostname; } catch { return false; }
   if (host.endsWith('.')) return false; // DNR sees "host." as another name
+  // A list update's rules not in yet (just switched): the worker stops it.
   // An entry a list update added: only its dynamic rule (if it fits the limits) stops it.
+  if (updateRules.version !== bundleVersion()) return false;
   if (v.match_kind === 'domain' && updateRules.added.has(v.rule ?? '')) return updateRules.covered.has(v.rule ?? '');
   return dnrActive(v.category ?? '', v.action);
 }

@@ -289,8 +289,8 @@ try {
   buildInto(ROOT, OUT, { skipWasm });
   corruptCopies();
   const v2 = fixtureBundle('v2', NEW_HOST);
-  // ~4 MB: 380 000 more made-up gambling hosts.
-  const many = Array.from({ length: 380_000 }, (_, i) => `big-${i.toString(36)}-${(i * 7919 % 100_003).toString(36)}.test`).join('\n');
+  // ~4 MB: 440 000 more made-up gambling hosts.
+  const many = Array.from({ length: 440_000 }, (_, i) => `big-${i.toString(36)}-${(i * 7919 % 100_003).toString(36)}.test`).join('\n');
   const v4 = fixtureBundle('v4', `${NEW_HOST}\n${many}`);
   pub = { v2: publish(key, v2, { version: 2 }), v3: publish(key, v2, { version: 3, tamper: 'bundle' }), v4: publish(key, v4, { version: 4 }), v4Bytes: v4.length };
   console.log(`published with tests/e2e/lib/publish.mjs: v2 ${v2.length} bytes, v4 ${v4.length} bytes`);
