@@ -180,24 +180,74 @@ pub fn check(opts: &CheckOptions, out: &mut dyn Write) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// `lachan verify`: opens the bundle, checks the checksum and prints its facts.
-pub fn verify(path: &Path, json: bool, out: &mut dyn Write) -> Result<(), CmdError> {
+/// How `lachan verify` checks a published update (`--public-key`).
+#[derive(Clone, Debug, Default)]
+pub struct SignedCheck {
+    /// The public key: a file, or its base64 text.
+    pub public_key: String,
+    /// The manifest [default: manifest.json beside the bundle].
+    pub manifest: Option<PathBuf>,
+    /// Refuse a version less than or equal to this.
+    pub min_version: Option<u64>,
+}
+
+/// `lachan verify`: opens the bundle, checks the checksum and prints its
+/// facts; with `signed`, first checks both signatures, the manifest and the
+/// checksum it names (see [`crate::update::verify::check`]).
+pub fn verify(
+    path: &Path,
+    json: bool,
+    signed: Option<&SignedCheck>,
+    out: &mut dyn Write,
+) -> Result<(), CmdError> {
+    let mut manifest = None;
+    if let Some(sc) = signed {
+        let update = |e: crate::update::UpdateError| CmdError {
+            code: e.exit_code(),
+            message: e.to_string(),
+        };
+        let key = crate::update::keys::read_public(&sc.public_key).map_err(update)?;
+        let mpath = sc
+            .manifest
+            .clone()
+            .unwrap_or_else(|| crate::update::verify::default_manifest(path));
+        let (m, _) =
+            crate::update::verify::check(path, &mpath, &key, sc.min_version).map_err(update)?;
+        manifest = Some((m, mpath));
+    }
     let bundle = open_bundle(path, true)?;
     let info = bundle.info();
     let by_cat = counts_by_category(&info);
     if json {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "ok": true,
             "file": path.display().to_string(),
             "info": info,
             "by_category": by_cat,
         });
+        if let Some((m, _)) = &manifest {
+            v["manifest"] = serde_json::to_value(m).unwrap_or_default();
+        }
         writeln!(out, "{v}").map_err(io_err)?;
         return Ok(());
     }
     let w = out;
     let p = |w: &mut dyn Write, s: String| writeln!(w, "{s}").map_err(io_err);
-    p(w, format!("{}: OK (checksum verified)", path.display()))?;
+    match &manifest {
+        Some((m, mpath)) => {
+            p(
+                w,
+                format!(
+                    "{}: OK (manifest and bundle signatures, size and sha256 verified)",
+                    path.display()
+                ),
+            )?;
+            for line in crate::update::verify::describe(m, mpath) {
+                p(w, line)?;
+            }
+        }
+        None => p(w, format!("{}: OK (checksum verified)", path.display()))?,
+    }
     p(
         w,
         format!(

@@ -12,6 +12,8 @@ The `lachan` list compiler and checker, as a library.
 * [`commands`] — `lachan check` and `lachan verify`.
 * [`names`] — the brand index, look-alike names and host-name model
   sections, derived from the lists at build time.
+* [`update`] — `lachan keygen`, `lachan publish` and signed `lachan verify`:
+  Ed25519 keys, the signed manifest, the published directory.
 * [`eval`] — `lachan eval`: held-out recall and benign false positives of
   the whole engine, per category and age band.
 
@@ -27,4 +29,5 @@ pub mod lines;
 pub mod names;
 pub mod parse;
 pub mod registry;
+pub mod update;
 pub mod util;

@@ -1,12 +1,16 @@
-//! `lachan`: build the list bundle, check URLs against it, verify it.
+//! `lachan`: build the list bundle, check URLs against it, verify it, and
+//! publish signed updates.
 #![forbid(unsafe_code)]
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use lachan::build::{build, print_report, BuildError, BuildOptions};
-use lachan::commands::{check, verify, CheckOptions, CmdError};
+use lachan::commands::{check, verify, CheckOptions, CmdError, SignedCheck};
+use lachan::update::publish::{publish, PublishOptions};
+use lachan::update::UpdateError;
 use lachan::util::{default_bundle, default_mirror, workspace_root, REGISTRY_REL};
 use lachan_core::AgeBand;
 
@@ -37,28 +41,61 @@ enum Command {
     /// output is written atomically, so a failed build leaves the previous
     /// bundle in place.
     Build {
-        /// The registry [default: <root>/lists/registry.toml]
-        #[arg(long, value_name = "FILE")]
-        registry: Option<PathBuf>,
-        /// Directory laid out like shared/data, read before downloading
-        /// [default: $LACHAN_MIRROR, else <root>/../shared/data if present]
-        #[arg(long, value_name = "DIR")]
-        mirror: Option<PathBuf>,
+        #[command(flatten)]
+        lists: ListArgs,
         /// Output bundle [default: <root>/dist/lachan.lcb]
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Never download: sources missing from the mirror fail.
+    },
+    /// Write a new Ed25519 key pair for signing updates.
+    ///
+    /// DIR/lachan-update.key is the secret (mode 0600): keep it off the web
+    /// server and out of git. DIR/lachan-update.pub is the public key, one
+    /// line of base64: it goes into the browser policy `listPublicKey` (or
+    /// the options page). An existing key is never overwritten.
+    Keygen {
+        /// Where the two files go (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Build, sign and write an update that browsers can fetch.
+    ///
+    /// Writes DIR/lachan.lcb (built like `lachan build`, taking the same
+    /// list options), DIR/lachan.lcb.sig, DIR/manifest.json and
+    /// DIR/manifest.json.sig. Copy the directory to any static HTTPS server;
+    /// the address of manifest.json is the policy's `listUpdateUrl`. The
+    /// version must be greater than the one already published in DIR.
+    Publish {
+        /// The secret key from `lachan keygen`.
+        #[arg(long, value_name = "SECRET")]
+        key: PathBuf,
+        /// The directory to publish into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The new version: a whole number greater than the last published.
+        #[arg(long, value_name = "N")]
+        version: u64,
+        /// A hash list (hex PDQ hashes, `hash[,source[,id]]` per line) for
+        /// the image-hash section; repeatable. Bad lines are reported with
+        /// their line numbers and left out.
+        #[arg(long, value_name = "FILE")]
+        hashes: Vec<PathBuf>,
+        /// Publish only the image-hash section (kind "hashes"); the lists
+        /// are not read.
         #[arg(long)]
-        offline: bool,
-        /// Fail if any source cannot be read.
-        #[arg(long)]
-        strict: bool,
-        /// How many rejected lines to print per source.
-        #[arg(long, value_name = "N", default_value_t = 5)]
-        show_rejected: usize,
-        /// Print only errors and one closing line.
-        #[arg(long, short)]
-        quiet: bool,
+        hashes_only: bool,
+        /// The licence or terms of the hash lists, for the manifest.
+        #[arg(
+            long,
+            value_name = "TEXT",
+            default_value = "terms of the hash-sharing programme"
+        )]
+        hashes_licence: String,
+        /// Extensions older than this version refuse the update.
+        #[arg(long, value_name = "X.Y.Z", default_value = env!("CARGO_PKG_VERSION"))]
+        min_extension: String,
+        #[command(flatten)]
+        lists: ListArgs,
     },
     /// Print the verdict for each URL and why.
     ///
@@ -124,6 +161,11 @@ enum Command {
     /// Prints the format version, size, key count, and per-category and
     /// per-source counts with licences. Exit 1 with the typed error
     /// ([truncated], [checksum], [corrupt], …) if the file is bad.
+    ///
+    /// With --public-key, checks a published update as browsers do: the
+    /// manifest's signature, format and version, the bundle's size, sha256
+    /// and signature ([bad-signature], [checksum], [size], [format],
+    /// [version], [key], [key-length], …).
     Verify {
         /// The bundle [default: <root>/dist/lachan.lcb]
         #[arg(value_name = "FILE")]
@@ -131,13 +173,75 @@ enum Command {
         /// Print the facts as one JSON object.
         #[arg(long)]
         json: bool,
+        /// The publisher's public key: the .pub file, or its base64 text.
+        #[arg(long, value_name = "KEY")]
+        public_key: Option<String>,
+        /// The manifest [default: manifest.json beside the bundle]
+        #[arg(long, value_name = "FILE", requires = "public_key")]
+        manifest: Option<PathBuf>,
+        /// Refuse a version less than or equal to N (as a browser holding
+        /// version N does).
+        #[arg(long, value_name = "N", requires = "public_key")]
+        min_version: Option<u64>,
     },
+}
+
+/// Where the lists come from and how the build reports (`build`, `publish`).
+#[derive(Args, Debug)]
+struct ListArgs {
+    /// The registry [default: <root>/lists/registry.toml]
+    #[arg(long, value_name = "FILE")]
+    registry: Option<PathBuf>,
+    /// Directory laid out like shared/data, read before downloading
+    /// [default: $LACHAN_MIRROR, else <root>/../shared/data if present]
+    #[arg(long, value_name = "DIR")]
+    mirror: Option<PathBuf>,
+    /// Never download: sources missing from the mirror fail.
+    #[arg(long)]
+    offline: bool,
+    /// Fail if any source cannot be read.
+    #[arg(long)]
+    strict: bool,
+    /// How many rejected lines to print per source.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    show_rejected: usize,
+    /// Print only errors and one closing line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl ListArgs {
+    fn options(self, root: &std::path::Path, out: PathBuf) -> BuildOptions {
+        BuildOptions {
+            registry: self.registry.unwrap_or_else(|| root.join(REGISTRY_REL)),
+            mirror: self.mirror.or_else(|| default_mirror(root)),
+            out,
+            offline: self.offline,
+            quiet: self.quiet,
+            strict: self.strict,
+            show_rejected: self.show_rejected,
+            holdout: None,
+            dry_run: false,
+        }
+    }
 }
 
 fn parse_band(s: &str) -> Result<AgeBand, String> {
     AgeBand::parse(s).ok_or_else(|| {
         format!("unknown age band {s:?}: use under-6, 6-10, 11-14, 15-17 or an age in years")
     })
+}
+
+fn update_fail(e: UpdateError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(e.exit_code() as u8)
+}
+
+/// Whether `dir` lies inside a git work tree (a secret key there is one
+/// `git add .` from being published).
+fn inside_git(dir: &std::path::Path) -> bool {
+    dir.canonicalize()
+        .is_ok_and(|d| d.ancestors().any(|a| a.join(".git").exists()))
 }
 
 fn fail(e: CmdError) -> ExitCode {
@@ -153,26 +257,9 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let mut stdout = std::io::stdout().lock();
     match cli.command {
-        Command::Build {
-            registry,
-            mirror,
-            out,
-            offline,
-            strict,
-            show_rejected,
-            quiet,
-        } => {
-            let opts = BuildOptions {
-                registry: registry.unwrap_or_else(|| root.join(REGISTRY_REL)),
-                mirror: mirror.or_else(|| default_mirror(&root)),
-                out: out.unwrap_or_else(|| default_bundle(&root)),
-                offline,
-                quiet,
-                strict,
-                show_rejected,
-                holdout: None,
-                dry_run: false,
-            };
+        Command::Build { lists, out } => {
+            let quiet = lists.quiet;
+            let opts = lists.options(&root, out.unwrap_or_else(|| default_bundle(&root)));
             if !quiet {
                 eprintln!(
                     "building {} from {} (mirror: {})",
@@ -259,9 +346,91 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Verify { file, json } => {
+        Command::Keygen { out } => match lachan::update::keys::keygen(&out) {
+            Ok((secret, public, text)) => {
+                println!(
+                    "wrote {} (secret, mode 0600: keep it off the server and out of git)",
+                    secret.display()
+                );
+                println!(
+                    "wrote {} (public key for the policy's listPublicKey):",
+                    public.display()
+                );
+                println!("{text}");
+                if inside_git(&out) {
+                    eprintln!(
+                        "warning: {} is inside a git work tree: never commit {}",
+                        out.display(),
+                        secret.display()
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => update_fail(e),
+        },
+        Command::Publish {
+            key,
+            out,
+            version,
+            hashes,
+            hashes_only,
+            hashes_licence,
+            min_extension,
+            lists,
+        } => {
+            let quiet = lists.quiet;
+            let opts = PublishOptions {
+                build: lists.options(&root, out.join(lachan::update::BUNDLE_FILE)),
+                key,
+                out,
+                version,
+                hashes,
+                hashes_only,
+                hashes_licence,
+                min_extension,
+            };
+            match publish(&opts) {
+                Ok(p) => {
+                    if let Some(r) = &p.report {
+                        if !quiet {
+                            let _ = print_report(r, false, &mut stdout);
+                        }
+                    }
+                    let m = &p.manifest;
+                    let _ = writeln!(
+                        stdout,
+                        "published version {} ({}, {} bytes, sha256 {}{}) into {}: copy the \
+                         directory to the server, manifest.json and its .sig last",
+                        m.version,
+                        m.kind,
+                        m.size,
+                        m.sha256,
+                        if opts.hashes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} hashes from the hash lists", p.hashes)
+                        },
+                        opts.out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => update_fail(e),
+            }
+        }
+        Command::Verify {
+            file,
+            json,
+            public_key,
+            manifest,
+            min_version,
+        } => {
             let file = file.unwrap_or_else(|| default_bundle(&root));
-            match verify(&file, json, &mut stdout) {
+            let signed = public_key.map(|public_key| SignedCheck {
+                public_key,
+                manifest,
+                min_version,
+            });
+            match verify(&file, json, signed.as_ref(), &mut stdout) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }
