@@ -74,6 +74,8 @@ test('each bad update is refused with its own reason', async () => {
   await refused(fetchUpdate(src, opts()), 'signature');
   serve(publish(key, BUNDLE, { version: 1 }));
   await refused(fetchUpdate(src, opts({ current: 2 })), 'rollback');
+  serve(publish(key, BUNDLE, { version: 2 }));
+  await refused(fetchUpdate(src, opts({ current: 0, floor: 3 })), 'rollback'); // 3 was taken once, even if its copy is gone
   serve(publish(key, BUNDLE, { version: 3, minExtensionVersion: '0.2.0' }));
   await refused(fetchUpdate(src, opts()), 'tooNew');
   serve(publish(key, BUNDLE, { version: 3, kind: 'hashes' }));

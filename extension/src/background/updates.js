@@ -94,7 +94,9 @@ function okOrThrow(r, url) {
  * One update check against `source`. Returns 'unchanged' (304, or the version
  * in force), or the verified and opened update; throws UpdateError.
  * @param {{url: string, key: string}} source
- * @param {{current: number, etag: string | null, extensionVersion: string, kind: 'bundle' | 'hashes',
+ * `floor` is the highest version ever taken from this source (no rollback
+ * even when the stored copy of it could not be opened).
+ * @param {{current: number, floor?: number, etag: string | null, extensionVersion: string, kind: 'bundle' | 'hashes',
  *   open: (bytes: Uint8Array) => any}} o `open` gives the opened engine; it throws when the engine cannot open the bytes
  * @returns {Promise<{status: 'unchanged', etag: string | null} | {status: 'new', manifest: Manifest, bytes: Uint8Array, opened: any, etag: string | null, verifyMs: number}>}
  */
@@ -118,7 +120,8 @@ export async function fetchUpdate(source, o) {
   if (compareVersions(o.extensionVersion, m.minExtensionVersion) < 0) {
     throw new UpdateError('tooNew', `needs extension ${m.minExtensionVersion}, this is ${o.extensionVersion}`);
   }
-  if (m.version < o.current) throw new UpdateError('rollback', `version ${m.version} is older than ${o.current} in force`);
+  const floor = Math.max(o.current, o.floor ?? 0);
+  if (m.version < floor) throw new UpdateError('rollback', `version ${m.version} is older than ${floor}, already taken`);
   if (m.version === o.current) return { status: 'unchanged', etag };
   if (m.size > MAX_BYTES) throw new UpdateError('size', `${m.size} bytes (at most ${MAX_BYTES})`);
   const fileUrl = new URL(m.file, source.url).href;
@@ -180,18 +183,19 @@ async function storeUpdate(meta, bytes) {
   });
 }
 
-/** Forgets stored updates (a family that clears its source). */
+/** Forgets stored updates and their status (a family that clears its source). */
 export async function clearStoredUpdates() {
   if (typeof indexedDB !== 'undefined') await tx('readwrite', (s) => { s.clear(); });
+  await api.storage.local.remove('updateStatus');
 }
 
-/** @typedef {{source: {url: string, from: string} | null, lastCheck: number | null, lastError: {code: string, detail: string, time: number} | null,
+/** @typedef {{source: {url: string, from: string} | null, highest: Record<string, number>, lastCheck: number | null, lastError: {code: string, detail: string, time: number} | null,
  *   etag: string | null, etagUrl: string | null, verifyMs: number | null, problems: string[]}} UpdateStatus */
 
 /** @returns {Promise<UpdateStatus>} */
 export async function updateStatus() {
   const { updateStatus: s } = await api.storage.local.get('updateStatus');
-  return { source: null, lastCheck: null, lastError: null, etag: null, etagUrl: null, verifyMs: null, problems: [], ...(s ?? {}) };
+  return { source: null, highest: {}, lastCheck: null, lastError: null, etag: null, etagUrl: null, verifyMs: null, problems: [], ...(s ?? {}) };
 }
 /** @param {Partial<UpdateStatus>} patch */
 async function saveStatus(patch) {
@@ -231,7 +235,7 @@ async function checkOnce(engine) {
   }
   const time = Date.now();
   try {
-    const r = await fetchUpdate(source, { current: engine.current(), etag: status.etagUrl === source.url ? status.etag : null,
+    const r = await fetchUpdate(source, { current: engine.current(), floor: status.highest[source.url] ?? 0, etag: status.etagUrl === source.url ? status.etag : null,
       extensionVersion: api.runtime.getManifest().version, kind: 'bundle', open: engine.open });
     if (r.status === 'unchanged') {
       await saveStatus({ source: { url: source.url, from: source.from }, lastCheck: time, lastError: null, etag: r.etag, etagUrl: source.url, problems });
@@ -242,7 +246,7 @@ async function checkOnce(engine) {
     await engine.swap(r.opened, meta);
     await storeUpdate(meta, r.bytes).catch((e) => recordError('update store', e));
     await saveStatus({ source: { url: source.url, from: source.from }, lastCheck: time, lastError: null, etag: r.etag, etagUrl: source.url,
-      verifyMs: r.verifyMs, problems });
+      verifyMs: r.verifyMs, problems, highest: { ...status.highest, [source.url]: meta.version } });
     return 'updated';
   } catch (e) {
     const code = e instanceof UpdateError ? e.code : 'open';

@@ -22,7 +22,8 @@
 // corrupt version 3 (bundle bytes changed after signing) is refused and
 // version 2 stays; the update server down leaves version 2 too; and a
 // ~4 MB version 4 is verified and opened in the worker (ms printed; target
-// ≤ 200 ms). Published with the test publisher tests/e2e/lib/publish.mjs.
+// ≤ 200 ms). Published with `lachan publish` (keys from `lachan keygen`);
+// with a CLI that has no publish command, with tests/e2e/lib/publish.mjs.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -126,9 +127,57 @@ function fixtureBundle(name, extra) {
   const reg = readFileSync(join(dir, 'registry.toml'), 'utf8').replaceAll('"../../../lists/', `"${ROOT}/lists/`);
   writeFileSync(join(dir, 'registry.toml'), reg);
   writeFileSync(join(dir, 'lists/gambling.txt'), `${readFileSync(join(dir, 'lists/gambling.txt'), 'utf8')}\n${extra}\n`);
-  const out = join(OUT, `${name}.lcb`);
-  execFileSync(join(ROOT, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(dir, 'registry.toml'), '--out', out]);
-  return readFileSync(out);
+  return join(dir, 'registry.toml');
+}
+
+const CLI = join(ROOT, 'target/release/lachan');
+/** Whether this CLI has `lachan publish`. */
+function cliPublishes() {
+  try { execFileSync(CLI, ['publish', '--help'], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+/** @param {string} dir */
+function readPublished(dir) {
+  return Object.fromEntries(['lachan.lcb', 'lachan.lcb.sig', 'manifest.json', 'manifest.json.sig'].map((n) => [n, readFileSync(join(dir, n))]));
+}
+
+/** Publishes versions 2 (the new host), 3 (the same lists, its bundle then
+ * changed after signing) and 4 (~4 MB) with `lachan publish`, or with the
+ * test publisher. @returns {{key: string, tool: string, v2: Record<string, Buffer>, v3: Record<string, Buffer>, v4: Record<string, Buffer>, v4Bytes: number}} */
+function publishAll() {
+  const reg2 = fixtureBundle('v2', NEW_HOST);
+  // ~4 MB: 440 000 more made-up gambling hosts.
+  const many = Array.from({ length: 440_000 }, (_, i) => `big-${i.toString(36)}-${(i * 7919 % 100_003).toString(36)}.test`).join('\n');
+  const reg4 = fixtureBundle('v4', `${NEW_HOST}\n${many}`);
+  const pubDir = join(OUT, 'published');
+  rmSync(pubDir, { recursive: true, force: true });
+  if (cliPublishes()) {
+    execFileSync(CLI, ['keygen', '--out', join(pubDir, 'keys')], { stdio: 'ignore' });
+    const secret = join(pubDir, 'keys/lachan-update.key');
+    /** @param {number} version @param {string} reg */
+    const run = (version, reg) => {
+      const dir = join(pubDir, `v${version}`);
+      execFileSync(CLI, ['publish', '--key', secret, '--out', dir, '--version', String(version), '--registry', reg, '--offline', '--strict', '--quiet'],
+        { stdio: ['ignore', 'ignore', 'pipe'] });
+      return readPublished(dir);
+    };
+    const v3 = run(3, reg2);
+    v3['lachan.lcb'][v3['lachan.lcb'].length >> 1] ^= 1; // changed after signing
+    const v4 = run(4, reg4);
+    return { key: readFileSync(join(pubDir, 'keys/lachan-update.pub'), 'utf8').trim(), tool: 'lachan publish',
+      v2: run(2, reg2), v3, v4, v4Bytes: v4['lachan.lcb'].length };
+  }
+  const key = keygen();
+  /** @param {string} reg */
+  const build = (reg) => {
+    const out = join(pubDir, 'bundle.lcb');
+    mkdirSync(pubDir, { recursive: true });
+    execFileSync(CLI, ['build', '--quiet', '--offline', '--strict', '--registry', reg, '--out', out]);
+    return readFileSync(out);
+  };
+  const b2 = build(reg2);
+  const b4 = build(reg4);
+  return { key: key.pub, tool: 'tests/e2e/lib/publish.mjs', v2: publish(key, b2, { version: 2 }), v3: publish(key, b2, { version: 3, tamper: 'bundle' }),
+    v4: publish(key, b4, { version: 4 }), v4Bytes: b4.length };
 }
 
 /** The update server: serves `files` under /upd/; `down()` closes it. */
@@ -284,16 +333,11 @@ async function updateChecks(report, d, server, upd, pub) {
 const report = new Report();
 /** @type {any} */
 let pub = null;
-const key = keygen();
 try {
   buildInto(ROOT, OUT, { skipWasm });
   corruptCopies();
-  const v2 = fixtureBundle('v2', NEW_HOST);
-  // ~4 MB: 440 000 more made-up gambling hosts.
-  const many = Array.from({ length: 440_000 }, (_, i) => `big-${i.toString(36)}-${(i * 7919 % 100_003).toString(36)}.test`).join('\n');
-  const v4 = fixtureBundle('v4', `${NEW_HOST}\n${many}`);
-  pub = { v2: publish(key, v2, { version: 2 }), v3: publish(key, v2, { version: 3, tamper: 'bundle' }), v4: publish(key, v4, { version: 4 }), v4Bytes: v4.length };
-  console.log(`published with tests/e2e/lib/publish.mjs: v2 ${v2.length} bytes, v4 ${v4.length} bytes`);
+  pub = publishAll();
+  console.log(`published with ${pub.tool}: v2 ${pub.v2['lachan.lcb'].length} bytes, v4 ${pub.v4Bytes} bytes`);
 } catch (e) {
   console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
   console.log('\n0 passed, 1 failed');
@@ -303,7 +347,7 @@ const server = await startServer();
 console.log(`test server on port ${server.port}`);
 
 const upd = await updateServer();
-const policy = { listUpdateUrl: upd.url(), listPublicKey: key.pub };
+const policy = { listUpdateUrl: upd.url(), listPublicKey: pub.key };
 
 if (want('chromium')) {
   upd.set(pub.v2);
