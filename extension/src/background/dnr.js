@@ -32,8 +32,9 @@ const loadMeta = () => (meta ??= fetch(api.runtime.getURL('data/dnr.json')).then
  * does the work.
  * @param {import('./resilient.js').ResilientEngine} engine
  * @param {import('./engine.js').PolicyHosts} hosts the policy layers' own lists
+ * @param {number} [version] the bundle version `engine` holds (a switch about to happen: engine.js)
  */
-export async function syncRulesets(engine, hosts) {
+export async function syncRulesets(engine, hosts, version = bundleVersion()) {
   try {
     const { extensionId, rulesets } = await loadMeta();
     const band = engine.policyBand();
@@ -55,7 +56,7 @@ export async function syncRulesets(engine, hosts) {
     if (enableRulesetIds.length || disableRulesetIds.length) {
       await api.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds, disableRulesetIds });
     }
-    await syncPolicyRules(engine, hosts, idOk);
+    await syncPolicyRules(engine, hosts, idOk, version);
   } catch (e) {
     recordError('dnr sync', e);
   }
@@ -96,12 +97,12 @@ export const updateRules = { added: new Set(), covered: new Set(), /** the bundl
  * bundle lacks, grouped by "category|action" for the policy's band (from
  * the action table, as tools/dnr.mjs does: no verdict per domain, so a
  * large update costs one pass).
- * @param {import('./resilient.js').ResilientEngine} engine
+ * @param {import('./resilient.js').ResilientEngine} engine @param {number} version
  */
-async function updateAddedGroups(engine) {
+async function updateAddedGroups(engine, version) {
   /** @type {Map<string, string[]>} */
   const groups = new Map();
-  if (!bundleVersion()) return groups;
+  if (!version) return groups;
   const packed = await loadPackedDomains();
   /** @type {{sources: {category: string, kind: string, bands?: string[] | null}[]}} */
   const info = JSON.parse(engine.info());
@@ -137,9 +138,9 @@ const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase
  * school allowed) and one redirect per layer and verdict for its block
  * hosts (so they are stopped before the network like the static lists).
  * @param {import('./resilient.js').ResilientEngine} engine
- * @param {import('./engine.js').PolicyHosts} hosts @param {boolean} idOk
+ * @param {import('./engine.js').PolicyHosts} hosts @param {boolean} idOk @param {number} version
  */
-async function syncPolicyRules(engine, hosts, idOk) {
+async function syncPolicyRules(engine, hosts, idOk, version) {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
   for (const [id, list, priority] of /** @type {const} */ ([[PARENT_ALLOW_ID, hosts.parentAllow, PRIORITY.parentAllow],
@@ -173,7 +174,7 @@ async function syncPolicyRules(engine, hosts, idOk) {
   updateRules.version = -1; // until the rules are in: the navigation layer stops every listed page itself
   const limit = Math.min(REGEX_LIMIT, /** @type {any} */ (api.declarativeNetRequest).MAX_NUMBER_OF_DYNAMIC_RULES ?? 5000) - addRules.length;
   let updateId = UPDATE_ID_BASE;
-  for (const [key, domains] of idOk ? await updateAddedGroups(engine) : new Map()) {
+  for (const [key, domains] of idOk ? await updateAddedGroups(engine, version) : new Map()) {
     const [category, action] = key.split('|');
     for (let i = 0; i < domains.length; i += UPDATE_CHUNK) {
       const requestDomains = domains.slice(i, i + UPDATE_CHUNK);
@@ -185,7 +186,7 @@ async function syncPolicyRules(engine, hosts, idOk) {
       for (const d of requestDomains) updateRules.covered.add(d);
     }
   }
-  updateRules.version = bundleVersion();
+  updateRules.version = version;
   stats.updateDomains = updateRules.added.size;
   stats.updateDomainsInRules = updateRules.covered.size;
   const existing = await api.declarativeNetRequest.getDynamicRules();

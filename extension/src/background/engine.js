@@ -63,10 +63,16 @@ export const engineState = () => ({ ...state, bundle: { ...bundle } });
 let bundle = { version: 0, time: 0, source: 'packed', created: '', sha256: '' };
 export const bundleVersion = () => bundle.version;
 
-/** Called after every switch to another bundle (dnr.js: the update's own rules). @type {(() => void)[]} */
+/** Called after every switch to another bundle (the image script). @type {(() => void)[]} */
 const onSwitch = [];
 /** @param {() => void} fn */
 export const afterSwitch = (fn) => { onSwitch.push(fn); };
+/** Awaited before a switch (Chromium: the update's own DNR rules go in
+ * first, so no request leaves for a new entry once the update is in force).
+ * @type {((engine: ResilientEngine, version: number) => Promise<void>)[]} */
+const preSwitch = [];
+/** @param {(engine: ResilientEngine, version: number) => Promise<void>} fn */
+export const beforeSwitch = (fn) => { preSwitch.push(fn); };
 
 /** A wrapped engine for `bytes`; throws when they do not open. @param {Uint8Array} bytes */
 export function openEngine(bytes) {
@@ -90,6 +96,7 @@ export function openEngine(bytes) {
 export async function switchEngine(engine, meta) {
   const { sessionAllows } = await engineReady();
   applyPolicy(engine, layers.parent, layers.school);
+  for (const fn of preSwitch) await fn(engine, meta.version).catch((e) => recordError('before switch', e));
   loading = Promise.resolve({ engine, sessionAllows });
   bundle = { ...meta };
   stats.bundleVersion = meta.version;

@@ -5,7 +5,7 @@
 import { lachan, recordError } from './stats.js'; // first: marks the script start
 import { api, flavour, optional } from '../shared/platform.js';
 import { refreshManaged } from '../shared/settings.js';
-import { afterSwitch, engineReady, policyHosts, reloadPolicy, verifyBundle } from './engine.js';
+import { afterSwitch, beforeSwitch, engineReady, policyHosts, reloadPolicy, verifyBundle } from './engine.js';
 import { runUpdateCheck, scheduleUpdates } from './update-check.js';
 import { UPDATE_ALARM } from './updates.js';
 import { recheckTabs, registerNavigation } from './navigation.js';
@@ -54,11 +54,12 @@ api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === UPDATE_ALARM) runUpdateCheck().then(() => scheduleUpdates()).catch((e) => recordError('update', e));
 });
 
-// Another bundle in force (a list update): the rules and the image script follow it.
-afterSwitch(() => {
-  syncDnr().catch((e) => recordError('dnr', e));
-  syncImageScript().catch((e) => recordError('images', e));
+// Another bundle (a list update): on Chromium its rules go in before it is
+// in force; the image script follows it.
+beforeSwitch(async (engine, version) => {
+  if (flavour === 'chromium') await syncRulesets(engine, policyHosts(), version);
 });
+afterSwitch(() => { syncImageScript().catch((e) => recordError('images', e)); });
 
 /** Install, update and browser start: check the tabs that opened before
  * the background (and, in Chromium, before the static rules) were ready,
