@@ -74,6 +74,32 @@ const preSwitch = [];
 /** @param {(engine: ResilientEngine, version: number) => Promise<void>} fn */
 export const beforeSwitch = (fn) => { preSwitch.push(fn); };
 
+/** A separate image-hash list (a "hashes" update: hashListUrl), or null;
+ * images.js checks it after the bundle's own list. @type {ResilientEngine | null} */
+let hashEngine = null;
+/** The hash list in force. @type {import('./updates.js').BundleMeta | null} */
+let hashList = null;
+export const hashEngineNow = () => hashEngine;
+export const hashListVersion = () => hashList?.version ?? 0;
+export const hashListMeta = () => (hashList ? { ...hashList } : null);
+/** Switches to an opened hash-list update. @param {ResilientEngine} engine @param {import('./updates.js').BundleMeta} meta */
+export async function switchHashEngine(engine, meta) {
+  hashEngine = engine;
+  hashList = { ...meta };
+  for (const fn of onSwitch) fn();
+}
+/** Opens the stored hash list at start, if there is one (a failure is reported, never fatal). */
+async function loadHashList() {
+  const stored = await storedUpdate('hashes').catch(() => null);
+  if (!stored) return;
+  try {
+    hashEngine = openEngine(stored.bytes);
+    hashList = { ...stored.meta };
+  } catch (e) {
+    recordError('stored hash list', e);
+  }
+}
+
 /** A wrapped engine for `bytes`; throws when they do not open. @param {Uint8Array} bytes */
 export function openEngine(bytes) {
   const engine = new ResilientEngine({
@@ -129,6 +155,7 @@ async function load() {
     }
   }
   engine ??= openEngine(new Uint8Array(bytes));
+  await loadHashList();
   applyPolicy(engine, settings.parentPolicy, schoolLayer(managed));
   stats.engineReadyMs = performance.now();
   return { engine, sessionAllows };

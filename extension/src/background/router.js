@@ -6,7 +6,7 @@ import { api, flavour } from '../shared/platform.js';
 import { addRequest, hostOf, SESSION_ALLOW_MS } from '../shared/settings.js';
 import { addSessionAllow } from './dnr.js';
 import { decide, notReadyUrl, passes, rememberSessionAllow, warningUrl } from './verdict.js';
-import { engineReady, engineState } from './engine.js';
+import { engineReady, engineState, hashListMeta } from './engine.js';
 import { runUpdateCheck } from './update-check.js';
 import { clearStoredUpdates, currentSource, updateStatus } from './updates.js';
 import { keyProblem, urlProblem } from '../shared/update-source.js';
@@ -85,8 +85,10 @@ const HANDLERS = {
   },
   async engineState() {
     await engineReady().catch(() => {}); // a load under way: its outcome, not "not yet"
-    const [update, { source }, { updateSource }] = await Promise.all([updateStatus(), currentSource(), api.storage.local.get('updateSource')]);
+    const [update, { source }, { updateSource }, hashes] = await Promise.all([updateStatus(), currentSource(), api.storage.local.get('updateSource'),
+      updateStatus('hashes')]);
     return { ...engineState(), update, source: source ? { url: source.url, from: source.from } : null,
+      hashList: { inForce: hashListMeta(), status: hashes },
       family: updateSource ? { url: updateSource.url, key: updateSource.key } : null };
   },
   // The family's update source (options page, PIN): nothing is fetched

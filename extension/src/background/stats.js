@@ -32,6 +32,7 @@ export const stats = {
   /** @type {number | null} when the last update came into force (performance.now()) */ updateInForceMs: null,
   /** @type {string | null} the last update check's outcome */ lastUpdateCheck: null,
   /** @type {number | null} */ updateCheckMs: null,
+  /** @type {string | null} the last hash-list check's outcome */ lastHashCheck: null,
   /** Chromium: block domains a list update adds to the packed bundle, and those in dynamic rules */ updateDomains: 0,
   updateDomainsInRules: 0,
   /** @type {string[]} */ errors: [],

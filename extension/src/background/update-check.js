@@ -2,7 +2,7 @@
 // this module opens the bytes in the engine and switches (engine.js), and
 // keeps the alarm. Kept apart so updates.js stays free of the WASM engine.
 import { api } from '../shared/platform.js';
-import { bundleVersion, engineReady, openEngine, switchEngine } from './engine.js';
+import { bundleVersion, engineReady, hashListVersion, openEngine, switchEngine, switchHashEngine } from './engine.js';
 import { checkForUpdate, UPDATE_ALARM, UPDATE_PERIOD_MIN } from './updates.js';
 import { stats } from './stats.js';
 
@@ -21,5 +21,7 @@ export async function runUpdateCheck() {
   if (result === 'updated') stats.updateInForceMs = performance.now();
   stats.lastUpdateCheck = result;
   stats.updateCheckMs = performance.now() - t0;
+  // A separate image-hash list (the school's hashListUrl), when one is set.
+  stats.lastHashCheck = await checkForUpdate({ current: hashListVersion, open: openEngine, swap: switchHashEngine }, 'hashes');
   return result;
 }

@@ -166,93 +166,104 @@ async function tx(mode, fn) {
   });
 }
 
-/** The stored good update ({meta, bytes}), or null. @returns {Promise<{meta: BundleMeta, bytes: Uint8Array} | null>} */
-export async function storedUpdate() {
+/** @typedef {'bundle' | 'hashes'} Kind */
+/** IndexedDB key of a kind's update in force. @param {Kind} kind */
+const slot = (kind) => (kind === 'bundle' ? 'current' : 'hashes-current');
+
+/** The stored good update of `kind` ({meta, bytes}), or null.
+ * @param {Kind} [kind] @returns {Promise<{meta: BundleMeta, bytes: Uint8Array} | null>} */
+export async function storedUpdate(kind = 'bundle') {
   if (typeof indexedDB === 'undefined') return null;
-  const r = /** @type {any} */ (await tx('readonly', (s) => s.get('current')));
+  const r = /** @type {any} */ (await tx('readonly', (s) => s.get(slot(kind))));
   return r && r.bytes && r.meta ? { meta: r.meta, bytes: new Uint8Array(r.bytes) } : null;
 }
 
 /** Stores a new good update, the one before it kept as `previous`.
- * @param {BundleMeta} meta @param {Uint8Array} bytes */
-async function storeUpdate(meta, bytes) {
-  const before = await tx('readonly', (s) => s.get('current'));
+ * @param {Kind} kind @param {BundleMeta} meta @param {Uint8Array} bytes */
+async function storeUpdate(kind, meta, bytes) {
+  const before = await tx('readonly', (s) => s.get(slot(kind)));
   await tx('readwrite', (s) => {
-    if (before) s.put(before, 'previous');
-    s.put({ meta, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, 'current');
+    if (before) s.put(before, `${slot(kind)}-previous`);
+    s.put({ meta, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, slot(kind));
   });
 }
 
 /** Forgets stored updates and their status (a family that clears its source). */
 export async function clearStoredUpdates() {
   if (typeof indexedDB !== 'undefined') await tx('readwrite', (s) => { s.clear(); });
-  await api.storage.local.remove('updateStatus');
+  await api.storage.local.remove(['updateStatus', 'hashStatus']);
 }
 
 /** @typedef {{source: {url: string, from: string} | null, highest: Record<string, number>, lastCheck: number | null, lastError: {code: string, detail: string, time: number} | null,
  *   etag: string | null, etagUrl: string | null, verifyMs: number | null, problems: string[]}} UpdateStatus */
 
-/** @returns {Promise<UpdateStatus>} */
-export async function updateStatus() {
-  const { updateStatus: s } = await api.storage.local.get('updateStatus');
-  return { source: null, highest: {}, lastCheck: null, lastError: null, etag: null, etagUrl: null, verifyMs: null, problems: [], ...(s ?? {}) };
+/** storage.local key of a kind's status. @param {Kind} kind */
+const statusKey = (kind) => (kind === 'bundle' ? 'updateStatus' : 'hashStatus');
+
+/** @param {Kind} [kind] @returns {Promise<UpdateStatus>} */
+export async function updateStatus(kind = 'bundle') {
+  const got = await api.storage.local.get(statusKey(kind));
+  return { source: null, highest: {}, lastCheck: null, lastError: null, etag: null, etagUrl: null, verifyMs: null, problems: [],
+    ...(got[statusKey(kind)] ?? {}) };
 }
-/** @param {Partial<UpdateStatus>} patch */
-async function saveStatus(patch) {
-  await api.storage.local.set({ updateStatus: { ...await updateStatus(), ...patch } });
+/** @param {Kind} kind @param {Partial<UpdateStatus>} patch */
+async function saveStatus(kind, patch) {
+  await api.storage.local.set({ [statusKey(kind)]: { ...await updateStatus(kind), ...patch } });
 }
 
-/** The source in force: the school's policy, else the family's opt-in. */
-export async function currentSource() {
+/** The source in force for `kind`: the school's policy, else (lists only)
+ * the family's opt-in. @param {Kind} [kind] */
+export async function currentSource(kind = 'bundle') {
   const [managed, { updateSource }] = await Promise.all([cachedManaged(), api.storage.local.get('updateSource')]);
   const p = policySources(/** @type {any} */ (managed));
-  return { source: p.bundle ?? familySource(updateSource), problems: p.problems };
+  return { source: kind === 'bundle' ? p.bundle ?? familySource(updateSource) : p.hashes, problems: p.problems };
 }
 
 /** Serialises checks (start, alarm, "check now" may meet). @type {Promise<unknown>} */
 let chain = Promise.resolve();
 
 /**
- * Checks the configured source once; on a verified newer update calls
+ * Checks the configured source of `kind` once; on a verified newer update calls
  * `swap(opened, meta)` (engine.js: switches to the engine `open` made),
  * then stores it. Nothing is fetched without a source.
  * @param {{current: () => number, open: (bytes: Uint8Array) => any, swap: (opened: any, meta: BundleMeta) => Promise<void>}} engine
+ * @param {Kind} [kind]
  * @returns {Promise<'none' | 'unchanged' | 'updated' | 'failed'>}
  */
-export function checkForUpdate(engine) {
-  const run = chain.then(() => checkOnce(engine));
+export function checkForUpdate(engine, kind = 'bundle') {
+  const run = chain.then(() => checkOnce(engine, kind));
   chain = run.catch(() => {});
   return run;
 }
 
-/** @param {Parameters<typeof checkForUpdate>[0]} engine */
-async function checkOnce(engine) {
-  const { source, problems } = await currentSource();
-  const status = await updateStatus();
+/** @param {Parameters<typeof checkForUpdate>[0]} engine @param {Kind} kind */
+async function checkOnce(engine, kind) {
+  const { source, problems } = await currentSource(kind);
+  const status = await updateStatus(kind);
   if (!source) {
-    await saveStatus({ source: null, problems });
+    await saveStatus(kind, { source: null, problems });
     return 'none';
   }
   const time = Date.now();
   try {
     const r = await fetchUpdate(source, { current: engine.current(), floor: status.highest[source.url] ?? 0, etag: status.etagUrl === source.url ? status.etag : null,
-      extensionVersion: api.runtime.getManifest().version, kind: 'bundle', open: engine.open });
+      extensionVersion: api.runtime.getManifest().version, kind, open: engine.open });
     if (r.status === 'unchanged') {
-      await saveStatus({ source: { url: source.url, from: source.from }, lastCheck: time, lastError: null, etag: r.etag, etagUrl: source.url, problems });
+      await saveStatus(kind, { source: { url: source.url, from: source.from }, lastCheck: time, lastError: null, etag: r.etag, etagUrl: source.url, problems });
       return 'unchanged';
     }
     /** @type {BundleMeta} */
     const meta = { version: r.manifest.version, time, source: source.url, created: r.manifest.created, sha256: r.manifest.sha256 };
     await engine.swap(r.opened, meta);
-    await storeUpdate(meta, r.bytes).catch((e) => recordError('update store', e));
-    await saveStatus({ source: { url: source.url, from: source.from }, lastCheck: time, lastError: null, etag: r.etag, etagUrl: source.url,
+    await storeUpdate(kind, meta, r.bytes).catch((e) => recordError('update store', e));
+    await saveStatus(kind, { source: { url: source.url, from: source.from }, lastCheck: time, lastError: null, etag: r.etag, etagUrl: source.url,
       verifyMs: r.verifyMs, problems, highest: { ...status.highest, [source.url]: meta.version } });
     return 'updated';
   } catch (e) {
     const code = e instanceof UpdateError ? e.code : 'open';
     const detail = e instanceof UpdateError ? e.detail : String(/** @type {Error} */ (e)?.message ?? e);
-    recordError('update', `${code}: ${detail}`);
-    await saveStatus({ source: { url: source.url, from: source.from }, lastCheck: time, lastError: { code, detail, time }, problems });
+    recordError(`update (${kind})`, `${code}: ${detail}`);
+    await saveStatus(kind, { source: { url: source.url, from: source.from }, lastCheck: time, lastError: { code, detail, time }, problems });
     return 'failed';
   }
 }

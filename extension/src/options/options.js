@@ -406,7 +406,7 @@ async function renderUpdates() {
   const s = /** @type {any} */ (await send(engineStateRequest()));
   const l = updateLines(s, t, clock);
   $('upd-in-force').textContent = l.inForce;
-  $('upd-source').textContent = l.source;
+  $('upd-source').textContent = [l.source, l.hashes].filter(Boolean).join(' ');
   $('upd-error').hidden = !l.error;
   $('upd-error').textContent = l.error;
   $('upd-school').hidden = s?.source?.from !== 'policy';

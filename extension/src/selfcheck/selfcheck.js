@@ -64,7 +64,7 @@ function engineDetail(s) {
   if (!s.ready) return s.error ? t('scEngineError', s.error) : '';
   const clock = (/** @type {number} */ ms) => new Date(ms).toLocaleString(t('lang'));
   const l = updateLines(s, t, clock);
-  return [l.inForce, l.source, l.error, ...l.problems].filter(Boolean).join(' ');
+  return [l.inForce, l.source, l.error, l.hashes, ...l.problems].filter(Boolean).join(' ');
 }
 
 /** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */

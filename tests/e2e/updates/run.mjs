@@ -163,8 +163,14 @@ function publishAll() {
     const v3 = run(3, reg2);
     v3['lachan.lcb'][v3['lachan.lcb'].length >> 1] ^= 1; // changed after signing
     const v4 = run(4, reg4);
+    // A separate image-hash list, its own key (another organisation publishes it).
+    execFileSync(CLI, ['keygen', '--out', join(pubDir, 'hash-keys')], { stdio: 'ignore' });
+    writeFileSync(join(pubDir, 'hashes.txt'), 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22,e2e,1\n');
+    execFileSync(CLI, ['publish', '--key', join(pubDir, 'hash-keys/lachan-update.key'), '--out', join(pubDir, 'hashes'), '--version', '1',
+      '--hashes-only', '--hashes', join(pubDir, 'hashes.txt'), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
     return { key: readFileSync(join(pubDir, 'keys/lachan-update.pub'), 'utf8').trim(), tool: 'lachan publish',
-      v2: run(2, reg2), v3, v4, v4Bytes: v4['lachan.lcb'].length };
+      v2: run(2, reg2), v3, v4, v4Bytes: v4['lachan.lcb'].length,
+      hashes: readPublished(join(pubDir, 'hashes')), hashKey: readFileSync(join(pubDir, 'hash-keys/lachan-update.pub'), 'utf8').trim() };
   }
   const key = keygen();
   /** @param {string} reg */
@@ -184,6 +190,8 @@ function publishAll() {
 async function updateServer() {
   /** @type {Record<string, Buffer>} */
   let files = {};
+  /** @type {Record<string, Buffer>} */
+  let hashFiles = {};
   let hits = 0;
   /** @type {import('node:http').Server | null} */
   let srv = null;
@@ -191,8 +199,8 @@ async function updateServer() {
   const listen = () => new Promise((ok) => {
     srv = createServer((req, res) => {
       hits++;
-      const name = (req.url ?? '').replace(/^\/upd\//, '');
-      const body = files[name];
+      const path = req.url ?? '';
+      const body = path.startsWith('/hash/') ? hashFiles[path.slice(6)] : files[path.replace(/^\/upd\//, '')];
       const etag = `"${body ? createHash('sha256').update(body).digest('hex').slice(0, 16) : ''}"`;
       if (!body) { res.writeHead(404); res.end(); return; }
       if (req.headers['if-none-match'] === etag) { res.writeHead(304); res.end(); return; }
@@ -205,6 +213,8 @@ async function updateServer() {
   return {
     url: () => `http://127.0.0.1:${port}/upd/manifest.json`,
     set: (/** @type {Record<string, Buffer>} */ f) => { files = f; },
+    hashUrl: () => `http://127.0.0.1:${port}/hash/manifest.json`,
+    setHashes: (/** @type {Record<string, Buffer>} */ f) => { hashFiles = f; },
     hits: () => hits,
     down: () => new Promise((ok) => { /** @type {any} */ (srv).closeAllConnections?.(); /** @type {any} */ (srv).close(() => ok(undefined)); }),
     up: listen,
@@ -290,6 +300,12 @@ async function updateChecks(report, d, server, upd, pub) {
         + `${b === 'chromium' ? `; update domains in dynamic rules ${st.updateDomainsInRules}/${st.updateDomains}` : ''}`;
     });
     await expectBlocked('version 2');
+    if (pub.hashes) {
+      await report.check(b, 'a separate image-hash list (hashListUrl, its own key) is in force beside the bundle', async () => {
+        const s = await poll(async () => { const r = await state(); return r?.hashList?.inForce?.version === 1 ? r : null; }, 'hash list version 1', 20_000);
+        return `hash list version ${s.hashList.inForce.version} from ${s.hashList.inForce.source}; bundle version ${s.bundle.version}`;
+      });
+    } else report.skip(b, 'a separate image-hash list', 'this CLI has no `lachan publish --hashes-only`');
     await report.check(b, 'a corrupt version 3 (bundle changed after signing) is refused; version 2 stays in force', async () => {
       upd.set(pub.v3);
       await d.evaluate(ext, FIRE_ALARM);
@@ -347,7 +363,9 @@ const server = await startServer();
 console.log(`test server on port ${server.port}`);
 
 const upd = await updateServer();
-const policy = { listUpdateUrl: upd.url(), listPublicKey: pub.key };
+const policy = { listUpdateUrl: upd.url(), listPublicKey: pub.key,
+  ...(pub.hashes ? { hashListUrl: upd.hashUrl(), hashListPublicKey: pub.hashKey } : {}) };
+if (pub.hashes) upd.setHashes(pub.hashes);
 
 if (want('chromium')) {
   upd.set(pub.v2);
