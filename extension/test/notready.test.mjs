@@ -3,7 +3,8 @@
 // bundle), every web navigation the Firefox listener sees is redirected to
 // notready.html (an <object> gets the static note), the guard's and the
 // check page's question is answered with that page, never "allow"; the
-// not-ready page's retry opens the bundle again and, once it opens, lets
+// not-ready page's retry opens the bundle again and, once it opens (or a
+// list update opened), lets
 // an allowed page through and sends a blocked one to the warning page.
 // The browser API is an in-memory fake (the real browsers: tests/e2e/updates).
 import { test } from 'node:test';
@@ -14,7 +15,7 @@ const STUB = `export default async function init() {}
 export function __wbg_reset_state() {}
 export class Engine {
   static open(bytes) {
-    if (globalThis.openFails) throw new Error('bundle: bad magic');
+    if (globalThis.openFails && bytes[0] !== 1) throw new Error('bundle: bad magic'); // the packed bytes are zeros; an update starts with 1
     return new Engine();
   }
   setPolicy() { return '[]'; }
@@ -101,6 +102,17 @@ test('retry while the bundle still fails: not ready; a web page cannot ask for i
   assert.equal(answer.ready, false);
   assert.match(answer.error, /bad magic/);
   assert.deepEqual(await send({ type: 'retryEngine', url: 'https://ok.example/' }, FROM_TAB), { ready: false, error: 'notAllowed' });
+});
+
+test('a list update that opens ends the not-ready state while the packed bundle still fails', async () => {
+  const { switchEngine, openEngine, engineState } = await import('../src/background/engine.js');
+  assert.equal(engineState().ready, false);
+  const engine = openEngine(new Uint8Array([1, 2, 3]));
+  await switchEngine(engine, { version: 5, time: 1, source: 'https://lists.example/manifest.json', created: '', sha256: '' });
+  assert.equal(engineState().ready, true);
+  assert.equal(engineState().bundle.version, 5);
+  assert.deepEqual(await onBeforeRequest({ url: 'https://ok.example/', type: 'main_frame' }), {});
+  assert.match((await onBeforeRequest({ url: 'https://blocked.example/', type: 'main_frame' })).redirectUrl, /warning\.html/);
 });
 
 test('retry once the bundle opens: the allowed page opens, a blocked one goes to the warning page', async () => {

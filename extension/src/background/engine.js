@@ -120,10 +120,21 @@ export function openEngine(bytes) {
  * @param {ResilientEngine} engine @param {import('./updates.js').BundleMeta} meta
  */
 export async function switchEngine(engine, meta) {
-  const { sessionAllows } = await engineReady();
+  /** @type {Record<string, number>} */
+  let sessionAllows;
+  try {
+    ({ sessionAllows } = await engineReady());
+  } catch {
+    // The packed bundle does not open: the update is what ends the not-ready state.
+    const [settings, managed, allows] = await Promise.all([loadSettings(), cachedManaged(), loadSessionAllows()]);
+    layers = { parent: settings.parentPolicy, school: schoolLayer(managed) };
+    sessionAllows = allows;
+  }
   applyPolicy(engine, layers.parent, layers.school);
   for (const fn of preSwitch) await fn(engine, meta.version).catch((e) => recordError('before switch', e));
   loading = Promise.resolve({ engine, sessionAllows });
+  state.ready = true;
+  state.error = null;
   bundle = { ...meta };
   stats.bundleVersion = meta.version;
   for (const fn of onSwitch) fn();
