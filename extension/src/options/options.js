@@ -494,7 +494,7 @@ async function render() {
     renderPause();
     renderSafeSearch();
     renderActivity();
-    await renderUpdates().catch((e) => console.error('lachan: updates', e));
+    renderUpdates().catch((e) => console.error('lachan: updates', e)); // never holds the page back
   }
   document.body.dataset.ready = 'true';
 }
