@@ -75,7 +75,8 @@ test-extension: extension
 # self-check page; the options page; the first run (welcome page); the
 # bypass tricks (sub-resources, <object>, pushState, wrappers, URL prefixes,
 # warn twins, cold worker, prerender, browser start, private windows); a
-# copy under another extension id still blocking. Each
+# copy under another extension id still blocking; list updates from a local
+# server and the not-ready page (corrupt bundle). Each
 # runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs
@@ -88,6 +89,7 @@ test-e2e: wasm
 	node tests/e2e/bypass/run.mjs --skip-wasm-build
 	node tests/e2e/policy/run.mjs --skip-wasm-build
 	node tests/e2e/anyid/run.mjs
+	node tests/e2e/updates/run.mjs --skip-wasm-build
 
 bench: bundle wasm
 	$(CARGO) bench -p lachan-core

@@ -150,7 +150,7 @@ async function main() {
     const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
-    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome', 'check']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome', 'check', 'notready']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
     if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
     // The image-check scripts (registered at run time by background/images.js) in every browser.
     mkdirSync(join(dir, 'content'), { recursive: true });
@@ -160,7 +160,7 @@ async function main() {
     cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
     // Pages at the extension root (warning.html is part of the e2e contract).
     // Shared head and header markup expanded once here (tools/pages.mjs).
-    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support', 'welcome', 'check']) {
+    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support', 'welcome', 'check', 'notready']) {
       const from = join(dir, page, `${page}.html`);
       writeFileSync(join(dir, `${page}.html`), expandIncludes(readFileSync(from, 'utf8'), `src/${page}/${page}.html`));
       rmSync(from);

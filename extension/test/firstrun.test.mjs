@@ -124,9 +124,14 @@ const SAMPLES = {
   revokeApproval: { token: TOKEN, host: 'example.com' },
   pause: { token: TOKEN, minutes: 60 },
   clearHistory: { token: TOKEN },
+  retryEngine: { url: URL_ },
+  engineState: {},
+  updateCheck: { token: TOKEN },
+  updateSource: { token: TOKEN, url: 'https://lists.example/manifest.json', key: `${'A'.repeat(43)}=` },
 };
 /** What is refused before a PIN: everything a parent decides. */
-const PARENT_ONLY = ['pinChange', 'lock', 'settingsUpdate', 'decideRequest', 'revokeApproval', 'pause', 'clearHistory'];
+const PARENT_ONLY = ['pinChange', 'lock', 'settingsUpdate', 'decideRequest', 'revokeApproval', 'pause', 'clearHistory',
+  'updateCheck', 'updateSource'];
 /** Storage as a fresh install has it, plus a waiting request and an approval to lift. */
 const FRESH = {
   managedCache: {},
@@ -227,6 +232,21 @@ test('once a PIN is set: the token is checked as before, and a parent\'s change 
   const decided = await send({ type: 'decideRequest', token: setup.token, url: URL_, decision: 'deny' });
   assert.deepEqual(decided, { ok: true, host: 'adult-site.example' });
   assert.deepEqual(await send({ type: 'pinSetup', pin: '790315' }), { ok: false, error: 'pinExists' });
+});
+
+test('a family\'s update source: set with the PIN, bad values refused by name, cleared with both fields empty', async () => {
+  local.reset(FRESH);
+  session.reset();
+  const { token } = await send({ type: 'pinSetup', pin: '482913' });
+  const key = `${'B'.repeat(43)}=`;
+  assert.deepEqual(await send({ type: 'updateSource', token, url: 'https://lists.example/m.json?child=1', key }), { ok: false, error: 'updBadUrl' });
+  assert.deepEqual(await send({ type: 'updateSource', token, url: 'https://lists.example/m.json', key: 'nope' }), { ok: false, error: 'updBadKey' });
+  assert.equal((await local.get('updateSource')).updateSource, undefined, 'nothing stored from a refusal');
+  assert.deepEqual(await send({ type: 'updateSource', token, url: ' https://lists.example/m.json ', key }), { ok: true });
+  assert.deepEqual((await local.get('updateSource')).updateSource, { url: 'https://lists.example/m.json', key });
+  assert.deepEqual(await send({ type: 'updateSource', token: 'wrong', url: '', key: '' }), { ok: false, error: 'locked' });
+  assert.deepEqual(await send({ type: 'updateSource', token, url: '', key: '' }), { ok: true, cleared: true });
+  assert.equal((await local.get('updateSource')).updateSource, undefined);
 });
 
 test('the install opens the welcome page; an update or a browser update opens nothing', async () => {

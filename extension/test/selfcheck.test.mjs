@@ -14,7 +14,7 @@ const locales = Object.fromEntries(['vi', 'en'].map((l) => [l,
 const byId = (items) => Object.fromEntries(items.map((/** @type {any} */ i) => [i.id, i]));
 
 const unpacked = { browser: 'chromium', incognitoAllowed: false, installType: 'development', managed: { state: 'empty', keys: [] },
-  pin: { set: false, optionsPage: true } };
+  pin: { set: false, optionsPage: true }, engine: { ready: true, detail: '' } };
 
 test('unpacked, non-force-installed Chromium: incognito, force-install and policy missing; DevTools and dev mode unknown', () => {
   const it = byId(evaluate(/** @type {any} */ (unpacked)));
@@ -29,7 +29,17 @@ test('unpacked, non-force-installed Chromium: incognito, force-install and polic
   assert.equal(it.devtools.status, 'unknown');
   assert.equal(it.pin.status, 'missing');
   assert.equal(it.devMode.status, 'unknown');
-  assert.deepEqual(summarise(Object.values(it)), { ok: 1, missing: 4, unknown: 2 });
+  assert.equal(it.engine.status, 'ok');
+  assert.deepEqual(summarise(Object.values(it)), { ok: 2, missing: 4, unknown: 2 });
+});
+
+test('no bundle open: the engine item is missing and says why; no answer from the worker is unknown', () => {
+  const it = byId(evaluate({ ...unpacked, engine: { ready: false, detail: 'bad bundle magic' } }));
+  assert.equal(it.engine.status, 'missing');
+  assert.equal(it.engine.detail, 'bad bundle magic');
+  assert.ok(it.engine.fixParent && it.engine.fixSchool);
+  assert.equal(byId(evaluate({ ...unpacked, engine: null })).engine.status, 'unknown');
+  assert.equal(ITEM_IDS[0], 'engine', 'the engine item comes first');
 });
 
 test('fully hardened school install: everything detectable is ok', () => {

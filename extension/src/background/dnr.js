@@ -7,6 +7,8 @@
 import { api } from '../shared/platform.js';
 import { recordError } from './stats.js';
 import { ALLOW_TYPES, blockedAtEveryAge, FRAME_TYPES, PRIORITY } from './rule-shapes.js';
+import { bundleVersion } from './engine.js';
+import { stats } from './stats.js';
 
 /** @typedef {{id: string, category: string, kind: 'block' | 'sub' | 'allow' | 'hop', action: 'block' | 'warn' | 'allow' | 'hop',
  *   bands: string[] | null, rules: number, domains: number, urlRules: number}} RulesetMeta */
@@ -32,8 +34,9 @@ const loadMeta = () => (meta ??= fetch(api.runtime.getURL('data/dnr.json')).then
  * stay off.
  * @param {import('./resilient.js').ResilientEngine} engine
  * @param {import('./engine.js').PolicyHosts} hosts the policy layers' own lists
+ * @param {number} [version] the bundle version `engine` holds (a switch about to happen: engine.js)
  */
-export async function syncRulesets(engine, hosts) {
+export async function syncRulesets(engine, hosts, version = bundleVersion()) {
   try {
     const { extensionId, rulesets } = await loadMeta();
     const band = engine.policyBand();
@@ -54,16 +57,74 @@ export async function syncRulesets(engine, hosts) {
     if (enableRulesetIds.length || disableRulesetIds.length) {
       await api.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds, disableRulesetIds });
     }
-    await syncPolicyRules(engine, hosts);
+    await syncPolicyRules(engine, hosts, version);
   } catch (e) {
     recordError('dnr sync', e);
   }
 }
 
-/** Dynamic rule ids for the parent's and school's lists. */
+/** Dynamic rule ids for the parent's and school's lists, then a list
+ * update's own block entries. */
 const PARENT_ALLOW_ID = 1;
 const SCHOOL_ALLOW_ID = 2;
 const POLICY_BLOCK_ID_BASE = 100;
+const UPDATE_ID_BASE = 1000;
+/** Domains per update rule, as the static rules chunk them (tools/dnr.mjs CHUNK). */
+const UPDATE_CHUNK = 5000;
+/** Rules left for an update: Chromium's dynamic-rule limit (and its regex-rule
+ * limit: every redirect carries `regexFilter`), less what the policy lists use. */
+const REGEX_LIMIT = 1000;
+
+/** The packed bundle's block domains, from the static rulesets (they are
+ * what the static rules already stop). @type {Promise<Set<string>> | null} */
+let packedDomains = null;
+const loadPackedDomains = () => (packedDomains ??= (async () => {
+  const { rulesets } = await loadMeta();
+  /** @type {Set<string>} */
+  const out = new Set();
+  for (const rs of rulesets.filter((r) => r.kind === 'block' && r.action === 'block')) {
+    const rules = await (await fetch(api.runtime.getURL(`rules/${rs.id}.json`))).json();
+    for (const r of rules) for (const d of r.condition?.requestDomains ?? []) out.add(d);
+  }
+  return out;
+})());
+
+/** An update's block domains the packed bundle does not have, and those
+ * of them the dynamic rules stop (the rest: the navigation layer). */
+export const updateRules = { added: new Set(), covered: new Set(), /** the bundle version they were made for */ version: 0 };
+
+/**
+ * The block-kind domain entries of the bundle in force that the packed
+ * bundle lacks, grouped by "category|action" for the policy's band (from
+ * the action table, as tools/dnr.mjs does: no verdict per domain, so a
+ * large update costs one pass).
+ * @param {import('./resilient.js').ResilientEngine} engine @param {number} version
+ */
+async function updateAddedGroups(engine, version) {
+  /** @type {Map<string, string[]>} */
+  const groups = new Map();
+  if (!version) return groups;
+  const packed = await loadPackedDomains();
+  /** @type {{sources: {category: string, kind: string, bands?: string[] | null}[]}} */
+  const info = JSON.parse(engine.info());
+  /** @type {Record<string, Record<string, string>>} */
+  const table = JSON.parse(engine.policyTable());
+  const band = engine.policyBand();
+  /** @type {{rule: string, is_url: boolean, sources: number[]}[]} */
+  const rules = JSON.parse(engine.exportRules());
+  for (const r of rules) {
+    if (r.is_url || packed.has(r.rule)) continue;
+    const src = r.sources.map((sid) => info.sources[sid]).find((x) => x?.kind === 'block' && (!x.bands?.length || x.bands.includes(band)));
+    if (!src) continue;
+    const action = table[src.category]?.[band] ?? 'block';
+    if (action === 'allow') continue;
+    const key = `${src.category}|${action}`;
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(r.rule);
+  }
+  return groups;
+}
 // Priorities: rule-shapes.js. A parent's pause or approval (overrides.js)
 // lifts every list except the school's own block list (school > parent >
 // defaults).
@@ -78,9 +139,9 @@ const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase
  * school allowed) and one redirect per layer and verdict for its block
  * hosts (so they are stopped before the network like the static lists).
  * @param {import('./resilient.js').ResilientEngine} engine
- * @param {import('./engine.js').PolicyHosts} hosts
+ * @param {import('./engine.js').PolicyHosts} hosts @param {number} version
  */
-async function syncPolicyRules(engine, hosts) {
+async function syncPolicyRules(engine, hosts, version) {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
   for (const [id, list, priority] of /** @type {const} */ ([[PARENT_ALLOW_ID, hosts.parentAllow, PRIORITY.parentAllow],
@@ -108,6 +169,29 @@ async function syncPolicyRules(engine, hosts) {
         condition: { regexFilter: '^.+$', requestDomains: domains, resourceTypes: FRAME_TYPES } });
     }
   }
+  // A list update's own block domains, up to the browser's limits.
+  updateRules.added = new Set();
+  updateRules.covered = new Set();
+  updateRules.version = -1; // until the rules are in: the navigation layer stops every listed page itself
+  const limit = Math.min(REGEX_LIMIT, /** @type {any} */ (api.declarativeNetRequest).MAX_NUMBER_OF_DYNAMIC_RULES ?? 5000) - addRules.length;
+  let updateId = UPDATE_ID_BASE;
+  // Dynamic redirects name this copy's own pages (runtime.getURL), so they
+  // hold under any extension id.
+  for (const [key, domains] of await updateAddedGroups(engine, version)) {
+    const [category, action] = key.split('|');
+    for (let i = 0; i < domains.length; i += UPDATE_CHUNK) {
+      const requestDomains = domains.slice(i, i + UPDATE_CHUNK);
+      for (const d of requestDomains) updateRules.added.add(d);
+      if (updateId - UPDATE_ID_BASE >= limit) continue; // beyond the limit: the navigation layer stops them
+      addRules.push({ id: updateId++, priority: PRIORITY.update,
+        action: { type: /** @type {any} */ ('redirect'), redirect: { regexSubstitution: `${base}?c=${category}&a=${action}&u=\\0` } },
+        condition: { regexFilter: '^.+$', requestDomains, resourceTypes: FRAME_TYPES } });
+      for (const d of requestDomains) updateRules.covered.add(d);
+    }
+  }
+  updateRules.version = version;
+  stats.updateDomains = updateRules.added.size;
+  stats.updateDomainsInRules = updateRules.covered.size;
   const existing = await api.declarativeNetRequest.getDynamicRules();
   await api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: existing.map((r) => r.id), addRules });
 }

@@ -13,7 +13,7 @@
 // pages pay nothing. With a list it is registered dynamically
 // (scripting.registerContentScripts) at every background start.
 import { api } from '../shared/platform.js';
-import { engineReady } from './engine.js';
+import { engineReady, hashEngineNow } from './engine.js';
 import { recordError } from './stats.js';
 
 /** Longer side of the canvas the image is drawn on. The core pre-shrinks to
@@ -57,7 +57,7 @@ const allowedSrc = (src) => /^(https?:|data:image\/)/i.test(src);
  * @returns {Promise<{enabled: boolean, hashes: number}>} */
 export async function imageConfig() {
   const { engine } = await engineReady();
-  const hashes = engine.imageHashCount();
+  const hashes = engine.imageHashCount() + (hashEngineNow()?.imageHashCount() ?? 0); // + a separate hash list
   return { enabled: hashes > 0, hashes };
 }
 
@@ -99,7 +99,13 @@ async function check(src) {
     full.close();
     const data = ctx.getImageData(0, 0, w, h).data;
     const t2 = performance.now();
-    const v = JSON.parse(engine.checkImage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), w, h));
+    const rgba = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    let v = JSON.parse(engine.checkImage(rgba, w, h));
+    const extra = hashEngineNow(); // a separate hash-list update (hashListUrl)
+    if (!v.matched && extra?.imageHashCount()) {
+      const w2 = JSON.parse(extra.checkImage(rgba, w, h));
+      if (w2.matched) v = w2;
+    }
     const t3 = performance.now();
     const timing = { fetchMs: t1 - t0, decodeMs: t2 - t1, hashMs: t3 - t2 };
     imageStats.checked++;

@@ -5,7 +5,9 @@
 import { lachan, recordError } from './stats.js'; // first: marks the script start
 import { api, flavour, optional } from '../shared/platform.js';
 import { refreshManaged } from '../shared/settings.js';
-import { engineReady, policyHosts, reloadPolicy, verifyBundle } from './engine.js';
+import { afterSwitch, beforeSwitch, engineReady, policyHosts, reloadPolicy, verifyBundle } from './engine.js';
+import { runUpdateCheck, scheduleUpdates } from './update-check.js';
+import { UPDATE_ALARM } from './updates.js';
 import { recheckTabs, registerNavigation } from './navigation.js';
 import { syncRulesets } from './dnr.js';
 import { route } from './router.js';
@@ -41,12 +43,23 @@ api.storage.onChanged.addListener((changes, area) => {
       .then(() => syncSafeSearch()).catch((e) => recordError('safesearch', e));
   }
   if (area === 'local' && (changes.settings || changes.approvals)) syncOverrides().catch(() => {});
+  // A school's update address arriving (or changing), or a family's opt-in.
+  if (area === 'local' && (changes.managedCache || changes.updateSource)) runUpdateCheck().catch((e) => recordError('update', e));
 });
 
 // The end of an approval or a pause (overrides.js).
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === EXPIRY_ALARM) expireOverrides().catch((e) => recordError('overrides', e));
+  // (then the 4-hourly alarm again, should a one-off `when` alarm have replaced it)
+  if (alarm.name === UPDATE_ALARM) runUpdateCheck().then(() => scheduleUpdates()).catch((e) => recordError('update', e));
 });
+
+// Another bundle (a list update): on Chromium its rules go in before it is
+// in force; the image script follows it.
+beforeSwitch(async (engine, version) => {
+  if (flavour === 'chromium') await syncRulesets(engine, policyHosts(), version);
+});
+afterSwitch(() => { syncImageScript().catch((e) => recordError('images', e)); });
 
 /** Install, update and browser start: check the tabs that opened before
  * the background (and, in Chromium, before the static rules) were ready,
@@ -68,6 +81,8 @@ api.runtime.onStartup.addListener(() => { onStart().catch((e) => recordError('st
 // and, on Chromium, the rulesets match the policy.
 lachan.ready = engineReady().then(() => syncDnr().catch((e) => recordError('dnr', e)));
 lachan.ready.catch(() => {});
+// List updates (updates.js): one check now, then every 4 hours. Tests: self.lachanUpdateReady.
+/** @type {any} */ (globalThis).lachanUpdateReady = scheduleUpdates().then(() => runUpdateCheck()).catch((e) => recordError('update', e));
 // Image-hash matching: the image content script is registered only when the
 // bundle has a hash list (background/images.js). Tests: self.lachanImagesReady.
 /** @type {any} */ (globalThis).lachanImagesReady = engineReady()

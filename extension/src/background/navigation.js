@@ -29,13 +29,14 @@
 // already open when the background started are checked once (recheckTabs).
 import { api, flavour } from '../shared/platform.js';
 import { hostOf } from '../shared/settings.js';
-import { dnrActive, dnrPolicyCovers, hopsActive } from './dnr.js';
-import { decide, isWebUrl, passes, warningUrl } from './verdict.js';
+import { dnrActive, dnrPolicyCovers, hopsActive, updateRules } from './dnr.js';
+import { decide, isWebUrl, notReadyUrl, passes, warningUrl } from './verdict.js';
 import { recordError, stats } from './stats.js';
 import { searchRedirect } from './search.js';
 import { oddPathHop, wrapperHop } from './hop-rules.js';
 import { urlFilterProblem } from './rule-shapes.js';
 import { registerSubresources } from './subresources.js';
+import { bundleVersion } from './engine.js';
 
 /** @typedef {import('../shared/messages.js').VerdictAnswer} VerdictAnswer */
 
@@ -71,8 +72,10 @@ async function onBeforeRequest(d) {
     const search = d.type === 'main_frame' ? await searchRedirect(d.url) : null; // search.js
     return search ? { redirectUrl: search } : {};
   } catch (e) {
+    // No bundle open, or deciding failed: never straight to the page.
     recordError('onBeforeRequest', e);
-    return {};
+    stats.notReady++;
+    return { redirectUrl: d.type === 'object' ? objectNote() : notReadyUrl(d.url) };
   }
 }
 
@@ -123,6 +126,10 @@ async function dnrCovers(url, v) {
   let host;
   try { host = new URL(url).hostname; } catch { return false; }
   if (host.endsWith('.')) return false; // DNR sees "host." as another name
+  // A list update's rules not in yet (just switched): the worker stops it.
+  // An entry a list update added: only its dynamic rule (if it fits the limits) stops it.
+  if (updateRules.version !== bundleVersion()) return false;
+  if (v.match_kind === 'domain' && updateRules.added.has(v.rule ?? '')) return updateRules.covered.has(v.rule ?? '');
   return dnrActive(v.category ?? '', v.action);
 }
 
@@ -142,7 +149,10 @@ async function onBeforeNavigate(d) {
     if (await dnrCovers(d.url, v)) return;
     await api.tabs.update(d.tabId, { url: warningUrl(d.url, v) });
   } catch (e) {
+    // No bundle open, or deciding failed: the not-ready page, not the page.
     recordError('onBeforeNavigate', e);
+    stats.notReady++;
+    await api.tabs.update(d.tabId, { url: notReadyUrl(d.url) }).catch((e2) => recordError('not ready', e2));
   }
 }
 
@@ -180,6 +190,8 @@ async function onHistoryStateUpdated(d) {
     if (to) await api.tabs.update(d.tabId, { url: to });
   } catch (e) {
     recordError('history state', e);
+    stats.notReady++;
+    await sendFrame(d.tabId, d.frameId, notReadyUrl(d.url)).catch((e2) => recordError('not ready', e2));
   }
 }
 
@@ -190,7 +202,12 @@ export async function recheckTabs() {
   for (const tab of await api.tabs.query({})) {
     const url = tab.pendingUrl || tab.url || '';
     if (tab.id === undefined || tab.id < 0 || !isWebUrl(url)) continue;
-    const v = await decide(url);
+    const v = await decide(url).catch(() => null);
+    if (!v) {
+      stats.notReady++;
+      await api.tabs.update(tab.id, { url: notReadyUrl(url) }).catch((e) => recordError('recheck tab', e));
+      continue;
+    }
     if (passes(v)) continue;
     stats.tabsRechecked++;
     await api.tabs.update(tab.id, { url: warningUrl(url, v) }).catch((e) => recordError('recheck tab', e));

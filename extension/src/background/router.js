@@ -5,7 +5,11 @@ import { isMessage } from '../shared/messages.js';
 import { api, flavour } from '../shared/platform.js';
 import { addRequest, hostOf, SESSION_ALLOW_MS } from '../shared/settings.js';
 import { addSessionAllow } from './dnr.js';
-import { decide, passes, rememberSessionAllow, warningUrl } from './verdict.js';
+import { decide, notReadyUrl, passes, rememberSessionAllow, warningUrl } from './verdict.js';
+import { engineReady, engineState, hashListMeta } from './engine.js';
+import { runUpdateCheck } from './update-check.js';
+import { clearStoredUpdates, currentSource, updateStatus } from './updates.js';
+import { keyProblem, urlProblem } from '../shared/update-source.js';
 import { recordError, stats } from './stats.js';
 import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js';
 import { reportQuery } from '../shared/report.js';
@@ -26,9 +30,18 @@ const fromExtensionPage = (sender) =>
 const pageOnly = (fn) => async (/** @type {any} */ m, /** @type {Sender} */ sender) =>
   (fromExtensionPage(sender) ? fn(m) : { ok: false, error: 'notAllowed' });
 
-/** May this frame show `url` (the guard and check.html ask)? @param {string} url @param {Sender} sender */
+/** May this frame show `url` (the guard and check.html ask)? When the
+ * filter cannot decide, the answer is the not-ready page, never "allow".
+ * @param {string} url @param {Sender} sender */
 async function navAnswer(url, sender) {
-  const v = await decide(url);
+  let v;
+  try {
+    v = await decide(url);
+  } catch (e) {
+    recordError('navAnswer', e);
+    stats.notReady++;
+    return { action: 'block', redirect: notReadyUrl(url) };
+  }
   if (!passes(v)) return { action: v.action, redirect: warningUrl(url, v) };
   const search = sender.frameId === 0 ? await searchRedirect(url) : null; // search queries (search.js)
   return search ? { action: 'block', redirect: search } : { action: 'allow' };
@@ -58,6 +71,43 @@ const HANDLERS = {
     stats.hopChecks++;
     return navAnswer(m.url, sender);
   },
+  // notready.html's "Try again": open the bundle again, then decide.
+  async retryEngine(m, sender) {
+    if (!fromExtensionPage(sender)) return { ready: false, error: 'notAllowed' };
+    try {
+      await engineReady();
+    } catch (e) {
+      return { ready: false, error: String(/** @type {any} */ (e)?.message ?? e) };
+    }
+    if (!/^https?:/i.test(m.url)) return { ready: true, action: 'allow' };
+    const answer = await navAnswer(m.url, { ...sender, frameId: 0 });
+    return { ready: !answer.redirect?.startsWith(notReadyUrl('')), ...answer };
+  },
+  async engineState() {
+    await engineReady().catch(() => {}); // a load under way: its outcome, not "not yet"
+    const [update, { source }, { updateSource }, hashes] = await Promise.all([updateStatus(), currentSource(), api.storage.local.get('updateSource'),
+      updateStatus('hashes')]);
+    return { ...engineState(), update, source: source ? { url: source.url, from: source.from } : null,
+      hashList: { inForce: hashListMeta(), status: hashes },
+      family: updateSource ? { url: updateSource.url, key: updateSource.key } : null };
+  },
+  // The family's update source (options page, PIN): nothing is fetched
+  // until one is set; both fields empty clears it and forgets its updates
+  // (the packed bundle is back in force at the next start).
+  updateSource: unlocked(async (m) => {
+    const url = m.url.trim();
+    const key = m.key.trim();
+    if (!url && !key) {
+      await api.storage.local.remove('updateSource');
+      await clearStoredUpdates();
+      return { ok: true, cleared: true };
+    }
+    const problem = urlProblem(url) ? 'updBadUrl' : keyProblem(key) ? 'updBadKey' : '';
+    if (problem) return { ok: false, error: problem };
+    await api.storage.local.set({ updateSource: { url, key } }); // storage.onChanged starts a check (main.js)
+    return { ok: true };
+  }),
+  updateCheck: unlocked(async () => ({ ok: true, result: await runUpdateCheck() })),
   async blockedNavigation(_, sender) {
     const tab = sender.tab?.id;
     return { url: fromExtensionPage(sender) && tab !== undefined ? await blockedNavigation(tab, sender.frameId ?? 0) : '' };

@@ -16,11 +16,13 @@ export const ALLOW_TYPES = [...FRAME_TYPES, ...SUB_TYPES];
 
 /**
  * Priorities, lowest first: static rules (3 × half the rule length,
- * +1, +2 for an allow-list; at most ~790) < the parent's allow < the parent's block < the
+ * +1, +2 for an allow-list; at most ~790) < a list update's own block
+ * entries < the parent's allow < the parent's block < the
  * school's allow < the check-page hop < a parent's pause or approval <
  * the school's block < a child's "continue" on a warn page.
  */
 export const PRIORITY = {
+  update: 4_000,
   parentAllow: 5_000,
   parentBlock: 5_200,
   schoolAllow: 5_300,

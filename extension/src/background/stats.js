@@ -15,6 +15,7 @@ export const stats = {
   /** @type {number | null} */ verifyMs: null,
   /** @type {boolean | null} */ verified: null,
   bundleBytes: 0,
+  /** the bundle version in force (0: the packed one; updates.js) */ bundleVersion: 0,
   /** WASM traps the engine wrapper recovered from (resilient.js). */
   engineTraps: 0,
   verdicts: 0,
@@ -27,6 +28,13 @@ export const stats = {
   /** sub-resource requests cancelled (Firefox; Chromium's are DNR's) */ subBlocked: 0,
   /** warning pages shown inside a frame, <object> or <embed> */ warningFrames: 0,
   /** Firefox: <object>/<embed> loads answered with the static note */ objectNotes: 0,
+  /** navigations sent to the not-ready page (no bundle open, or deciding failed) */ notReady: 0,
+  /** @type {number | null} when the last update came into force (performance.now()) */ updateInForceMs: null,
+  /** @type {string | null} the last update check's outcome */ lastUpdateCheck: null,
+  /** @type {number | null} */ updateCheckMs: null,
+  /** @type {string | null} the last hash-list check's outcome */ lastHashCheck: null,
+  /** Chromium: block domains a list update adds to the packed bundle, and those in dynamic rules */ updateDomains: 0,
+  updateDomainsInRules: 0,
   /** @type {string[]} */ errors: [],
 };
 

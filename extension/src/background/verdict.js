@@ -58,6 +58,12 @@ export function warningUrl(url, v) {
   return `${api.runtime.getURL('warning.html')}?${q}`;
 }
 
+/** The page shown instead of `url` while the filter cannot decide
+ * (notready.html: kind words, 111 and "Try again"). @param {string} url */
+export function notReadyUrl(url) {
+  return `${api.runtime.getURL('notready.html')}?u=${encodeURIComponent(url)}`;
+}
+
 /** Remembers a "continue" for a warn-level host until `until`.
  * @param {string} host @param {number} until */
 export async function rememberSessionAllow(host, until) {

@@ -11,6 +11,8 @@ import { renderChart, renderTotals } from './chart.js';
 import { bandName, newPinForm, pinMessage, TOKEN_KEY } from './pinform.js';
 import { renderPrivateNotice } from '../shared/private-notice.js';
 import { renderCredits } from './credits.js';
+import { engineStateRequest } from '../shared/messages.js';
+import { updateLines } from '../shared/update-text.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -398,6 +400,56 @@ function wireSettings() {
   });
 }
 
+// ---- list updates ---------------------------------------------------------------
+
+/** The update state (engineState), shown with the last good version and any failure. */
+async function renderUpdates() {
+  const s = /** @type {any} */ (await send(engineStateRequest()));
+  const l = updateLines(s, t, clock);
+  $('upd-in-force').textContent = l.inForce;
+  $('upd-source').textContent = [l.source, l.hashes].filter(Boolean).join(' ');
+  $('upd-error').hidden = !l.error;
+  $('upd-error').textContent = l.error;
+  $('upd-school').hidden = s?.source?.from !== 'policy';
+  const url = input('upd-url');
+  const key = input('upd-key');
+  if (document.activeElement !== url && document.activeElement !== key) {
+    url.value = s?.family?.url ?? '';
+    key.value = s?.family?.key ?? '';
+  }
+}
+
+/** Sets the family's source (both empty: clears it); offers Undo.
+ * @param {string} url @param {string} key @param {{url: string, key: string} | null} before */
+async function saveSource(url, key, before) {
+  const res = await sendUnlocked({ type: 'updateSource', url, key });
+  if (!res?.ok) {
+    $('upd-result').textContent = t(res?.error === 'updBadUrl' || res?.error === 'updBadKey' ? res.error : 'optSaveFailed');
+    return;
+  }
+  $('upd-result').textContent = '';
+  toast(t(res.cleared ? 'updCleared' : 'updSaved'), async () => {
+    await sendUnlocked({ type: 'updateSource', url: before?.url ?? '', key: before?.key ?? '' });
+    toast(t('optUndone'));
+    await renderUpdates();
+  });
+  await renderUpdates();
+}
+
+function wireUpdates() {
+  const current = async () => /** @type {any} */ (await send(engineStateRequest()))?.family ?? null;
+  $('upd-save').addEventListener('click', async () => {
+    await saveSource(input('upd-url').value, input('upd-key').value, await current());
+  });
+  $('upd-clear').addEventListener('click', async () => { await saveSource('', '', await current()); });
+  $('upd-check').addEventListener('click', async () => {
+    $('upd-result').textContent = t('updChecking');
+    const res = await sendUnlocked({ type: 'updateCheck' });
+    $('upd-result').textContent = res?.ok ? t(`updResult_${res.result}`) : t('optSaveFailed');
+    await renderUpdates();
+  });
+}
+
 // ---- the whole page -----------------------------------------------------------
 
 function renderHeader() {
@@ -443,6 +495,7 @@ async function render() {
     renderPause();
     renderSafeSearch();
     renderActivity();
+    renderUpdates().catch((e) => console.error('lachan: updates', e)); // never holds the page back
   }
   document.body.dataset.ready = 'true';
 }
@@ -454,10 +507,11 @@ async function main() {
   renderCredits();
   wirePinForms();
   wireSettings();
+  wireUpdates();
   await refresh();
   // Live: a school policy or another tab's change shows without a reload.
   api.storage.onChanged.addListener((changes, area) => {
-    if (area === 'managed' || changes.managedCache || changes.settings || changes.askRequests || changes.approvals) {
+    if (area === 'managed' || changes.managedCache || changes.settings || changes.askRequests || changes.approvals || changes.updateStatus) {
       refresh().catch((e) => console.error('lachan: options', e));
     }
   });

@@ -9,6 +9,8 @@ import { api, flavour, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { evaluate, managedFact, summarise } from './status.js';
 import { privateAllowed, renderPrivateNotice } from '../shared/private-notice.js';
+import { engineStateRequest } from '../shared/messages.js';
+import { updateLines } from '../shared/update-text.js';
 
 /** The first storage.managed read after a browser start can take ~5 s. */
 const MANAGED_TIMEOUT_MS = 10_000;
@@ -43,7 +45,8 @@ async function readManaged() {
 
 /** @returns {Promise<import('./status.js').Facts>} */
 async function gather() {
-  const [incognitoAllowed, self, managed, stored] = await Promise.all([
+  const [engine, incognitoAllowed, self, managed, stored] = await Promise.all([
+    orNull(async () => /** @type {any} */ (await api.runtime.sendMessage(engineStateRequest()))),
     privateAllowed(),
     orNull(async () => api.management.getSelf()),
     readManaged(),
@@ -51,7 +54,17 @@ async function gather() {
   ]);
   // The PIN record exists once a parent chose one (background/parent.js).
   const pin = stored ? { set: Boolean(stored.pin), optionsPage: managed.value?.optionsPage !== false } : null;
-  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed: managed.fact, pin };
+  return { browser: flavour, incognitoAllowed, installType: self?.installType ?? null, managed: managed.fact, pin,
+    engine: engine && typeof engine.ready === 'boolean' ? { ready: engine.ready, detail: engineDetail(engine) } : null };
+}
+
+/** The engine item's detail line: the bundle in force, or why none is open.
+ * @param {any} s the background's engineState answer */
+function engineDetail(s) {
+  if (!s.ready) return s.error ? t('scEngineError', s.error) : '';
+  const clock = (/** @type {number} */ ms) => new Date(ms).toLocaleString(t('lang'));
+  const l = updateLines(s, t, clock);
+  return [l.inForce, l.source, l.error, l.hashes, ...l.problems].filter(Boolean).join(' ');
 }
 
 /** @param {string} tag @param {string} text @param {Record<string, string>} [attrs] */

@@ -9,6 +9,8 @@
 //   managed           {state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}
 //   pin               {set: boolean, optionsPage: boolean} from the background's optionsState
 //                     (optionsPage false: the school's policy closes the options page)
+//   engine            {ready: boolean, detail: string} from the background's engineState
+//                     (ready false: no bundle opened; every page goes to notready.html)
 //
 // Statuses: 'ok' (the protection is in place), 'missing' (it is not), 'unknown'
 // (the browser does not let an extension see it). Each item names the message
@@ -17,11 +19,11 @@
 /** @typedef {'ok' | 'missing' | 'unknown'} Status */
 /** @typedef {{state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}} Managed */
 /** @typedef {{browser: 'chromium' | 'firefox', incognitoAllowed: boolean | null, installType: string | null, managed: Managed | null,
- *   pin?: {set: boolean, optionsPage: boolean} | null}} Facts */
+ *   pin?: {set: boolean, optionsPage: boolean} | null, engine?: {ready: boolean, detail: string} | null}} Facts */
 /** @typedef {{id: string, status: Status, detail: string, why: string, fixParent: string, fixSchool: string}} Item */
 
 /** The item ids, in page order. */
-export const ITEM_IDS = /** @type {const} */ (['browser', 'incognito', 'forceInstalled', 'policy', 'pin', 'devtools', 'devMode']);
+export const ITEM_IDS = /** @type {const} */ (['engine', 'browser', 'incognito', 'forceInstalled', 'policy', 'pin', 'devtools', 'devMode']);
 
 /** Firefox's storage.managed throws this when no policy names the add-on:
  * that is "no policy", not a failure. @param {string} message */
@@ -44,6 +46,11 @@ export function evaluate(f) {
   const ff = f.browser === 'firefox';
   /** @type {Item[]} */
   const items = [];
+  // First: without an open bundle nothing else protects (pages are held on
+  // the not-ready page instead).
+  const engine = f.engine ?? null;
+  items.push({ id: 'engine', status: !engine ? 'unknown' : engine.ready ? 'ok' : 'missing', detail: engine?.detail ?? '',
+    why: 'scWhyEngine', fixParent: 'scFixParentEngine', fixSchool: 'scFixSchoolEngine' });
   items.push({ id: 'browser', status: 'ok', detail: ff ? 'Firefox' : 'Chromium',
     why: 'scWhyBrowser', fixParent: '', fixSchool: '' });
 

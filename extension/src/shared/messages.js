@@ -20,7 +20,8 @@
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
  * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | ImageStatsRequest
- *   | PageText | LeavePage | WarningShown | OptionsMessage | HopCheck | BlockedNavigation} Message
+ *   | PageText | LeavePage | WarningShown | OptionsMessage | HopCheck | BlockedNavigation
+ *   | RetryEngine | EngineState | UpdateMessage} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
  * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, source: string | null,
@@ -106,6 +107,23 @@ export const hopCheck = (url) => ({ type: 'hopCheck', url });
 /** @returns {BlockedNavigation} */
 export const blockedNavigationRequest = () => ({ type: 'blockedNavigation' });
 
+/**
+ * The filter's own state (background/engine.js, background/updates.js):
+ * @typedef {{type: 'retryEngine', url: string}} RetryEngine
+ *   notready.html → background: open the bundle again and decide `url`
+ *   → {ready: true, action: 'allow'} | {ready: true, action, redirect} | {ready: false, error}
+ * @typedef {{type: 'engineState'}} EngineState
+ *   self-check and options pages → background: {ready, error, bundle: {version, source, time} | null,
+ *   update: the update status (background/updates.js)}
+ * @typedef {{type: 'updateCheck', token: string} | {type: 'updateSource', token: string, url: string, key: string}} UpdateMessage
+ *   options page (PIN) → background: fetch the family's update now; set
+ *   (or, both empty, clear) the family's update address and key → {ok, error?}
+ */
+/** @param {string} url @returns {RetryEngine} */
+export const retryEngine = (url) => ({ type: 'retryEngine', url });
+/** @returns {EngineState} */
+export const engineStateRequest = () => ({ type: 'engineState' });
+
 const str = (/** @type {unknown} */ x) => typeof x === 'string';
 
 /** Field checks per message type: each returns true when the shape is right. */
@@ -136,6 +154,10 @@ const SHAPES = {
   clearHistory: (/** @type {any} */ m) => str(m.token),
   hopCheck: (/** @type {any} */ m) => str(m.url),
   blockedNavigation: () => true,
+  retryEngine: (/** @type {any} */ m) => str(m.url),
+  engineState: () => true,
+  updateCheck: (/** @type {any} */ m) => str(m.token),
+  updateSource: (/** @type {any} */ m) => str(m.token) && str(m.url) && str(m.key),
 };
 
 /** Every message type the background answers. */

@@ -6,6 +6,7 @@
 // Precedence is school policy > parent > the bundle's defaults: the engine
 // merges the layers (crate/core policy.rs); here a locked setting simply
 // cannot be changed by the parent.
+import { policySources } from './update-source.js';
 
 /** Age bands, youngest first (the engine's keys). */
 export const BANDS = /** @type {const} */ (['under-6', '6-10', '11-14', '15-17']);
@@ -48,6 +49,7 @@ export function managedView(managed) {
       if (!locks.includes(/** @type {string} */ (l))) locks.push(/** @type {string} */ (l));
     } else problems.push(`locks: unknown setting ${JSON.stringify(l)} (known: ${LOCKABLE.join(', ')})`);
   }
+  problems.push(...policySources(m).problems); // the update keys: reported and ignored
   // What the school sets wins over the parent's choice even when it is not
   // locked (school > parent): the page shows it as the school's, and a
   // band the school sets is locked outright (a parent's band would do nothing).

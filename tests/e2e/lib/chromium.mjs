@@ -20,11 +20,12 @@ export function hostRules(hosts, port) {
 export const TEST_HOSTS = ['*.test', '*.translate.goog'];
 
 /**
- * @param {{extDir: string, extensionId: string, lang: 'vi' | 'en', port?: number, hosts?: string[]}} o
- *   `port`: map the port too; `hosts`: more names for the server (wrapper hosts)
+ * @param {{extDir: string, extensionId: string, lang: 'vi' | 'en', port?: number, hosts?: string[], notReady?: boolean}} o
+ *   `port`: map the port too; `hosts`: more names for the server (wrapper hosts);
+ *   `notReady`: the build's bundle does not open (wait for the worker's attempt, not its success)
  * @returns {Promise<import('./checks.mjs').Driver>}
  */
-export async function launchChromium({ extDir, extensionId, lang, port, hosts = [] }) {
+export async function launchChromium({ extDir, extensionId, lang, port, hosts = [], notReady = false }) {
   const profile = mkdtempSync(join(tmpdir(), 'lachan-chromium-'));
   const t0 = performance.now();
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -76,7 +77,7 @@ export async function launchChromium({ extDir, extensionId, lang, port, hosts = 
   }
   try {
     if (!ctx.serviceWorkers().some(mine)) await ctx.waitForEvent('serviceworker', { predicate: mine, timeout: 10_000 });
-    await inWorker(() => /** @type {any} */ (self).lachan.ready);
+    await inWorker((/** @type {boolean} */ nr) => (nr ? /** @type {any} */ (self).lachan.ready.catch(() => {}) : /** @type {any} */ (self).lachan.ready), notReady);
   } catch (e) {
     await ctx.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });

@@ -87,7 +87,7 @@ async function checks(report, d, open, o) {
         return r.ready ? r : null;
       }, 'body[data-ready] on selfcheck.html', 20_000);
       const got = s.items.map((i) => i.id).join(',');
-      if (got !== 'browser,incognito,forceInstalled,policy,pin,devtools,devMode') throw new Error(`items ${got}`);
+      if (got !== 'engine,browser,incognito,forceInstalled,policy,pin,devtools,devMode') throw new Error(`items ${got}`);
       for (const i of s.items) {
         if (!i.badge || !i.why || !i.title) throw new Error(`item ${i.id} lacks text: ${JSON.stringify(i)}`);
         if (i.id !== 'browser' && (!i.fixParent || !i.fixSchool)) throw new Error(`item ${i.id} lacks a parent or school fix`);
@@ -103,6 +103,7 @@ async function checks(report, d, open, o) {
         if (st[id].status !== status) throw new Error(`status ${st[id].status} (${st[id].badge}; ${st[id].detail})`);
         return `"${st[id].badge}"${st[id].detail ? `; ${st[id].detail}` : ''}`;
       });
+    await expect('engine', 'ok', 'the filter bundle is open');
     await expect('browser', 'ok', `browser detected as ${b === 'firefox' ? 'Firefox' : 'Chromium'}`);
     await report.check(b, 'browser item names the right browser', async () => {
       const name = b === 'firefox' ? 'Firefox' : 'Chromium';
