@@ -153,10 +153,18 @@ function main() {
     console.log(`[package] ${name}: ${(bytes / 1024).toFixed(0)} KiB, ${what}`);
   };
 
+  /** @type {Map<string, string>} rule id → zip already written for it */
+  const zips = new Map();
   for (const [name, storeId] of [['chrome-web-store', o.chromeStoreId], ['edge-addons', o.edgeStoreId]]) {
+    const id = storeId || buildId;
     const dir = join(work, name);
-    const n = chromiumCopy(chromium, dir, { buildId, id: storeId || buildId });
-    note(`${name}.zip`, zipDir(dir, join(out, `${name}.zip`)), `no key; ${n} rule files for ${storeId ? `store id ${storeId}` : `the build id (block twins cover the store id)`}`, storeId);
+    const n = chromiumCopy(chromium, dir, { buildId, id });
+    const zip = join(out, `${name}.zip`);
+    const same = zips.get(id);
+    if (same) cpSync(same, zip); // the same bytes: zipping ~12 MB again costs seconds
+    else zipDir(dir, zip);
+    zips.set(id, zip);
+    note(`${name}.zip`, statSync(zip).size, `no key; ${n} rule files for ${storeId ? `store id ${storeId}` : 'the build id (block twins cover the store id)'}`, storeId);
   }
 
   const ffZip = readFileSync(join(o.dist, 'lachan-firefox.zip'));
