@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-const csvPath = process.argv[2] ?? '/work/shared/data/text/vi/vihos/train.csv';
+// The data mirror: $LACHAN_MIRROR, or ../shared/data beside the repository.
+const mirror = process.env.LACHAN_MIRROR ?? new URL('../../../../shared/data', import.meta.url).pathname;
+const csvPath = process.argv[2] ?? `${mirror}/text/vi/vihos/train.csv`;
 const wasmPath = process.argv[3] ??
   (process.env.CARGO_TARGET_DIR ?? 'target') + '/wasm32-unknown-unknown/release/examples/wasm_bench.wasm';
 

@@ -1,7 +1,7 @@
 //! Throughput benchmark on a ~5 MB mixed Vietnamese/English page, generated at run time from
 //! ViHOS comments and English prose (nothing is written to disk).
 //!
-//! `cargo run -p lachan-text --release --example bench -- [/work/shared/data/text/vi/vihos/train.csv]`
+//! `cargo run -p lachan-text --release --example bench -- [../shared/data/text/vi/vihos/train.csv]`
 
 #[path = "common/mod.rs"]
 mod common;
@@ -17,7 +17,7 @@ meets in room 12 to talk about the stories they enjoyed, and parents are welcome
 fn main() {
     let path = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "/work/shared/data/text/vi/vihos/train.csv".to_string());
+        .unwrap_or_else(|| common::mirror_file("text/vi/vihos/train.csv"));
     let comments = common::read_vihos(&path);
     let mut page = String::with_capacity(5_300_000);
     let mut i = 0;

@@ -1,6 +1,6 @@
 //! Evaluation against ViHOS (Vietnamese hate and offensive spans).
 //!
-//! `cargo run -p lachan-text --release --example vihos_eval -- /work/shared/data/text/vi/vihos/dev.csv`
+//! `cargo run -p lachan-text --release --example vihos_eval -- ../shared/data/text/vi/vihos/dev.csv`
 //!
 //! Comment level: a comment is offensive in the gold data if it has any labelled span. We report
 //! several predictors: any matched bullying phrase; any matched positive phrase in an
@@ -48,7 +48,7 @@ impl Prf {
 fn main() {
     let paths: Vec<String> = std::env::args().skip(1).collect();
     let paths = if paths.is_empty() {
-        vec!["/work/shared/data/text/vi/vihos/dev.csv".to_string()]
+        vec![common::mirror_file("text/vi/vihos/dev.csv")]
     } else {
         paths
     };

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build -p lachan-text --release --target wasm32-unknown-unknown --example wasm_bench
-//! node crate/text/bench/wasm_bench.mjs [/work/shared/data/text/vi/vihos/train.csv]
+//! node crate/text/bench/wasm_bench.mjs [../shared/data/text/vi/vihos/train.csv]
 //! ```
 //!
 //! The shipped lists are embedded at compile time; Node times `compile`, `load` (from_bytes)

@@ -60,7 +60,7 @@ pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
 };
 pub use normalize::{normalize, Normalized, TEEN_CODE};
-pub use set::{Decision, PhraseMatch, PhraseSet, Scanner, Scorer, TextScore};
+pub use set::{Decision, PhraseMatch, PhraseSet, Scanner, Scorer, TextScore, GROOMING_LIMIT};
 
 use std::fmt;
 

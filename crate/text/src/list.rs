@@ -241,6 +241,15 @@ pub(crate) fn check_phrase(p: &str) -> Option<String> {
     if n.len() == 0 {
         return Some(format!("phrase {p:?} has no letters or digits"));
     }
+    // Runs of a letter fold to one (`sexxx` is `sex`), so `xxx` would be
+    // `x`: every lone letter in a text (`tìm x`, `iPhone X`) would match.
+    if n.len() == 1 && n.bytes()[0].is_ascii_alphabetic() {
+        return Some(format!(
+            "phrase {p:?} folds to the single letter {:?}: it would match every lone letter; \
+             write it with the words around it",
+            n.bytes()[0] as char
+        ));
+    }
     if n.len() > MAX_PHRASE_LEN {
         return Some(format!(
             "phrase {p:?} is longer than {MAX_PHRASE_LEN} bytes once normalised"
@@ -258,10 +267,15 @@ mod tests {
         let text = "# category: gambling\n60 | nhà cái | whole | the house\n\
                     40 | kèo, tỉ lệ | | odds\nban | x y z | sub exact | test\n\
                     abc | bad | whole | r\n10 | ok | wrong | r\n5 | !!! | whole | r\n7 | no reason | whole |\n\
-                    # category: nope\n";
+                    # category: nope\n9 | XXX | sub | folds to one letter\n";
         let errs = parse_list("g.txt", text).unwrap_err();
         let lines: Vec<u32> = errs.iter().map(|e| e.line).collect();
-        assert_eq!(lines, vec![5, 6, 7, 8, 9]);
+        assert_eq!(lines, vec![5, 6, 7, 8, 9, 10]);
+        assert!(
+            errs[5].message.contains("single letter"),
+            "{}",
+            errs[5].message
+        );
         assert!(errs[0].to_string().starts_with("g.txt:5: bad weight"));
         let ok = "# category: gambling\n60 | nhà cái | whole | the house\n\
                   40 | kèo, tỉ lệ | | odds\nban | x y z | sub exact | test\n";

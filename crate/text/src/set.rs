@@ -6,6 +6,10 @@ use crate::normalize::{normalize_all, Buf, Normalizer};
 use crate::{AgeBand, Category, Error, Limits, N_CATEGORIES};
 use std::collections::HashMap;
 
+/// The most a grooming score needs at any age band (the 11-14 limit): a
+/// stranger asking for a number and an address warns a 16-year-old too.
+pub const GROOMING_LIMIT: i32 = 100;
+
 /// Normalised bytes per chunk scanned at once (keeps the working set in cache).
 pub(crate) const CHUNK: usize = 32 * 1024;
 /// Texts up to this size record original offsets while normalising (see `Scanner::feed`).
@@ -472,11 +476,22 @@ impl TextScore {
 
     /// The decision for an age band: `None` if the page is fine.
     ///
+    /// Grooming counts against at most [`GROOMING_LIMIT`] at every band.
+    ///
     /// A banned phrase decides at once. Otherwise every category whose score reaches the band's
     /// limit is over; self-harm wins (with `support` set, so the UI offers help rather than a
     /// wall), then the highest score (ties: the order of [`Category::ALL`]).
     pub fn decide(&self, band: AgeBand) -> Option<Decision> {
         let limit = self.limits.get(band);
+        // Grooming is about who is asking, not what a child may read: an
+        // older child is as much at risk, so its limit stops rising.
+        let limit_of = |c: Category| {
+            if c == Category::Grooming {
+                limit.min(GROOMING_LIMIT)
+            } else {
+                limit
+            }
+        };
         if let Some(&category) = self.banned.iter().min_by_key(|c| **c as usize) {
             return Some(Decision {
                 category,
@@ -488,7 +503,7 @@ impl TextScore {
         }
         let over = Category::ALL
             .into_iter()
-            .filter(|&c| c != Category::Exception && self.scores[c as usize] >= limit);
+            .filter(|&c| c != Category::Exception && self.scores[c as usize] >= limit_of(c));
         let sh = Category::SelfHarm;
         let best = if self.scores[sh as usize] >= limit {
             Some(sh)
@@ -501,7 +516,7 @@ impl TextScore {
         Some(Decision {
             category: best,
             score: self.scores[best as usize],
-            limit,
+            limit: limit_of(best),
             banned: false,
             support: best == sh,
         })

@@ -28,8 +28,10 @@ const loadMeta = () => (meta ??= fetch(api.runtime.getURL('data/dnr.json')).then
  * the ruleset's sources apply to that band); its sub-resource set while the
  * policy blocks it at every age; the allow-lists and the hops always. If this copy runs
  * under another id than the one the rules redirect to (a store build signed
- * with another key), the redirecting rulesets stay off and the second layer
- * does the work.
+ * with another key), the block rulesets still stop the listed hosts (their
+ * `block` twins, tools/dnr.mjs) and the second layer shows the warning page;
+ * only the hops (which would send allowed wrapper URLs to the absent id)
+ * stay off.
  * @param {import('./resilient.js').ResilientEngine} engine
  * @param {import('./engine.js').PolicyHosts} hosts the policy layers' own lists
  * @param {number} [version] the bundle version `engine` holds (a switch about to happen: engine.js)
@@ -41,11 +43,10 @@ export async function syncRulesets(engine, hosts, version = bundleVersion()) {
     /** @type {Record<string, Record<string, string>>} */
     const table = JSON.parse(engine.policyTable());
     const idOk = extensionId === api.runtime.id;
-    if (!idOk) recordError('dnr', `built for ${extensionId}, running as ${api.runtime.id}: rulesets off`);
+    if (!idOk) recordError('dnr', `built for ${extensionId}, running as ${api.runtime.id}: block twins, no hops`);
     const want = new Set(rulesets.filter((rs) => {
       if (rs.kind === 'allow') return true;
-      if (!idOk) return false;
-      if (rs.kind === 'hop') return true;
+      if (rs.kind === 'hop') return idOk;
       if (rs.bands && !rs.bands.includes(band)) return false;
       if (rs.kind === 'sub') return blockedAtEveryAge(table, rs.category);
       return (table[rs.category]?.[band] ?? 'block') === rs.action;
@@ -56,7 +57,7 @@ export async function syncRulesets(engine, hosts, version = bundleVersion()) {
     if (enableRulesetIds.length || disableRulesetIds.length) {
       await api.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds, disableRulesetIds });
     }
-    await syncPolicyRules(engine, hosts, idOk, version);
+    await syncPolicyRules(engine, hosts, version);
   } catch (e) {
     recordError('dnr sync', e);
   }
@@ -138,9 +139,9 @@ const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase
  * school allowed) and one redirect per layer and verdict for its block
  * hosts (so they are stopped before the network like the static lists).
  * @param {import('./resilient.js').ResilientEngine} engine
- * @param {import('./engine.js').PolicyHosts} hosts @param {boolean} idOk @param {number} version
+ * @param {import('./engine.js').PolicyHosts} hosts @param {number} version
  */
-async function syncPolicyRules(engine, hosts, idOk, version) {
+async function syncPolicyRules(engine, hosts, version) {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
   for (const [id, list, priority] of /** @type {const} */ ([[PARENT_ALLOW_ID, hosts.parentAllow, PRIORITY.parentAllow],
@@ -155,7 +156,7 @@ async function syncPolicyRules(engine, hosts, idOk, version) {
   for (const [list, priority] of /** @type {const} */ ([[hosts.parentBlock, PRIORITY.parentBlock], [hosts.schoolBlock, PRIORITY.schoolBlock]])) {
     /** @type {Map<string, string[]>} "category|action" → hosts */
     const groups = new Map();
-    for (const host of idOk ? cleanHosts(list) : []) {
+    for (const host of cleanHosts(list)) {
       const v = JSON.parse(engine.check(`http://${host}/`, undefined));
       if (v.action === 'allow') continue;
       const key = `${v.category ?? ''}|${v.action}`;
@@ -174,7 +175,9 @@ async function syncPolicyRules(engine, hosts, idOk, version) {
   updateRules.version = -1; // until the rules are in: the navigation layer stops every listed page itself
   const limit = Math.min(REGEX_LIMIT, /** @type {any} */ (api.declarativeNetRequest).MAX_NUMBER_OF_DYNAMIC_RULES ?? 5000) - addRules.length;
   let updateId = UPDATE_ID_BASE;
-  for (const [key, domains] of idOk ? await updateAddedGroups(engine, version) : new Map()) {
+  // Dynamic redirects name this copy's own pages (runtime.getURL), so they
+  // hold under any extension id.
+  for (const [key, domains] of await updateAddedGroups(engine, version)) {
     const [category, action] = key.split('|');
     for (let i = 0; i < domains.length; i += UPDATE_CHUNK) {
       const requestDomains = domains.slice(i, i + UPDATE_CHUNK);
@@ -221,7 +224,8 @@ export async function addSessionAllow(host) {
 }
 
 /** Whether an enabled static ruleset redirects this category's domains
- * and URL prefixes with this action (so the second layer need not).
+ * and URL prefixes with this action to this copy's warning page (so the
+ * second layer need not; under another id the rules only block).
  * @param {string} category @param {string} action */
 export async function dnrActive(category, action) {
   const { extensionId, rulesets } = await loadMeta();

@@ -10,6 +10,7 @@ import { dayKey, series, totals } from '../shared/activity.js';
 import { renderChart, renderTotals } from './chart.js';
 import { bandName, newPinForm, pinMessage, TOKEN_KEY } from './pinform.js';
 import { renderPrivateNotice } from '../shared/private-notice.js';
+import { renderCredits } from './credits.js';
 import { engineStateRequest } from '../shared/messages.js';
 import { updateLines } from '../shared/update-text.js';
 
@@ -503,6 +504,7 @@ async function main() {
   localise();
   $('title').tabIndex = -1;
   renderPrivateNotice($('private-notice')).catch((e) => console.error('lachan: private notice', e));
+  renderCredits();
   wirePinForms();
   wireSettings();
   wireUpdates();

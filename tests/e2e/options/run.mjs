@@ -134,6 +134,17 @@ async function checks(report, d, server) {
       return `"${mismatch}" / "${easy}"`;
     });
 
+    await check('About and credits: every list source with its licence, before any PIN', async () => {
+      const c = await poll(() => d.evaluate(opts, () => {
+        const items = [...document.querySelectorAll('#credits-lists li')].map((li) => li.textContent ?? '');
+        const crates = document.querySelectorAll('#credits-crates li').length;
+        return items.length && crates ? { items, crates, intro: document.getElementById('credits-intro')?.textContent ?? '' } : null;
+      }), 'the credits section');
+      if (!c.intro.includes('MIT OR Apache-2.0')) throw new Error(`intro without the licence: ${c.intro}`);
+      const unknown = c.items.filter((i) => i.includes(': unknown'));
+      if (unknown.length) throw new Error(`sources without a licence: ${unknown.join('; ')}`);
+      return `${c.items.length} list sources, ${c.crates} crates`;
+    });
     await check('PIN setup stores only a PBKDF2 hash and shows a recovery code once', async () => {
       await fill(d, opts, '#pin-new', PIN);
       await fill(d, opts, '#pin-confirm', PIN);

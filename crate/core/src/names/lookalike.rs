@@ -32,10 +32,26 @@ fn bigrams(s: &[u8]) -> u64 {
 pub(crate) struct Lookalikes {
     names: Vec<(ProtectedName, u64)>,
     own: std::collections::HashSet<String>,
+    /// Each short name (the longer ones are found inside labels anyway)
+    /// as a whole label part, to its first index, and a bit per length
+    /// among them so that most parts are never hashed.
+    tokens: std::collections::HashMap<Box<[u8]>, usize>,
+    token_lens: u64,
+    /// Names of [`CONTAINED_MIN`] bytes or more: found inside labels and,
+    /// from [`DISTANCE_1_MIN`], within an edit distance.
+    long: Vec<usize>,
 }
 
 impl Lookalikes {
     pub(crate) fn new(names: &[ProtectedName]) -> Lookalikes {
+        let mut tokens = std::collections::HashMap::new();
+        let mut token_lens = 0u64;
+        for (i, n) in names.iter().enumerate() {
+            if n.name.len() < CONTAINED_MIN {
+                tokens.entry(n.name.as_bytes().into()).or_insert(i);
+                token_lens |= 1 << n.name.len();
+            }
+        }
         Lookalikes {
             names: names
                 .iter()
@@ -44,6 +60,11 @@ impl Lookalikes {
             own: names
                 .iter()
                 .flat_map(|n| n.domains.iter().cloned())
+                .collect(),
+            tokens,
+            token_lens,
+            long: (0..names.len())
+                .filter(|&i| names[i].name.len() >= CONTAINED_MIN)
                 .collect(),
         }
     }
@@ -54,13 +75,18 @@ impl Lookalikes {
         self.own.contains(domain)
     }
 
-    /// The protected name `host` imitates, if any. `domain` is the host's
-    /// registrable domain, `labels_end` where its public suffix starts.
+    /// The protected name `host` imitates, if any: the first in list order
+    /// that one of the labels left of the public suffix spells (as a part,
+    /// inside it when long, or within an edit distance) on a domain that is
+    /// not its own. `domain` is the host's registrable domain, `labels_end`
+    /// where its public suffix starts.
     pub(crate) fn find(&self, host: &str, domain: &str, labels_end: usize) -> Option<usize> {
-        let own = |n: &ProtectedName| n.domains.iter().any(|d| d == domain);
-        // The labels left of the public suffix, nearest first, on the stack.
-        let mut labels: [(&[u8], u64); 8] = [(&[], 0); 8];
-        let mut count = 0;
+        let mut best = usize::MAX;
+        let offer = |best: &mut usize, i: usize| {
+            if i < *best && !self.names[i].0.domains.iter().any(|d| d == domain) {
+                *best = i;
+            }
+        };
         let head = host
             .as_bytes()
             .get(..labels_end.saturating_sub(1))
@@ -70,40 +96,36 @@ impl Lookalikes {
             .filter(|l| !l.is_empty())
             .take(8)
         {
-            labels[count] = (l, bigrams(l));
-            count += 1;
-        }
-        for (i, (n, nmask)) in self.names.iter().enumerate() {
-            let name = n.name.as_bytes();
-            for (l, lmask) in &labels[..count] {
-                if (nmask & !lmask).count_ones() > 4 {
+            for t in l.split(|b| *b == b'-' || b.is_ascii_digit()) {
+                if t.len() >= CONTAINED_MIN || self.token_lens & (1 << t.len()) == 0 {
                     continue;
                 }
-                if is_token(l, name)
-                    || (name.len() >= CONTAINED_MIN && contains(l, name))
-                    || within(l, name)
-                {
-                    if own(n) {
-                        break;
-                    }
-                    return Some(i);
+                if let Some(&i) = self.tokens.get(t) {
+                    offer(&mut best, i);
+                }
+            }
+            // A name inside the label has all its bigrams in the label's
+            // set, and an edit removes at most two: the masks rule out
+            // nearly every name before a byte is compared.
+            let lmask = bigrams(l);
+            for &i in &self.long {
+                let (n, nmask) = &self.names[i];
+                let missing = (nmask & !lmask).count_ones();
+                if i >= best || missing > 4 {
+                    continue;
+                }
+                let name = n.name.as_bytes();
+                if (missing == 0 && contains(l, name)) || within(l, name) {
+                    offer(&mut best, i);
                 }
             }
         }
-        None
+        (best != usize::MAX).then_some(best)
     }
 
     pub(crate) fn name(&self, i: usize) -> &ProtectedName {
         &self.names[i].0
     }
-}
-
-/// Whether `name` is the whole label or one of its hyphen- or digit-bounded
-/// parts (`vcb` in `vcb-digibank`, `momo` in `momo247`).
-fn is_token(label: &[u8], name: &[u8]) -> bool {
-    label
-        .split(|b| *b == b'-' || b.is_ascii_digit())
-        .any(|t| t == name)
 }
 
 fn contains(label: &[u8], name: &[u8]) -> bool {

@@ -71,6 +71,16 @@ pub fn read_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// A file of the data mirror: under `$LACHAN_MIRROR`, or `../shared/data`
+/// beside the repository.
+#[allow(dead_code)] // not every example reads the mirror
+pub fn mirror_file(rel: &str) -> String {
+    let base = std::env::var("LACHAN_MIRROR").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").to_string()
+    });
+    format!("{base}/{rel}")
+}
+
 /// ViHOS rows: (comment, offensive character offsets).
 pub fn read_vihos(path: &str) -> Vec<(String, Vec<usize>)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
