@@ -311,7 +311,7 @@ function renderPause() {
   const box = $('pause-buttons');
   /** @type {HTMLButtonElement[]} */
   const buttons = state.pauseMinutes.map((/** @type {number} */ min) => {
-    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: t('optPauseFor', String(min)) });
+    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: min >= 60 && min % 60 === 0 ? t('optPauseForHours', String(min / 60)) : t('optPauseFor', String(min)) });
     b.dataset.testid = `pause-${min}`;
     b.addEventListener('click', async () => {
       const res = await sendUnlocked({ type: 'pause', minutes: min });
