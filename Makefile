@@ -11,7 +11,7 @@ LACHAN := target/release/lachan
 BUNDLE := dist/lachan.lcb
 WASM := target/wasm32-unknown-unknown/release/lachan_wasm.wasm
 
-.PHONY: all setup bundle wasm extension demo test test-rust test-wasm test-extension test-e2e lint bench
+.PHONY: all setup bundle wasm extension lock-kit demo test test-rust test-wasm test-extension test-e2e lint bench
 
 all: setup bundle extension demo
 
@@ -29,6 +29,13 @@ wasm:
 
 extension: wasm bundle
 	node extension/build.mjs --bundle $(BUNDLE) --out dist
+
+# Policy files that force-install the extension and close the ways round it,
+# per system (docs/schools.md, "Lock kits"). Options, for example:
+#   make lock-kit LOCK_KIT_ARGS="--update-url https://example.org/updates.xml --private allow"
+LOCK_KIT_ARGS ?=
+lock-kit:
+	node extension/lock-kit.mjs --out dist/lock-kit $(LOCK_KIT_ARGS)
 
 demo: $(LACHAN)
 	$(LACHAN) check --bundle $(BUNDLE) https://www.00224118.com/x https://vnexpress.net/
