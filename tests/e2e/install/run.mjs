@@ -1,0 +1,353 @@
+#!/usr/bin/env node
+// Lá Chắn browser e2e for a locked install: the lock kit's own files, put
+// where the browsers read them, install the extension with no developer mode
+// and no click, and the user cannot turn it off.
+//
+//   node tests/e2e/install/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]
+//
+// 1. Builds the e2e fixture bundle and the extension into target/e2e-install/.
+//    Chromium: the build without its manifest `key`, zipped and signed as a
+//    CRX3 with a key made for this run (never stored), served with its
+//    updates.xml by the local server at http://127.0.0.1:<port>/. Firefox: the
+//    build's xpi, unsigned (see below).
+// 2. Makes the lock kit (extension/lock-kit.mjs) for that CRX's id and update
+//    URL and for the xpi, with a school block list, and writes
+//      Chromium  linux/chromium.json → /etc/chromium/policies/managed/lachan-e2e-install.json
+//      Firefox   firefox/policies.json → /etc/firefox/policies/policies.json
+//    Every file already in those folders is moved aside and put back in
+//    `finally`, on SIGINT/SIGTERM and at exit (tests/e2e/install/policy-files.mjs).
+// 3. Launches each browser on a fresh persistent profile (no --load-extension,
+//    no temporary add-on) and checks: the install came from the policy
+//    (management.getSelf(): installType "admin", mayDisable false); the time
+//    from launch to the extension running, ≤ 10 s; a listed host, opened as
+//    soon as it runs, lands on the warning page with 0 requests at the test
+//    server; the school's block list (the kit's managed settings) holds 10 s
+//    after launch, again with 0 requests; the user cannot turn it off or
+//    remove it (Chromium: what chrome://extensions offers and refuses — the
+//    enable toggle, Remove, developer mode; both: uninstallSelf refused).
+//
+// Firefox signing: policies install only signed add-ons unless the profile
+// sets xpinstall.signatures.required=false, which Firefox ESR (and Developer
+// Edition, Nightly) honour and release Firefox ignores; the policies
+// `Preferences` cannot set it. Signing needs Mozilla's AMO credentials, which
+// a test run does not have, so this run installs the unsigned build with that
+// preference in the profile's user.js. Release Firefox needs the AMO-signed xpi.
+// Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
+// Run browsers one at a time: flock /tmp/lachan-browser.lock node tests/e2e/install/run.mjs
+import { cpSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { kitFiles, parseArgs } from '../../../extension/lock-kit.mjs';
+import { zipDir } from '../../../extension/tools/zip.mjs';
+import { CHROMIUM, TEST_HOSTS, hostRules } from '../lib/chromium.mjs';
+import { FIREFOX } from '../lib/firefox.mjs';
+import { poll, sleep } from '../lib/checks.mjs';
+import { buildInto, runnerOptions } from '../lib/pages.mjs';
+import { Report } from '../lib/report.mjs';
+import { startServer } from '../lib/server.mjs';
+import { crx3, testKey, updatesXml } from './crx3.mjs';
+import { policyFiles } from './policy-files.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const OUT = join(ROOT, 'target/e2e-install');
+const { want, lang, skipWasm } = runnerOptions('tests/e2e/install/run.mjs');
+const ids = JSON.parse(readFileSync(join(ROOT, 'extension/ids.json'), 'utf8'));
+
+/** A host of the fixture lists that every age band blocks. */
+const LISTED = 'adult-site.test';
+/** A host only the school's block list (the kit's managed settings) names. */
+const SCHOOL = 'school-blocked.test';
+const MANAGED = { block: [SCHOOL], schoolName: 'Lá Chắn e2e' };
+/** The target: protected this long after launch, with no clicks. */
+const PROTECTED_MS = 10_000;
+const CHROMIUM_POLICY = '/etc/chromium/policies/managed/lachan-e2e-install.json';
+const FIREFOX_POLICY = '/etc/firefox/policies/policies.json';
+const FIREFOX_UUID = '6c1f3f40-1a2b-4c3d-9e8f-1a1c4a5e2222';
+
+const files = policyFiles(join(OUT, 'backup'));
+process.on('exit', () => files.restore());
+for (const [sig, code] of /** @type {const} */ ([['SIGINT', 130], ['SIGTERM', 143]])) {
+  process.on(sig, () => { files.restore(); console.error(`\n${sig}: policy files restored`); process.exit(code); });
+}
+
+/** The lock kit for this run. @param {string[]} args */
+function lockKit(args) {
+  writeFileSync(join(OUT, 'managed.json'), JSON.stringify(MANAGED));
+  return kitFiles(parseArgs([...args, '--policy', join(OUT, 'managed.json')]).input);
+}
+
+/** The warning page's state, read in the tab. */
+const READ = () => ({
+  href: location.href,
+  ready: document.body?.dataset.ready === 'true',
+  a: new URLSearchParams(location.search).get('a') ?? '',
+  marker: document.body?.innerText.includes('LACHAN-TEST-PAGE') ?? false,
+});
+
+// --- Chromium ------------------------------------------------------------------------
+
+/** @param {Report} report @param {Awaited<ReturnType<typeof startServer>>} server @param {{crx: Buffer, id: string, version: string}} pkg */
+async function chromiumRun(report, server, pkg) {
+  const B = 'chromium';
+  const P = server.port;
+  const kit = lockKit(['--update-url', `http://127.0.0.1:${P}/updates.xml`, '--chrome-id', pkg.id]);
+  const policy = JSON.parse(String(kit.get('linux/chromium.json')));
+  // The one change to the kit: DeveloperToolsAvailability 2 also turns off the
+  // DevTools protocol this test drives the browser with (measured: the launch
+  // never connects). 0, the default, still refuses DevTools on force-installed
+  // extensions; the kit's value 2 is checked by the unit tests.
+  if (policy.DeveloperToolsAvailability !== 2) throw new Error(`the kit's DeveloperToolsAvailability is ${policy.DeveloperToolsAvailability}`);
+  policy.DeveloperToolsAvailability = 0;
+  files.write(CHROMIUM_POLICY, policy);
+  console.log(`${CHROMIUM_POLICY}: ${Object.keys(policy).join(', ')}`);
+  const profile = join(OUT, 'chromium-profile');
+  rmSync(profile, { recursive: true, force: true });
+  const mark = server.hits.length;
+  const t0 = performance.now();
+  /** @type {import('playwright-core').BrowserContext | null} */
+  let ctx = null;
+  try {
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: false, // --headless=new below: the new headless mode runs extensions
+      timeout: 30_000,
+      locale: lang === 'vi' ? 'vi-VN' : 'en-US',
+      // Playwright's defaults turn extensions and the extension updater off.
+      ignoreDefaultArgs: ['--disable-extensions', '--disable-background-networking', '--disable-component-extensions-with-background-pages'],
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync', `--lang=${lang === 'vi' ? 'vi' : 'en-US'}`,
+        `--host-resolver-rules=${hostRules(TEST_HOSTS, P)}`, ...(process.env.LACHAN_CHROMIUM_LOG ? ['--enable-logging=stderr', '--v=1'] : [])],
+    });
+    const c = ctx;
+    const base = `chrome-extension://${pkg.id}/`;
+    /** @type {number} */
+    let tRun = 0;
+    await report.check(B, `installed from the policy's update server and running ≤ ${PROTECTED_MS / 1000} s after launch`, async () => {
+      // A probe tab opens the extension's start page until it loads and its
+      // worker answers (no click: only the extension being there makes the
+      // page load).
+      const probe = await c.newPage();
+      /** @type {any} */
+      let last = null;
+      const stats = await poll(async () => {
+        await probe.goto(`${base}start.html`, { timeout: 2000 }).catch(() => {});
+        last = await probe.evaluate(async () => ({ href: location.href, rt: typeof chrome.runtime?.sendMessage,
+          r: await chrome.runtime.sendMessage({ type: 'stats' }).then((x) => (x ? 'answer' : `empty ${x}`), (e) => String(e)) })).catch((e) => String(e));
+        return last?.r === 'answer' ? last : null;
+      }, 'the installed extension\'s start page and worker', 20_000).catch((e) => {
+        const got = server.hits.slice(mark).filter((h) => h.host === '127.0.0.1').map((h) => h.path.split('?')[0]);
+        throw new Error(`${e.message}; update server requests: ${got.join(', ') || 'none'}; probe ${JSON.stringify(last)}`);
+      });
+      tRun = performance.now() - t0;
+      if (!stats) throw new Error('the worker did not answer');
+      const tabs = await probe.evaluate(() => chrome.tabs.query({})).then((t) => t.map((x) => x.url ?? ''));
+      await probe.close();
+      const fetched = server.hits.slice(mark).filter((h) => h.host === '127.0.0.1').map((h) => h.path.split('?')[0]);
+      if (!fetched.includes('/lachan.crx')) throw new Error(`the CRX was not fetched from the update server (${fetched.join(', ')})`);
+      if (tRun > PROTECTED_MS) throw new Error(`running after ${(tRun / 1000).toFixed(1)} s`);
+      return `start page and worker ${(tRun / 1000).toFixed(1)} s after launch; update server served ${fetched.join(', ')}; `
+        + `welcome tab ${tabs.some((u) => u.startsWith(`${base}welcome.html`)) ? 'open' : 'not open'}`;
+    }, 30_000);
+    if (!tRun) return;
+    const page = await c.newPage();
+    await report.check(B, `${LISTED} (a listed host) opened as soon as it runs: warning page, 0 requests at the server`, async () => {
+      const m = server.hits.length;
+      await page.goto(`http://${LISTED}/first`, { timeout: 8000 }).catch(() => {});
+      const s = await poll(async () => { const r = await page.evaluate(READ).catch(() => null); return r?.ready ? r : null; }, 'the warning page');
+      const n = server.count(LISTED, m);
+      report.reach.push({ browser: B, check: 'listed host after install', host: LISTED, requests: n });
+      if (n) throw new Error(`${n} request(s) reached the server`);
+      if (!s.href.startsWith(`chrome-extension://${pkg.id}/warning.html`) || s.a !== 'block') throw new Error(`landed on ${s.href}`);
+      return `${((performance.now() - t0) / 1000).toFixed(1)} s after launch: ${s.href.split('?')[0]} (a=${s.a}), 0 requests`;
+    });
+    await report.check(B, `${SCHOOL} (the kit's school block list) at ${PROTECTED_MS / 1000} s after launch: warning page, 0 requests`, async () => {
+      await sleep(Math.max(0, PROTECTED_MS - (performance.now() - t0)));
+      const m = server.hits.length;
+      await page.goto(`http://${SCHOOL}/at-10s`, { timeout: 8000 }).catch(() => {});
+      const s = await poll(async () => { const r = await page.evaluate(READ).catch(() => null); return r?.ready || r?.marker ? r : null; }, 'a page');
+      const n = server.count(SCHOOL, m);
+      report.reach.push({ browser: B, check: 'school list at 10 s', host: SCHOOL, requests: n });
+      if (n || !s.ready) throw new Error(`${n} request(s) reached the server; landed on ${s.href}`);
+      return `${s.href.split('?')[0]} (a=${s.a}), 0 requests`;
+    });
+    await report.check(B, 'management.getSelf(): installType admin, mayDisable false; uninstallSelf refused', async () => {
+      await page.goto(`chrome-extension://${pkg.id}/start.html`, { timeout: 8000 }).catch(() => {});
+      const r = await page.evaluate(async () => {
+        const self = await chrome.management.getSelf();
+        const un = await chrome.management.uninstallSelf({ showConfirmDialog: false }).then(() => 'removed', (e) => String(e?.message ?? e));
+        return { installType: self.installType, mayDisable: self.mayDisable, enabled: self.enabled, un };
+      });
+      if (r.installType !== 'admin' || r.mayDisable !== false || r.un === 'removed') throw new Error(JSON.stringify(r));
+      return `installType ${r.installType}, mayDisable ${r.mayDisable}; uninstallSelf: "${r.un}"`;
+    });
+    await report.check(B, 'chrome://extensions: "installed by your administrator", toggle and Remove unavailable; disabling, removing and developer mode refused', async () => {
+      await page.goto(`chrome://extensions/?id=${pkg.id}`, { timeout: 8000 }).catch(() => {});
+      const r = await poll(() => page.evaluate(async (id) => {
+        const mgr = document.querySelector('extensions-manager');
+        const detail = mgr?.shadowRoot?.querySelector('extensions-detail-view');
+        if (!detail?.shadowRoot) return null;
+        const toggle = /** @type {any} */ (detail.shadowRoot.querySelector('#enableToggle'));
+        const remove = /** @type {HTMLElement | null} */ (detail.shadowRoot.querySelector('#removeButton, .remove-item'));
+        const devMode = /** @type {any} */ (mgr?.shadowRoot?.querySelector('extensions-toolbar')?.shadowRoot?.querySelector('#devMode'));
+        const dp = /** @type {any} */ (chrome).developerPrivate;
+        const info = await dp.getExtensionInfo(id);
+        const disable = await chrome.management.setEnabled(id, false).then(() => 'done', (e) => String(e?.message ?? e));
+        const uninstall = await chrome.management.uninstall(id, { showConfirmDialog: false }).then(() => 'done', (e) => String(e?.message ?? e));
+        await dp.updateProfileConfiguration({ inDeveloperMode: true }).catch(() => {});
+        const prof = await dp.getProfileConfiguration();
+        const after = await chrome.management.get(id).then((x) => x.enabled, () => 'gone');
+        return {
+          toggle: toggle ? { disabled: !!toggle.disabled, checked: !!toggle.checked } : null,
+          removeShown: remove ? remove.getClientRects().length > 0 && !remove.hidden : false,
+          devModeToggle: devMode ? { disabled: !!devMode.disabled, checked: !!devMode.checked } : null,
+          controlled: info.controlledInfo?.text ?? '', userMayModify: info.userMayModify, mustRemainInstalled: info.mustRemainInstalled,
+          disable, uninstall, inDeveloperMode: prof.inDeveloperMode, devModeByPolicy: prof.isDeveloperModeControlledByPolicy, after,
+        };
+      }, pkg.id), 'the extension\'s details on chrome://extensions');
+      const bad = [];
+      if (!r.controlled) bad.push('no "installed by your administrator" note');
+      if (r.userMayModify !== false || r.mustRemainInstalled !== true) bad.push(`userMayModify ${r.userMayModify}, mustRemainInstalled ${r.mustRemainInstalled}`);
+      if (!r.toggle?.disabled || !r.toggle.checked) bad.push(`enable toggle ${JSON.stringify(r.toggle)}`);
+      if (r.removeShown) bad.push('Remove shown');
+      if (r.disable === 'done' || r.uninstall === 'done' || r.after !== true) bad.push(`setEnabled: ${r.disable}; uninstall: ${r.uninstall}; enabled after: ${r.after}`);
+      if (r.inDeveloperMode !== false || r.devModeByPolicy !== true || !r.devModeToggle?.disabled) bad.push(`developer mode ${r.inDeveloperMode}, by policy ${r.devModeByPolicy}, toggle ${JSON.stringify(r.devModeToggle)}`);
+      if (bad.length) throw new Error(`${bad.join('; ')} (${JSON.stringify(r).slice(0, 300)})`);
+      return `"${r.controlled}"; toggle on and disabled; no Remove; setEnabled(false): "${r.disable}"; uninstall: "${r.uninstall}"; `
+        + 'developer mode stays off (toggle disabled, by policy)';
+    });
+  } catch (e) {
+    await report.check(B, 'launch with the lock kit policy', async () => { throw e; });
+  } finally {
+    await ctx?.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+}
+
+// --- Firefox -------------------------------------------------------------------------
+
+/** @param {Report} report @param {Awaited<ReturnType<typeof startServer>>} server @param {string} xpi */
+async function firefoxRun(report, server, xpi) {
+  const B = 'firefox';
+  const P = server.port;
+  const kit = lockKit(['--xpi-url', pathToFileURL(xpi).href]);
+  const policy = JSON.parse(String(kit.get('firefox/policies.json')));
+  files.write(FIREFOX_POLICY, policy);
+  console.log(`${FIREFOX_POLICY}: ${Object.keys(policy.policies).join(', ')}`);
+  const base = `moz-extension://${FIREFOX_UUID}/`;
+  const t0 = performance.now();
+  /** @type {import('puppeteer-core').Browser | null} */
+  let browser = null;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox', executablePath: FIREFOX, headless: true,
+      extraPrefsFirefox: {
+        // The unsigned build (see the header): honoured by ESR, ignored by release Firefox.
+        'xpinstall.signatures.required': false,
+        'network.dns.forceResolve': '127.0.0.1', 'network.proxy.type': 0,
+        'dom.security.https_first': false, 'browser.fixup.alternate.enabled': false,
+        'intl.locale.requested': lang === 'vi' ? 'vi' : 'en-US',
+        'extensions.webextensions.uuids': JSON.stringify({ [ids.gecko]: FIREFOX_UUID }),
+      },
+    });
+    const b = browser;
+    /** @type {number} */
+    let tRun = 0;
+    await report.check(B, `installed by policies.json (no temporary add-on) and running ≤ ${PROTECTED_MS / 1000} s after launch`, async () => {
+      // The install opens the welcome page by itself: the first sign it runs.
+      await poll(async () => {
+        for (const p of await b.pages()) if ((await p.evaluate(() => location.href).catch(() => '')).startsWith(base)) return true;
+        return false;
+      }, 'the welcome page of the installed add-on', 20_000);
+      tRun = performance.now() - t0;
+      if (tRun > PROTECTED_MS) throw new Error(`running after ${(tRun / 1000).toFixed(1)} s`);
+      return `welcome page open ${(tRun / 1000).toFixed(1)} s after launch`;
+    }, 30_000);
+    if (!tRun) return;
+    const page = await b.newPage();
+    const land = async (/** @type {string} */ url) => {
+      page.goto(url, { timeout: 8000 }).catch(() => {});
+      return poll(async () => { const r = await page.evaluate(READ).catch(() => null); return r?.ready || r?.marker ? r : null; }, `a page for ${url}`);
+    };
+    await report.check(B, `${LISTED} (a listed host) opened as soon as it runs: warning page, 0 requests at the server`, async () => {
+      const m = server.hits.length;
+      const s = await land(`http://${LISTED}:${P}/first`);
+      const n = server.count(LISTED, m);
+      report.reach.push({ browser: B, check: 'listed host after install', host: LISTED, requests: n });
+      if (n || !s.href.startsWith(`${base}warning.html`) || s.a !== 'block') throw new Error(`${n} request(s); landed on ${s.href}`);
+      return `${((performance.now() - t0) / 1000).toFixed(1)} s after launch: warning.html (a=${s.a}), 0 requests`;
+    });
+    await report.check(B, `${SCHOOL} (the kit's school block list) at ${PROTECTED_MS / 1000} s after launch: warning page, 0 requests`, async () => {
+      await sleep(Math.max(0, PROTECTED_MS - (performance.now() - t0)));
+      const m = server.hits.length;
+      const s = await land(`http://${SCHOOL}:${P}/at-10s`);
+      const n = server.count(SCHOOL, m);
+      report.reach.push({ browser: B, check: 'school list at 10 s', host: SCHOOL, requests: n });
+      if (n || !s.ready) throw new Error(`${n} request(s) reached the server; landed on ${s.href}`);
+      return `warning.html (a=${s.a}), 0 requests`;
+    });
+    await report.check(B, 'management.getSelf(): installType admin, mayDisable false; uninstallSelf refused', async () => {
+      // The page is on warning.html (an extension page) after the check above.
+      const r = await page.evaluate(async () => {
+        const mg = /** @type {any} */ (globalThis).browser.management;
+        const self = await mg.getSelf();
+        const un = await mg.uninstallSelf({ showConfirmDialog: false }).then(() => 'removed', (/** @type {any} */ e) => String(e?.message ?? e));
+        return { installType: self.installType, mayDisable: self.mayDisable, un };
+      });
+      if (r.installType !== 'admin' || r.mayDisable !== false || r.un === 'removed') throw new Error(JSON.stringify(r));
+      return `installType ${r.installType}, mayDisable ${r.mayDisable}; uninstallSelf: "${r.un}"`;
+    });
+  } catch (e) {
+    await report.check(B, 'launch with the lock kit policies.json', async () => { throw e; });
+  } finally {
+    await browser?.close().catch(() => {});
+  }
+}
+
+// --- main ------------------------------------------------------------------------------
+
+const report = new Report();
+for (const line of files.recover()) console.log(line);
+/** @type {{crx: Buffer, id: string, version: string} | null} */
+let pkg = null;
+let xpi = '';
+try {
+  buildInto(ROOT, OUT, { skipWasm });
+  // Chromium: the store shape (no `key`: the CRX's key gives the id), signed.
+  const src = join(OUT, 'crx-src');
+  rmSync(src, { recursive: true, force: true });
+  cpSync(join(OUT, 'chromium'), src, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(src, 'manifest.json'), 'utf8'));
+  delete manifest.key;
+  writeFileSync(join(src, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  zipDir(src, join(OUT, 'lachan-chromium.zip'));
+  const signed = crx3(readFileSync(join(OUT, 'lachan-chromium.zip')), testKey());
+  pkg = { ...signed, version: manifest.version };
+  xpi = join(OUT, 'lachan-firefox.xpi');
+  copyFileSync(join(OUT, 'lachan-firefox.zip'), xpi);
+  console.log(`CRX3 ${(signed.crx.length / 1024).toFixed(0)} KiB, id ${signed.id} (a test key), version ${manifest.version}; xpi ${xpi} (unsigned)`);
+} catch (e) {
+  console.error(`setup failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+const crx = /** @type {NonNullable<typeof pkg>} */ (pkg);
+mkdirSync(OUT, { recursive: true });
+const server = await startServer({
+  routes: (url, host, port) => {
+    if (host !== '127.0.0.1') return null;
+    if (url.pathname === '/updates.xml') return { type: 'text/xml', body: updatesXml(crx.id, crx.version, `http://127.0.0.1:${port}/lachan.crx`) };
+    if (url.pathname === '/lachan.crx') return { type: 'application/x-chrome-extension', body: crx.crx };
+    return { status: 404, body: 'not found' };
+  },
+});
+try {
+  if (want('chromium')) { try { await chromiumRun(report, server, crx); } finally { files.restore(); } }
+  if (want('firefox')) { try { await firefoxRun(report, server, xpi); } finally { files.restore(); } }
+} finally {
+  await server.close();
+  files.restore();
+}
+report.printTables();
+process.exit(report.summary() ? 1 : 0);
