@@ -1,6 +1,8 @@
 # Lá Chắn: the two commands of the README.
 #   make        build the bundle from the lists, the extension under dist/,
-#               and check two URLs with the CLI
+#               its packages under dist/packages/ (store zips, xpi, signed
+#               CRX and updates.xml; docs/packaging.md), and check two URLs
+#               with the CLI
 #   make test   every test: Rust (unit, integration on the real lists),
 #               WASM parity in Node, extension lint, real-browser e2e
 # Both install what they need first (.ci/setup; idempotent).
@@ -11,9 +13,9 @@ LACHAN := target/release/lachan
 BUNDLE := dist/lachan.lcb
 WASM := target/wasm32-unknown-unknown/release/lachan_wasm.wasm
 
-.PHONY: all setup bundle wasm extension lock-kit demo test test-rust test-wasm test-extension test-e2e lint bench
+.PHONY: all setup bundle wasm extension package lock-kit demo test test-rust test-wasm test-extension test-e2e lint bench
 
-all: setup bundle extension demo
+all: setup bundle extension package demo
 
 setup:
 	bash .ci/setup
@@ -36,6 +38,14 @@ extension: wasm bundle
 LOCK_KIT_ARGS ?=
 lock-kit:
 	node extension/lock-kit.mjs --out dist/lock-kit $(LOCK_KIT_ARGS)
+
+# CRX_KEY: the RSA key (PEM) that signs lachan.crx (default .keys/lachan-crx.pem,
+# git-ignored, made on first use); UPDATE_BASE: where lachan.crx and
+# updates.xml will be served; CHROME_STORE_ID / EDGE_STORE_ID: the stores' ids.
+UPDATE_BASE ?= http://localhost:8734/
+package: extension
+	node extension/package.mjs --dist dist --update-base $(UPDATE_BASE) $(if $(CRX_KEY),--crx-key $(CRX_KEY)) \
+	  $(if $(CHROME_STORE_ID),--chrome-store-id $(CHROME_STORE_ID)) $(if $(EDGE_STORE_ID),--edge-store-id $(EDGE_STORE_ID))
 
 demo: $(LACHAN)
 	$(LACHAN) check --bundle $(BUNDLE) https://www.00224118.com/x https://vnexpress.net/
@@ -71,7 +81,8 @@ test-extension: extension
 # report flow; SafeSearch and YouTube restricted mode; the hardening
 # self-check page; the options page; the first run (welcome page); the
 # bypass tricks (sub-resources, <object>, pushState, wrappers, URL prefixes,
-# warn twins, cold worker, prerender, browser start, private windows). Each
+# warn twins, cold worker, prerender, browser start, private windows); a
+# copy under another extension id still blocking. Each
 # runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs
@@ -83,6 +94,7 @@ test-e2e: wasm
 	node tests/e2e/welcome/run.mjs --skip-wasm-build
 	node tests/e2e/bypass/run.mjs --skip-wasm-build
 	node tests/e2e/policy/run.mjs --skip-wasm-build
+	node tests/e2e/anyid/run.mjs
 
 bench: bundle wasm
 	$(CARGO) bench -p lachan-core

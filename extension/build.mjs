@@ -13,7 +13,8 @@
 //      sets, the allow-lists, the check-page hops), checked against
 //      Chromium's limits.
 //   4. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
-//      locales, the bundle and lists/contacts.toml (as JSON).
+//      locales, the bundle and lists/contacts.toml (as JSON); draw the icons
+//      from icons/shield.svg (tools/icons.mjs).
 //   5. Zip each browser directory.
 // Every step prints a line with its time; any failure exits 1 with a message.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
@@ -24,9 +25,11 @@ import { buildWasm } from './tools/wasm.mjs';
 import { parseContacts, parseToml } from './tools/toml.mjs';
 import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
+import { makeIcons } from './tools/icons.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
+import { PRIORITY } from './src/background/rule-shapes.js';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(EXT, '..');
@@ -121,6 +124,8 @@ async function main() {
   if (enabledCount > LIMITS.enabledRulesets) throw new Error(`${enabledCount} rulesets enabled by default: Chrome allows ${LIMITS.enabledRulesets}`);
   if (worst.rulesets > LIMITS.enabledRulesets) throw new Error(`a policy could enable ${worst.rulesets} rulesets: Chrome allows ${LIMITS.enabledRulesets}`);
   if (worst.rules > LIMITS.enabledRules) throw new Error(`a policy could enable ${worst.rules} static rules: Chrome guarantees ${LIMITS.enabledRules}`);
+  const topStatic = Math.max(0, ...rulesets.filter((r) => r.meta.kind !== 'hop').flatMap((r) => r.rules.map((x) => x.priority)));
+  if (topStatic >= PRIORITY.parentAllow) throw new Error(`a static rule has priority ${topStatic}: the parent's rules start at ${PRIORITY.parentAllow}`);
   if (worst.regexRules > LIMITS.enabledRegexRules) throw new Error(`a policy could enable ${worst.regexRules} regex rules: Chrome allows ${LIMITS.enabledRegexRules}`);
 
   // 4. Assemble each browser.
@@ -132,6 +137,7 @@ async function main() {
   // SafeSearch / YouTube restricted mode data (background/safesearch.js).
   const safeFile = 'lists/curated/safesearch.toml';
   const safeSearch = checkSafeSearch(parseToml(readFileSync(join(ROOT, safeFile), 'utf8')), safeFile);
+  const icons = makeIcons(readFileSync(join(EXT, 'icons/shield.svg'), 'utf8'));
   for (const browser of /** @type {const} */ (['chromium', 'firefox'])) {
     const dir = join(args.out, browser);
     rmSync(dir, { recursive: true, force: true });
@@ -155,6 +161,8 @@ async function main() {
       rmSync(from);
     }
     cpSync(join(EXT, '_locales'), join(dir, '_locales'), { recursive: true });
+    mkdirSync(join(dir, 'icons'), { recursive: true });
+    for (const [path, png] of icons) writeFileSync(join(dir, path), png);
     cpSync(join(EXT, 'src/managed_schema.json'), join(dir, 'managed_schema.json'));
     cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true });
     cpSync(args.bundle, join(dir, 'lachan.lcb'));

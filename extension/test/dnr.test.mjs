@@ -2,7 +2,7 @@
 // (src/background/hop-rules.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockedAtEveryAge, makeRulesets, rank, urlFilterProblem, urlFilters, worstCase } from '../tools/dnr.mjs';
+import { blockedAtEveryAge, makeRulesets, priority, rank, urlFilterProblem, urlFilters, worstCase } from '../tools/dnr.mjs';
 import { ALLOW_TYPES, FRAME_TYPES, PRIORITY, SUB_TYPES } from '../src/background/rule-shapes.js';
 import { oddPathHop, wrapperHop, WRAPPER_HOPS } from '../src/background/hop-rules.js';
 
@@ -37,7 +37,7 @@ test('every block category has a warn twin with the same rules; the band decides
     assert.ok(block && warn, cat);
     assert.equal(block.rules.length, warn.rules.length, cat);
     assert.deepEqual(warn.rules.map((r) => r.condition), block.rules.map((r) => r.condition), cat);
-    for (const r of warn.rules) assert.match(JSON.stringify(r.action), /a=warn/);
+    for (const r of warn.rules) if (r.action.type === 'redirect') assert.match(JSON.stringify(r.action), /a=warn/);
   }
   assert.equal(byId.block_adult.meta.enabled, true);
   assert.equal(byId.block_adult_warn.meta.enabled, false);
@@ -68,6 +68,35 @@ test('pages, frames and <object>/<embed> are redirected; allow-lists lift every 
   for (const r of byId.allow.rules) assert.deepEqual(r.condition.resourceTypes, ALLOW_TYPES);
 });
 
+test('any id keeps blocking: every domain redirect has a plain block twin just below it, above any less specific allow', () => {
+  // Under another id the redirect's chrome-extension:// target is not this
+  // copy; the twin (no id in it) stops the host if Chromium drops the redirect.
+  let twins = 0;
+  for (const { meta, rules } of built.rulesets.filter((r) => r.meta.kind === 'block')) {
+    const redirects = rules.filter((r) => r.action.redirect?.regexSubstitution);
+    assert.equal(redirects.length > 0, meta.domains > 0, meta.id);
+    for (const r of redirects) {
+      const twin = rules.filter((t) => t.action.type === 'block' && JSON.stringify(t.condition.requestDomains) === JSON.stringify(r.condition.requestDomains));
+      assert.equal(twin.length, 1, `${meta.id}: one twin for ${r.condition.requestDomains}`);
+      assert.equal(twin[0].priority, r.priority - 1, meta.id);
+      assert.deepEqual(twin[0].condition.resourceTypes, r.condition.resourceTypes, meta.id);
+      assert.equal(twin[0].condition.regexFilter, undefined, 'twins cost no regex rule');
+      assert.ok(!JSON.stringify(twin[0]).includes(ID), 'the twin names no extension id');
+      twins++;
+    }
+    // urlFilter redirects use extensionPath (relative to whichever id runs): no twin needed.
+    for (const r of rules.filter((x) => x.condition.urlFilter)) assert.ok(r.action.redirect.extensionPath, meta.id);
+    assert.equal(meta.regexRules, redirects.length, `${meta.id}: the regex count is the redirects'`);
+  }
+  assert.equal(twins, 6, 'adult, dating, shortener: block and warn');
+  // An allowed parent (ok.adult.test's parent shape) never outranks a blocked subdomain's twin.
+  for (const [parent, sub] of [['a.b', 'c.a.b'], ['ab.cd', 'x.ab.cd'], ['abcd.ef', 'q.abcd.ef']]) {
+    assert.ok(priority(sub, 'twin') > priority(parent, 'allow'), sub);
+  }
+  // At the same rank the allow entry still wins over both.
+  assert.ok(priority('ok.test', 'allow') > priority('ok.test', 'rule') && priority('ok.test', 'rule') > priority('ok.test', 'twin'));
+});
+
 test('URL-prefix rules become urlFilter rules with the core\'s boundaries; the warning page gets the URL from the worker', () => {
   assert.deepEqual(urlFilters('a.test/x'), ['||a.test/x^', '||a.test/x.']);
   assert.deepEqual(urlFilters('a.test/x/'), ['||a.test/x/']);
@@ -90,7 +119,7 @@ test('priorities follow the core: more specific text wins, the allow-list wins a
   const prefix = p('block_drugs', (r) => r.condition.urlFilter?.startsWith('||allowed.test/shop/pills'));
   const okPrefix = p('allow', (r) => r.condition.urlFilter === '||allowed.test/shop/pills/ok/');
   assert.ok(okPrefix > prefix, 'a longer allowed prefix beats the blocked one');
-  assert.equal(prefix, 2 * rank('allowed.test/shop/pills'));
+  assert.equal(prefix, 3 * rank('allowed.test/shop/pills') + 1);
   // A subdomain is at least two characters longer than its parent, so it always ranks higher.
   for (const [parent, sub] of [['a.b', 'c.a.b'], ['ab.cd', 'x.ab.cd'], ['abcd.ef', 'q.abcd.ef']]) assert.ok(rank(sub) > rank(parent), sub);
   const max = Math.max(...built.rulesets.filter((r) => r.meta.kind !== 'hop').flatMap((r) => r.rules.map((x) => x.priority)));

@@ -20,16 +20,23 @@
 // `urlFilter` (`||host/path^` and `||host/path.`: the core's boundaries
 // after a prefix are `/?#&;.=` or the end; `^` stands for any separator,
 // so a few more characters end a prefix here than in the core). A rule's
-// priority is 2 × (half the length of its text) + 1 for allow-lists: a more specific
-// entry wins, and at the same length the allow-list wins: the core's rule
-// ("an allow entry wins at the same or a less specific level"); see rank().
+// priority is 3 × (half the length of its text) + 1, + 2 for allow-lists: a
+// more specific entry wins, and at the same length the allow-list wins: the
+// core's rule ("an allow entry wins at the same or a less specific level");
+// see rank(). The + 0 step is the block twin below.
 //
 // Block rules on domains redirect with `regexSubstitution` (`\0` is the
 // whole URL, appended raw as `u`, last). A urlFilter rule cannot carry the
 // URL, so its redirect is `extensionPath` (`warning.html?c=&a=`) and the
 // warning page asks the worker for the URL the tab was opening. Static
 // rules cannot call chrome.runtime.getURL, so the extension id (fixed by
-// the manifest `key`) is written into them.
+// the manifest `key`) is written into them. A copy running under another
+// id (another store, another key) must still stop the host: every such
+// redirect has a plain `block` twin one step lower (same domains, same
+// rank, still above any less specific allow entry), used when Chromium
+// drops the redirect; when it does not, the redirect to the absent id
+// fails closed as well (measured: an error page, no request). Either way
+// the worker's navigation layer then opens this copy's own warning page.
 import { hopRegex, ODD_PATH, WRAPPER_HOPS } from '../src/background/hop-rules.js';
 import { ALLOW_TYPES, blockedAtEveryAge, FRAME_TYPES, PRIORITY, SUB_TYPES, urlFilterProblem } from '../src/background/rule-shapes.js';
 
@@ -53,8 +60,10 @@ export const urlFilters = (rule) => (rule.endsWith('/') ? [`||${rule}`] : [`||${
  * chunks of neighbouring lengths share a rule (the regex-rule count stays
  * far below Chromium's 1000). @param {string} text */
 export const rank = (text) => Math.floor(text.length / 2);
-/** @param {string} text */
-const priority = (text, allow = false) => 2 * rank(text) + (allow ? 1 : 0);
+/** Steps within a rank: the block twin < the rule < an allow entry. */
+const STEP = { twin: 0, rule: 1, allow: 2 };
+/** @param {string} text @param {keyof STEP} [step] */
+export const priority = (text, step = 'rule') => 3 * rank(text) + STEP[step];
 
 /** @param {string[]} list */
 function chunks(list) {
@@ -115,7 +124,7 @@ export function makeRulesets({ rules, sources, extensionId, band, table }) {
     const onBand = !set.bands || set.bands.includes(band);
     if (set.kind === 'allow') {
       push({ id: 'allow', kind: 'allow', category: '*', action: 'allow', bands: null, enabled: true },
-        ruleList(domains, urls, (d) => ({ priority: priority(d, true), action: { type: 'allow' }, condition: { resourceTypes: ALLOW_TYPES } })),
+        ruleList(domains, urls, (d) => ({ priority: priority(d, 'allow'), action: { type: 'allow' }, condition: { resourceTypes: ALLOW_TYPES } })),
         set.entries);
       continue;
     }
@@ -128,7 +137,8 @@ export function makeRulesets({ rules, sources, extensionId, band, table }) {
           // everything after `u=` (the warning-page URL contract).
           : { type: 'redirect', redirect: { regexSubstitution: `${warning}?c=${set.category}&a=${action}&u=\\0` } },
         condition: { ...(isUrl ? {} : { regexFilter: '^.+$' }), resourceTypes: FRAME_TYPES },
-      }));
+      // The id-free twin of a domain redirect (see the top of this file).
+      }), (d) => ({ priority: priority(d, 'twin'), action: { type: 'block' }, condition: { resourceTypes: FRAME_TYPES } }));
       const enabled = onBand && (table[set.category]?.[band] ?? 'block') === action;
       push({ id: `block_${key}${action === 'warn' ? '_warn' : ''}`, kind: 'block', category: set.category, action, bands: set.bands, enabled },
         dnrRules, set.entries);
@@ -144,11 +154,14 @@ export function makeRulesets({ rules, sources, extensionId, band, table }) {
 }
 
 /**
- * One rule per chunk of domains and one per urlFilter, numbered from 1.
+ * One rule per chunk of domains (and its `twin`, when given) and one per
+ * urlFilter, numbered from 1.
+ * @typedef {{priority: number, action: any, condition: any}} RuleBody
  * @param {string[]} domains @param {string[]} urls
- * @param {(text: string, isUrl: boolean) => {priority: number, action: any, condition: any}} make
+ * @param {(text: string, isUrl: boolean) => RuleBody} make
+ * @param {(text: string) => RuleBody} [twin]
  */
-function ruleList(domains, urls, make) {
+function ruleList(domains, urls, make, twin) {
   const list = [];
   // Chunks of equally ranked domains share a priority.
   /** @type {Map<number, string[]>} */
@@ -160,8 +173,9 @@ function ruleList(domains, urls, make) {
   }
   for (const [, group] of [...byRank.entries()].sort((a, b) => a[0] - b[0])) {
     for (const requestDomains of chunks(group)) {
-      const r = make(requestDomains[0], false);
-      list.push({ id: list.length + 1, ...r, condition: { ...r.condition, requestDomains } });
+      for (const r of twin ? [make(requestDomains[0], false), twin(requestDomains[0])] : [make(requestDomains[0], false)]) {
+        list.push({ id: list.length + 1, ...r, condition: { ...r.condition, requestDomains } });
+      }
     }
   }
   for (const u of urls) {

@@ -26,8 +26,10 @@ const loadMeta = () => (meta ??= fetch(api.runtime.getURL('data/dnr.json')).then
  * the ruleset's sources apply to that band); its sub-resource set while the
  * policy blocks it at every age; the allow-lists and the hops always. If this copy runs
  * under another id than the one the rules redirect to (a store build signed
- * with another key), the redirecting rulesets stay off and the second layer
- * does the work.
+ * with another key), the block rulesets still stop the listed hosts (their
+ * `block` twins, tools/dnr.mjs) and the second layer shows the warning page;
+ * only the hops (which would send allowed wrapper URLs to the absent id)
+ * stay off.
  * @param {import('./resilient.js').ResilientEngine} engine
  * @param {import('./engine.js').PolicyHosts} hosts the policy layers' own lists
  */
@@ -38,11 +40,10 @@ export async function syncRulesets(engine, hosts) {
     /** @type {Record<string, Record<string, string>>} */
     const table = JSON.parse(engine.policyTable());
     const idOk = extensionId === api.runtime.id;
-    if (!idOk) recordError('dnr', `built for ${extensionId}, running as ${api.runtime.id}: rulesets off`);
+    if (!idOk) recordError('dnr', `built for ${extensionId}, running as ${api.runtime.id}: block twins, no hops`);
     const want = new Set(rulesets.filter((rs) => {
       if (rs.kind === 'allow') return true;
-      if (!idOk) return false;
-      if (rs.kind === 'hop') return true;
+      if (rs.kind === 'hop') return idOk;
       if (rs.bands && !rs.bands.includes(band)) return false;
       if (rs.kind === 'sub') return blockedAtEveryAge(table, rs.category);
       return (table[rs.category]?.[band] ?? 'block') === rs.action;
@@ -53,7 +54,7 @@ export async function syncRulesets(engine, hosts) {
     if (enableRulesetIds.length || disableRulesetIds.length) {
       await api.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds, disableRulesetIds });
     }
-    await syncPolicyRules(engine, hosts, idOk);
+    await syncPolicyRules(engine, hosts);
   } catch (e) {
     recordError('dnr sync', e);
   }
@@ -77,9 +78,9 @@ const cleanHosts = (hosts) => [...new Set(hosts.map((h) => String(h).toLowerCase
  * school allowed) and one redirect per layer and verdict for its block
  * hosts (so they are stopped before the network like the static lists).
  * @param {import('./resilient.js').ResilientEngine} engine
- * @param {import('./engine.js').PolicyHosts} hosts @param {boolean} idOk
+ * @param {import('./engine.js').PolicyHosts} hosts
  */
-async function syncPolicyRules(engine, hosts, idOk) {
+async function syncPolicyRules(engine, hosts) {
   /** @type {chrome.declarativeNetRequest.Rule[]} */
   const addRules = [];
   for (const [id, list, priority] of /** @type {const} */ ([[PARENT_ALLOW_ID, hosts.parentAllow, PRIORITY.parentAllow],
@@ -94,7 +95,7 @@ async function syncPolicyRules(engine, hosts, idOk) {
   for (const [list, priority] of /** @type {const} */ ([[hosts.parentBlock, PRIORITY.parentBlock], [hosts.schoolBlock, PRIORITY.schoolBlock]])) {
     /** @type {Map<string, string[]>} "category|action" → hosts */
     const groups = new Map();
-    for (const host of idOk ? cleanHosts(list) : []) {
+    for (const host of cleanHosts(list)) {
       const v = JSON.parse(engine.check(`http://${host}/`, undefined));
       if (v.action === 'allow') continue;
       const key = `${v.category ?? ''}|${v.action}`;
@@ -139,7 +140,8 @@ export async function addSessionAllow(host) {
 }
 
 /** Whether an enabled static ruleset redirects this category's domains
- * and URL prefixes with this action (so the second layer need not).
+ * and URL prefixes with this action to this copy's warning page (so the
+ * second layer need not; under another id the rules only block).
  * @param {string} category @param {string} action */
 export async function dnrActive(category, action) {
   const { extensionId, rulesets } = await loadMeta();

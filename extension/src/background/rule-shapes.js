@@ -15,8 +15,8 @@ export const SUB_TYPES = /** @type {chrome.declarativeNetRequest.ResourceType[]}
 export const ALLOW_TYPES = [...FRAME_TYPES, ...SUB_TYPES];
 
 /**
- * Priorities, lowest first: static rules (2 × rule length, +1 for an
- * allow-list; at most ~520) < the parent's allow < the parent's block < the
+ * Priorities, lowest first: static rules (3 × half the rule length,
+ * +1, +2 for an allow-list; at most ~790) < the parent's allow < the parent's block < the
  * school's allow < the check-page hop < a parent's pause or approval <
  * the school's block < a child's "continue" on a warn page.
  */
