@@ -236,6 +236,11 @@ async function firefoxRun(report, server, xpi) {
   const P = server.port;
   const kit = lockKit(['--xpi-url', pathToFileURL(xpi).href]);
   const policy = JSON.parse(String(kit.get('firefox/policies.json')));
+  // The one change to the kit: DisableDeveloperTools also turns off the remote
+  // agent (WebDriver BiDi) this test drives Firefox with (measured: with it the
+  // launch timed out waiting for the agent). The kit's value is checked by the unit tests.
+  if (policy.policies.DisableDeveloperTools !== true) throw new Error('the kit does not set DisableDeveloperTools');
+  delete policy.policies.DisableDeveloperTools;
   files.write(FIREFOX_POLICY, policy);
   console.log(`${FIREFOX_POLICY}: ${Object.keys(policy.policies).join(', ')}`);
   const base = `moz-extension://${FIREFOX_UUID}/`;
