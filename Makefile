@@ -82,7 +82,8 @@ test-extension: extension
 # self-check page; the options page; the first run (welcome page); the
 # bypass tricks (sub-resources, <object>, pushState, wrappers, URL prefixes,
 # warn twins, cold worker, prerender, browser start, private windows); a
-# copy under another extension id still blocking. Each
+# copy under another extension id still blocking; the locked install (the
+# lock kit's policy files force-install the CRX and the xpi). Each
 # runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs

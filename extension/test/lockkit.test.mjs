@@ -199,6 +199,7 @@ test('Firefox policies.json: force_installed from the given xpi, private windows
   assert.equal(p.DisablePrivateBrowsing, true);
   assert.equal(p.DisableDeveloperTools, true);
   assert.equal(p.BlockAboutConfig, true);
+  assert.equal(p.DisableSafeMode, true, 'Troubleshoot Mode turns every add-on off');
   assert.deepEqual(p['3rdparty'], { Extensions: { [ids.gecko]: MANAGED } }, 'capital E, as Firefox reads it');
 });
 

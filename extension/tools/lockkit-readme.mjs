@@ -142,7 +142,7 @@ export function readmeText(k, kit, lang) {
       '',
       `**Giới hạn.** Firefox bản thường chỉ cài tệp xpi đã được Mozilla ký (\`${k.xpiUrl}\`); Firefox ESR cũng vậy, `
         + 'trừ khi tắt kiểm tra chữ ký trong hồ sơ, điều không nên làm trên máy của trẻ. '
-        + 'Bộ khóa chặn `about:config` và `about:debugging`. Muốn chặn cả trang tiện ích, thêm `"BlockAboutAddons": true` '
+        + 'Bộ khóa chặn `about:config`, `about:debugging` và chế độ khắc phục sự cố (tắt mọi tiện ích). Muốn chặn cả trang tiện ích, thêm `"BlockAboutAddons": true` '
         + '(khi đó người lớn cũng không xem được tiện ích trên máy này).',
     ] : [
       '# Lá Chắn lock kit: Firefox',
@@ -155,7 +155,7 @@ export function readmeText(k, kit, lang) {
       '',
       `**Limits.** Release Firefox installs only an xpi signed by Mozilla (\`${k.xpiUrl}\`); so does Firefox ESR `
         + 'unless signature checks are turned off in the profile, which a child\'s computer should not do. '
-        + 'The kit blocks `about:config` and `about:debugging`. To block the add-ons page too, add `"BlockAboutAddons": true` '
+        + 'The kit blocks `about:config`, `about:debugging` and Troubleshoot Mode (which turns every add-on off). To block the add-ons page too, add `"BlockAboutAddons": true` '
         + '(then grown-ups cannot see the add-ons on this computer either).',
     ];
   }

@@ -119,6 +119,8 @@ export function firefoxPolicies(k) {
     DisableDeveloperTools: true,
     // about:config could turn off add-on signature checks (ESR) or the proxy settings.
     BlockAboutConfig: true,
+    // Troubleshoot Mode (safe mode) starts Firefox with every add-on off.
+    DisableSafeMode: true,
   };
   if (k.privateWindows === 'disable') p.DisablePrivateBrowsing = true;
   if (k.managed) p['3rdparty'] = { Extensions: { [k.geckoId]: k.managed } };
