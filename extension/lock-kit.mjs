@@ -4,6 +4,7 @@
 //
 //   node extension/lock-kit.mjs [--out dist/lock-kit]
 //        [--update-url <updates.xml URL>]   self-hosted CRX (default: the Chrome Web Store)
+//        [--packages <packages.json>]       the self-hosted CRX of package.mjs: its id and update URL
 //        [--chrome-id <id>] [--edge-id <id>] [--edge-store]
 //        [--xpi-url <signed xpi URL>] [--private disable|allow]
 //        [--block-other-extensions] [--policy <managed values .json>]
@@ -26,7 +27,7 @@ import { readmeText } from './tools/lockkit-readme.mjs';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(EXT, '..');
-const USAGE = 'usage: node extension/lock-kit.mjs [--out <dir>] [--update-url <url>] [--chrome-id <id>] [--edge-id <id>] [--edge-store]\n'
+const USAGE = 'usage: node extension/lock-kit.mjs [--out <dir>] [--update-url <url>] [--packages <packages.json>] [--chrome-id <id>] [--edge-id <id>] [--edge-store]\n'
   + '       [--xpi-url <url>] [--private disable|allow] [--block-other-extensions] [--policy <file.json>]';
 
 /** @param {string[]} argv @returns {{out: string, input: import('./tools/lockkit.mjs').KitInput}} */
@@ -39,10 +40,18 @@ export function parseArgs(argv) {
     const a = argv[i];
     if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
     if (a === '--edge-store' || a === '--block-other-extensions') { flags.add(a); continue; }
-    if (!['--out', '--update-url', '--chrome-id', '--edge-id', '--xpi-url', '--private', '--policy'].includes(a)) throw new Error(`unknown argument ${a}\n${USAGE}`);
+    if (!['--out', '--update-url', '--packages', '--chrome-id', '--edge-id', '--xpi-url', '--private', '--policy'].includes(a)) throw new Error(`unknown argument ${a}\n${USAGE}`);
     const v = argv[++i];
     if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value\n${USAGE}`);
     o[a.slice(2)] = v;
+  }
+  if (o.packages) {
+    /** @type {any} */
+    let meta;
+    try { meta = JSON.parse(readFileSync(o.packages, 'utf8')); } catch (e) { throw new Error(`--packages ${o.packages}: ${/** @type {Error} */ (e).message}`); }
+    if (!meta?.crxId || !meta?.updateUrl) throw new Error(`--packages ${o.packages}: no crxId and updateUrl (write it with extension/package.mjs)`);
+    o['chrome-id'] ??= meta.crxId;
+    o['update-url'] ??= meta.updateUrl;
   }
   const chromeUpdateUrl = o['update-url'] ?? CHROME_STORE_UPDATE_URL;
   const edgeStore = flags.has('--edge-store');

@@ -276,6 +276,20 @@ test('READMEs in vi and en per kit; a self-hosted URL states the Windows and mac
   assert.match(String(kitFiles(kit([])).get('windows/README.en.md')), /uses the store id, so it works on a home computer/);
 });
 
+test('--packages: the id and update URL of package.mjs\'s packages.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lachan-kit-pkg-'));
+  try {
+    const meta = join(dir, 'packages.json');
+    writeFileSync(meta, JSON.stringify({ crxId: EDGE_ID, updateUrl: 'https://school.example/lachan/updates.xml' }));
+    const k = parseArgs(['--packages', meta]).input;
+    assert.equal(k.chromeId, EDGE_ID);
+    assert.equal(k.edgeId, EDGE_ID);
+    assert.equal(k.chromeUpdateUrl, 'https://school.example/lachan/updates.xml');
+    writeFileSync(meta, '{}');
+    assert.throws(() => parseArgs(['--packages', meta]), /no crxId and updateUrl/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('the CLI writes the kit folder', () => {
   const out = mkdtempSync(join(tmpdir(), 'lachan-kit-out-'));
   try {

@@ -93,7 +93,8 @@ const READ = () => ({
 async function chromiumRun(report, server, pkg) {
   const B = 'chromium';
   const P = server.port;
-  const kit = lockKit(['--update-url', `http://127.0.0.1:${P}/updates.xml`, '--chrome-id', pkg.id]);
+  const kit = lockKit(['--packages', join(OUT, 'packages/packages.json')]);
+  if (!String(kit.get('linux/chromium.json')).includes(`${pkg.id};http://127.0.0.1:${P}/updates.xml`)) throw new Error('the kit does not name the CRX');
   const policy = JSON.parse(String(kit.get('linux/chromium.json')));
   // The one change to the kit: DeveloperToolsAvailability 2 also turns off the
   // DevTools protocol this test drives the browser with (measured: the launch
@@ -119,7 +120,7 @@ async function chromiumRun(report, server, pkg) {
       // Playwright's defaults turn extensions and the extension updater off.
       ignoreDefaultArgs: ['--disable-extensions', '--disable-background-networking', '--disable-component-extensions-with-background-pages'],
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync', `--lang=${lang === 'vi' ? 'vi' : 'en-US'}`,
-        `--host-resolver-rules=${hostRules(TEST_HOSTS, P)}`, ...(process.env.LACHAN_CHROMIUM_LOG ? ['--enable-logging=stderr', '--v=1'] : [])],
+        `--host-resolver-rules=${hostRules(TEST_HOSTS, P)}`],
     });
     const c = ctx;
     const base = `chrome-extension://${pkg.id}/`;
@@ -139,22 +140,13 @@ async function chromiumRun(report, server, pkg) {
         throw new Error(`${e.message}; update server requests: ${got.join(', ') || 'none'}; targets ${targets.map((t) => `${t.type} ${t.url}`).join(', ')}`);
       });
       tRun = performance.now() - t0;
-      const tabs = targets.filter((t) => t.type === 'page').map((t) => t.url);
       const fetched = server.hits.slice(mark).filter((h) => h.host === '127.0.0.1').map((h) => h.path.split('?')[0]);
       if (!fetched.includes('/lachan.crx')) throw new Error(`the CRX was not fetched from the update server (${fetched.join(', ')})`);
       if (tRun > PROTECTED_MS) throw new Error(`running after ${(tRun / 1000).toFixed(1)} s`);
-      return `service worker running ${(tRun / 1000).toFixed(1)} s after launch; update server served ${fetched.join(', ')}; `
-        + `welcome tab ${tabs.some((u) => u.startsWith(`${base}welcome.html`)) ? 'open' : 'not open'}`;
+      return `service worker running ${(tRun / 1000).toFixed(1)} s after launch; update server served ${fetched.join(', ')}`;
     }, 30_000);
     if (!tRun) return;
     const page = await c.newPage();
-    if (process.env.LACHAN_DEBUG) {
-      c.on('close', () => console.log(`context closed at ${((performance.now() - t0) / 1000).toFixed(1)} s`));
-      page.on('close', () => console.log(`page closed at ${((performance.now() - t0) / 1000).toFixed(1)} s`));
-      page.on('crash', () => console.log('page crashed'));
-      c.on('page', (p) => console.log(`new page ${p.url()}`));
-      page.on('framenavigated', (f) => console.log(`nav ${f.url()}`));
-    }
     await report.check(B, `${LISTED} (a listed host) opened as soon as it runs: warning page, 0 requests at the server`, async () => {
       const m = server.hits.length;
       await page.goto(`http://${LISTED}/first`, { timeout: 8000 }).catch(() => {});
