@@ -13,7 +13,7 @@ LACHAN := target/release/lachan
 BUNDLE := dist/lachan.lcb
 WASM := target/wasm32-unknown-unknown/release/lachan_wasm.wasm
 
-.PHONY: all setup bundle wasm extension package demo test test-rust test-wasm test-extension test-e2e lint bench
+.PHONY: all setup bundle wasm extension package lock-kit demo test test-rust test-wasm test-extension test-e2e lint bench
 
 all: setup bundle extension package demo
 
@@ -31,6 +31,13 @@ wasm:
 
 extension: wasm bundle
 	node extension/build.mjs --bundle $(BUNDLE) --out dist
+
+# Policy files that force-install the extension and close the ways round it,
+# per system (docs/schools.md, "Lock kits"). Options, for example:
+#   make lock-kit LOCK_KIT_ARGS="--update-url https://example.org/updates.xml --private allow"
+LOCK_KIT_ARGS ?=
+lock-kit:
+	node extension/lock-kit.mjs --out dist/lock-kit $(LOCK_KIT_ARGS)
 
 # CRX_KEY: the RSA key (PEM) that signs lachan.crx (default .keys/lachan-crx.pem,
 # git-ignored, made on first use); UPDATE_BASE: where lachan.crx and
@@ -76,7 +83,8 @@ test-extension: extension
 # bypass tricks (sub-resources, <object>, pushState, wrappers, URL prefixes,
 # warn twins, cold worker, prerender, browser start, private windows); a
 # copy under another extension id still blocking; list updates from a local
-# server and the not-ready page (corrupt bundle). Each
+# server and the not-ready page (corrupt bundle); the locked install (the
+# lock kit's policy files force-install the CRX and the xpi). Each
 # runner builds its own test bundle and extension.
 test-e2e: wasm
 	node tests/e2e/run.mjs
@@ -88,6 +96,7 @@ test-e2e: wasm
 	node tests/e2e/welcome/run.mjs --skip-wasm-build
 	node tests/e2e/bypass/run.mjs --skip-wasm-build
 	node tests/e2e/policy/run.mjs --skip-wasm-build
+	node tests/e2e/install/run.mjs --skip-wasm-build
 	node tests/e2e/anyid/run.mjs
 	node tests/e2e/updates/run.mjs --skip-wasm-build
 
