@@ -10,7 +10,6 @@
 //! positions whose four bytes may begin one.
 use crate::bundle::Slice;
 use crate::host_index::HostIndex;
-use crate::matcher::Raw;
 
 /// The label equal to the brand is a hit.
 pub const EXACT: u64 = 1;
@@ -96,54 +95,47 @@ impl Brands {
     }
 
     /// The best brand in `label`: the label itself when it is an exact
-    /// brand, else the longest contained brand.
+    /// brand, else the brand with a number or a hyphenated part added
+    /// (`betway112`, `2-joycasino`, `1win-1076`, `catcasino-3n`: exact
+    /// brands too, since the family shape is the operator's habit, not a
+    /// word's), else the longest contained brand.
+    ///
+    /// One FST walk per start position answers all three: the walk from 0
+    /// passes the whole label and the affix variants that start there, and
+    /// a contained brand can only start where the prefilter lets a walk
+    /// begin.
     pub(crate) fn find(&self, label: &str) -> Option<BrandHit> {
         let l = label.as_bytes();
+        let n = l.len();
         let raw = self.index.raw();
         let root = self.index.root();
-        if let Some(v) = walk(&raw, root, l) {
-            if v & (EXACT | CONTAINED) != 0 {
-                return Some(BrandHit {
-                    start: 0,
-                    end: l.len(),
-                    source: (v >> 2) as u16,
-                    exact: true,
-                });
-            }
-        }
-        // The brand with a number or a hyphenated part added (`betway112`,
-        // `2-joycasino`, `1win-1076`, `catcasino-3n`): exact brands too,
-        // since the family shape is the operator's habit, not a word's.
         let affix = |b: &u8| b.is_ascii_digit() || *b == b'-';
         let lead = l.iter().take_while(|b| affix(b)).count();
         let trail = l[lead..].iter().rev().take_while(|b| affix(b)).count();
-        let first = l.iter().position(|b| *b == b'-').unwrap_or(l.len());
+        let first = l.iter().position(|b| *b == b'-').unwrap_or(n);
         let last = l.iter().rposition(|b| *b == b'-').map_or(0, |i| i + 1);
-        for (start, end) in [
-            (0, l.len() - trail),
-            (lead, l.len()),
-            (lead, l.len() - trail),
+        let mut spans = [
+            (0, n - trail),
+            (lead, n),
+            (lead, n - trail),
             (0, first),
-            (last, l.len()),
-        ] {
-            if end - start < PREFIX || end - start == l.len() || !distinct(&l[start..end]) {
-                continue;
-            }
-            if let Some(v) = walk(&raw, root, &l[start..end]) {
-                if v & (EXACT | CONTAINED) != 0 {
-                    return Some(BrandHit {
-                        start,
-                        end,
-                        source: (v >> 2) as u16,
-                        exact: false,
-                    });
-                }
+            (last, n),
+        ];
+        for s in &mut spans {
+            if s.1 < s.0 + PREFIX || s.1 - s.0 == n || !distinct(&l[s.0..s.1]) {
+                *s = (usize::MAX, usize::MAX); // never a hit
             }
         }
+        let mut whole: Option<u64> = None;
+        let mut variant: [Option<u64>; 5] = [None; 5];
         let mut best: Option<BrandHit> = None;
-        for start in 0..l.len().saturating_sub(PREFIX - 1) {
-            let (w, m) = prefix_bit(&l[start..], self.filter.len());
-            if self.filter[w] & m == 0 {
+        for start in 0..n {
+            let spans_here = spans.iter().any(|s| s.0 == start);
+            let contained_here = start + PREFIX <= n && {
+                let (w, m) = prefix_bit(&l[start..], self.filter.len());
+                self.filter[w] & m != 0
+            };
+            if start != 0 && !spans_here && !contained_here {
                 continue;
             }
             let mut addr = root;
@@ -154,24 +146,53 @@ impl Brands {
                 };
                 addr = next;
                 out = out.wrapping_add(o);
-                let len = i + 1;
-                if len < PREFIX || best.is_some_and(|b| b.end - b.start >= len) {
+                let end = start + i + 1;
+                let Some(f) = raw.final_output(addr) else {
                     continue;
+                };
+                let v = out.wrapping_add(f);
+                if start == 0 && end == n {
+                    whole = Some(v);
                 }
-                if let Some(f) = raw.final_output(addr) {
-                    let v = out.wrapping_add(f);
-                    if v & CONTAINED != 0
-                        && !(start == 0 && len == l.len())
-                        && bounded(l, start, start + len)
-                    {
-                        best = Some(BrandHit {
-                            start,
-                            end: start + len,
-                            source: (v >> 2) as u16,
-                            exact: false,
-                        });
+                for (k, s) in spans.iter().enumerate() {
+                    if *s == (start, end) {
+                        variant[k] = Some(v);
                     }
                 }
+                let len = end - start;
+                if contained_here
+                    && len >= PREFIX
+                    && !best.is_some_and(|b| b.end - b.start >= len)
+                    && v & CONTAINED != 0
+                    && !(start == 0 && len == n)
+                    && bounded(l, start, end)
+                {
+                    best = Some(BrandHit {
+                        start,
+                        end,
+                        source: (v >> 2) as u16,
+                        exact: false,
+                    });
+                }
+            }
+        }
+        let named = |v: Option<u64>| v.filter(|v| v & (EXACT | CONTAINED) != 0);
+        if let Some(v) = named(whole) {
+            return Some(BrandHit {
+                start: 0,
+                end: n,
+                source: (v >> 2) as u16,
+                exact: true,
+            });
+        }
+        for (k, v) in variant.iter().enumerate() {
+            if let Some(v) = named(*v) {
+                return Some(BrandHit {
+                    start: spans[k].0,
+                    end: spans[k].1,
+                    source: (v >> 2) as u16,
+                    exact: false,
+                });
             }
         }
         best
@@ -210,15 +231,4 @@ fn boundary(l: &[u8], at: usize) -> bool {
     }
     let (a, b) = (l[at - 1], l[at]);
     a == b'-' || b == b'-' || a.is_ascii_digit() != b.is_ascii_digit()
-}
-
-/// The value of key `k`, if it is in the FST.
-fn walk(raw: &Raw<'_>, mut addr: usize, k: &[u8]) -> Option<u64> {
-    let mut out = 0u64;
-    for &c in k {
-        let (next, o) = raw.step(addr, c)?;
-        addr = next;
-        out = out.wrapping_add(o);
-    }
-    raw.final_output(addr).map(|f| out.wrapping_add(f))
 }
