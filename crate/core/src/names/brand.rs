@@ -162,7 +162,7 @@ impl Brands {
                 let len = end - start;
                 if contained_here
                     && len >= PREFIX
-                    && !best.is_some_and(|b| b.end - b.start >= len)
+                    && best.is_none_or(|b| b.end - b.start < len)
                     && v & CONTAINED != 0
                     && !(start == 0 && len == n)
                     && bounded(l, start, end)
