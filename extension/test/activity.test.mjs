@@ -271,3 +271,11 @@ test('chartBars: an all-zero series gives max 1 and zero heights', () => {
     assert.equal(b.warnedY, 170);
   }
 });
+
+test('isNewStop: a reload or a return through history is the same stop', async () => {
+  const { isNewStop } = await import('../src/shared/messages.js');
+  assert.equal(isNewStop('navigate'), true);
+  assert.equal(isNewStop(undefined), true);
+  assert.equal(isNewStop('reload'), false);
+  assert.equal(isNewStop('back_forward'), false);
+});

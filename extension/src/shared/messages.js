@@ -93,6 +93,11 @@ export const leavePage = () => ({ type: 'leavePage' });
 /** @param {string} category @param {string} action @returns {WarningShown} */
 export const warningShown = (category, action) => ({ type: 'warningShown', category, action });
 
+/** Whether a warning page's load is a new stop for the parents' summary: a
+ * reload or a return through history shows the same stop again.
+ * @param {string | undefined} navigationType PerformanceNavigationTiming.type */
+export const isNewStop = (navigationType) => navigationType !== 'reload' && navigationType !== 'back_forward';
+
 /**
  * Chromium's static rules (background/hop-rules.js, tools/dnr.mjs):
  * @typedef {{type: 'hopCheck', url: string}} HopCheck

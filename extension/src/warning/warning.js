@@ -8,7 +8,7 @@
 // URL at all (warning.html?c=&a=): the worker tells it (blockedNavigation).
 import { api, startPage, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
-import { allowSession, askGrownUp, blockedNavigationRequest, verdictRequest, warningShown } from '../shared/messages.js';
+import { allowSession, askGrownUp, blockedNavigationRequest, isNewStop, verdictRequest, warningShown } from '../shared/messages.js';
 import { hostOf } from '../shared/settings.js';
 import { renderHelp } from './help.js';
 import { renderReport } from '../report/flow.js';
@@ -187,8 +187,10 @@ async function main() {
   // which page this frame was opening.
   if (!params.url) params.url = (await api.runtime.sendMessage(blockedNavigationRequest()).catch(() => null))?.url ?? '';
   renderHelp().catch((e) => console.error('lachan: help block', e));
-  // The parents' 30-day summary counts this stop (category and action only).
-  api.runtime.sendMessage(warningShown(params.category, params.action)).catch(() => {});
+  // The parents' 30-day summary counts this stop (category and action only),
+  // once: reloading the warning page or coming back to it is the same stop.
+  const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType('navigation')[0]);
+  if (isNewStop(nav?.type)) api.runtime.sendMessage(warningShown(params.category, params.action)).catch(() => {});
   if (window.top !== window) {
     // Inside a frame of another page: a compact note, no navigation buttons.
     document.body.classList.add('in-frame');

@@ -359,6 +359,27 @@ async function checks(report, d, server) {
       return `"${s.protection}"; resumed`;
     });
 
+    await check('a warning page reloaded twice counts as one stop', async () => {
+      const blockedToday = async () => {
+        const { activity } = await store('get', 'activity');
+        return Object.values(activity ?? {}).reduce((n, day) => n + Object.values(/** @type {any} */ (day))
+          .reduce((m, c) => m + (/** @type {any} */ (c).blocked ?? 0), 0), 0);
+      };
+      await sleep(1500); // earlier stops flushed (once a second)
+      const before = await blockedToday();
+      await expectLanding(`http://casino.test:${P}/`, 'casino.test', 'warning:block');
+      for (let i = 0; i < 2; i++) {
+        await d.evaluate(child, () => location.reload()).catch(() => {});
+        await sleep(800);
+        await poll(async () => (await d.href(child).catch(() => '')).startsWith(`${d.extBase}warning.html`) || null, 'the warning page again');
+      }
+      const after = await poll(async () => { const n = await blockedToday(); return n > before ? n : null; }, 'the stop counted', 5_000);
+      await sleep(1500);
+      const settled = await blockedToday();
+      if (settled !== before + 1) throw new Error(`${settled - before} stops counted for one visit and two reloads`);
+      return `${before} → ${after} → ${settled}`;
+    });
+
     await check('the 30-day chart counts today\'s stops; screenshots; axe 0 serious/critical', async () => {
       const today = await d.evaluate(opts, () => {
         const n = new Date();
