@@ -2,10 +2,10 @@
 //! The timing is done by `examples/pdq_bench_wasm.mjs` under node:
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/tmp/target-pdq cargo build -p lachan-pdq --release \
+//! cargo build -p lachan-pdq --release \
 //!     --target wasm32-unknown-unknown --example pdq_bench_wasm
 //! node crate/pdq/examples/pdq_bench_wasm.mjs \
-//!     /tmp/target-pdq/wasm32-unknown-unknown/release/examples/pdq_bench_wasm.wasm
+//!     target/wasm32-unknown-unknown/release/examples/pdq_bench_wasm.wasm
 //! ```
 // `no_mangle` counts as unsafe code for the lint; it is used here only to
 // export symbol names from this benchmark harness (there is no `unsafe` block,

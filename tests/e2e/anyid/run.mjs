@@ -17,7 +17,6 @@
 //     only the static rules can stop a frame's request before it leaves);
 //   - an allowed page still loads.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
-// Run browser steps under `flock /tmp/lachan-browser.lock` (shared machine).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';

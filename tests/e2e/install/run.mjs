@@ -33,7 +33,6 @@
 // a test run does not have, so this run installs the unsigned build with that
 // preference in the profile's user.js. Release Firefox needs the AMO-signed xpi.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
-// Run browsers one at a time: flock /tmp/lachan-browser.lock node tests/e2e/install/run.mjs
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
