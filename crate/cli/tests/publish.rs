@@ -59,6 +59,30 @@ fn publish(dir: &Path, key: &Path, out: &Path, version: u64, extra: &[&str]) -> 
     lachan(dir, &args)
 }
 
+/// `lachan publish --hashes-only` of one hash list, version 1.
+fn publish_hashes_only(dir: &Path, key: &Path, out: &Path, list: &Path) -> Output {
+    let (key, out, list) = (
+        key.to_str().unwrap(),
+        out.to_str().unwrap(),
+        list.to_str().unwrap(),
+    );
+    lachan(
+        dir,
+        &[
+            "publish",
+            "--key",
+            key,
+            "--out",
+            out,
+            "--version",
+            "1",
+            "--hashes",
+            list,
+            "--hashes-only",
+        ],
+    )
+}
+
 fn verify(dir: &Path, bundle: &Path, key: &str, extra: &[&str]) -> Output {
     let mut args = vec!["verify", bundle.to_str().unwrap(), "--public-key", key];
     args.extend_from_slice(extra);
@@ -448,21 +472,7 @@ fn hash_lists_keep_good_lines_report_bad_ones_and_publish_alone() {
     )
     .unwrap();
     let out = tmp.path().join("hashes");
-    let o = lachan(
-        tmp.path(),
-        &[
-            "publish",
-            "--key",
-            key.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--version",
-            "1",
-            "--hashes",
-            list.to_str().unwrap(),
-            "--hashes-only",
-        ],
-    );
+    let o = publish_hashes_only(tmp.path(), &key, &out, &list);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let e = stderr(&o);
     let l = list.display();
@@ -524,21 +534,7 @@ fn hash_lists_keep_good_lines_report_bad_ones_and_publish_alone() {
     let bad = tmp.path().join("bad.txt");
     std::fs::write(&bad, "nope\nstill nope\n").unwrap();
     let none = tmp.path().join("none");
-    let o = lachan(
-        tmp.path(),
-        &[
-            "publish",
-            "--key",
-            key.to_str().unwrap(),
-            "--out",
-            none.to_str().unwrap(),
-            "--version",
-            "1",
-            "--hashes",
-            bad.to_str().unwrap(),
-            "--hashes-only",
-        ],
-    );
+    let o = publish_hashes_only(tmp.path(), &key, &none, &bad);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let b = bad.display();
     for want in [format!("{b}:1: bad hash"), format!("{b}:2: bad hash")] {
