@@ -8,7 +8,7 @@
 // the browser API is an in-memory fake (the real browser: tests/e2e/updates).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
+import { stubWasm } from '../tools/wasm-stub.mjs';
 
 const STUB = `export default async function init() {}
 export function __wbg_reset_state() {}
@@ -27,13 +27,7 @@ export class Engine {
   }
   checkCode() { return 0; }
 }`;
-const HOOKS = `let stub;
-export function initialize(data) { stub = data.stub; }
-export async function resolve(specifier, context, next) {
-  return specifier.endsWith('/wasm/lachan.js') ? { url: stub, shortCircuit: true } : next(specifier, context);
-}`;
-const dataUrl = (/** @type {string} */ src) => `data:text/javascript,${encodeURIComponent(src)}`;
-register(dataUrl(HOOKS), { data: { stub: dataUrl(STUB) } });
+stubWasm(STUB);
 
 const ID = 'ihgnfjccoooeebgmnkiolbaiikejdlnm';
 const BASE = `chrome-extension://${ID}/`;

@@ -6,7 +6,7 @@
 // stub engine (a unit test; the real browsers are in tests/e2e/welcome).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
+import { stubWasm } from '../tools/wasm-stub.mjs';
 
 // ---- a stub for ../wasm/lachan.js (a build output, absent from src/) ------------
 const STUB = `export default async function init() {}
@@ -23,13 +23,7 @@ export class Engine {
   categories() { return '[]'; }
   verify() {}
 }`;
-const HOOKS = `let stub;
-export function initialize(data) { stub = data.stub; }
-export async function resolve(specifier, context, next) {
-  return specifier.endsWith('/wasm/lachan.js') ? { url: stub, shortCircuit: true } : next(specifier, context);
-}`;
-const dataUrl = (/** @type {string} */ src) => `data:text/javascript,${encodeURIComponent(src)}`;
-register(dataUrl(HOOKS), { data: { stub: dataUrl(STUB) } });
+stubWasm(STUB);
 
 // ---- an in-memory browser API -----------------------------------------------
 /** A storage area with the extension API's get/set/remove. */

@@ -9,7 +9,7 @@
 // The browser API is an in-memory fake (the real browsers: tests/e2e/updates).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
+import { stubWasm } from '../tools/wasm-stub.mjs';
 
 const STUB = `export default async function init() {}
 export function __wbg_reset_state() {}
@@ -24,13 +24,7 @@ export class Engine {
   policyBand() { return '6-10'; }
   policyTable() { return '{}'; }
 }`;
-const HOOKS = `let stub;
-export function initialize(data) { stub = data.stub; }
-export async function resolve(specifier, context, next) {
-  return specifier.endsWith('/wasm/lachan.js') ? { url: stub, shortCircuit: true } : next(specifier, context);
-}`;
-const dataUrl = (/** @type {string} */ src) => `data:text/javascript,${encodeURIComponent(src)}`;
-register(dataUrl(HOOKS), { data: { stub: dataUrl(STUB) } });
+stubWasm(STUB);
 
 function area() {
   /** @type {Record<string, unknown>} */
