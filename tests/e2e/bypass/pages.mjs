@@ -4,37 +4,11 @@
 // HTML, hot-linked pictures and media, <object>/<embed>, pushState, and
 // speculative loads. A page sets body[data-done] once every attempt has
 // settled, and writes what it got into the DOM.
-import { deflateSync } from 'node:zlib';
+import { encodePng } from '../../../extension/tools/icons.mjs';
 import { MARKER, PAINT_PROBE_SCRIPT } from '../lib/server.mjs';
 
-/** @param {Buffer} buf */
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-/** @param {string} type @param {Buffer} data */
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
 /** A 16×16 opaque red PNG: a real picture, so "not shown" means something. */
-const PNG = (() => {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(16, 0);
-  ihdr.writeUInt32BE(16, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows = Buffer.concat(Array.from({ length: 16 }, () => Buffer.from([0, ...Array(16).fill([200, 30, 30]).flat()])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-})();
+const PNG = encodePng(Buffer.from(Array(16 * 16).fill([200, 30, 30, 255]).flat()), 16);
 
 /** @param {string} s */
 const esc = (s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
