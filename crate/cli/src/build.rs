@@ -121,8 +121,9 @@ impl BuildReport {
     }
 }
 
-/// The page-text phrases (`PHRS`) and image hashes (`PDQI`), by convention
-/// beside the registry: every `phrases/*.txt` (see `crate/text`) and every
+/// The page-text phrases (`PHRS`), page-context sites (`PCTX`) and image
+/// hashes (`PDQI`), by convention beside the registry: every `phrases/*.txt`
+/// and `context/*.txt` (see `crate/text`) and every
 /// `hashes/*.txt` (hex PDQ hashes, `hash[,source[,id]]`, see `crate/pdq`).
 /// A phrase-list error fails the build (the lists are the project's own);
 /// bad hash lines, and lines of either that are not UTF-8, are reported
@@ -146,6 +147,24 @@ pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec
             human_bytes(bytes.len() as u64)
         ));
         builder.set_section(*b"PHRS", bytes);
+    }
+    let site_files = text_files(&reg.dir.join("context"), &mut notes)?;
+    if !site_files.is_empty() {
+        let names: Vec<(String, &str)> = site_files
+            .iter()
+            .map(|(p, text)| (format!("lists/context/{}", file_name(p)), text.as_str()))
+            .collect();
+        let sites = lachan_text::Sites::parse(names.iter().map(|(n, t)| (n.as_str(), *t)))
+            .map_err(|errs| {
+                let lines: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                format!("page-context sites:\n  {}", lines.join("\n  "))
+            })?;
+        notes.push(format!(
+            "page-context sites: {} from {} lists",
+            sites.len(),
+            names.len()
+        ));
+        builder.set_section(lachan_core::SITES_TAG, sites.to_bytes());
     }
     let hash_files = text_files(&reg.dir.join("hashes"), &mut notes)?;
     if !hash_files.is_empty() {

@@ -27,6 +27,18 @@ use crate::matcher::{lookup, Hit};
 use crate::names::{NameHit, Names, PSL_TAG};
 use crate::policy::{Action, AgeBand, Policy, PolicyLayer, PolicyWarning};
 use crate::text_check::{self, TextVerdict};
+
+/// Section tag of the page-context sites (`lachan_text::Sites`).
+pub const SITES_TAG: [u8; 4] = *b"PCTX";
+
+/// The page a text was read on, for [`Engine::check_text_on`].
+#[derive(Clone, Copy, Debug)]
+pub struct TextPage<'a> {
+    /// The page's URL.
+    pub url: &'a str,
+    /// Whether it marks itself up as an article (`<article>`, `og:type`).
+    pub article: bool,
+}
 use crate::unwrap::embedded_urls;
 use crate::url::ParsedUrl;
 use crate::verdict::{MatchKind, Verdict};
@@ -180,6 +192,7 @@ pub struct Engine {
     /// The phrase set, loaded on the first text check (11-26 ms in WASM:
     /// kept off the cold-start path of URL verdicts).
     phrases: OnceLock<Option<lachan_text::PhraseSet>>,
+    sites: OnceLock<Option<lachan_text::Sites>>,
     /// The image-hash index, opened on the first image check.
     images: OnceLock<Option<lachan_pdq::HashIndex>>,
     /// Whether the bundle judges names no list has (brands, look-alikes,
@@ -227,6 +240,7 @@ impl Engine {
             expressions: OnceLock::new(),
             images: OnceLock::new(),
             phrases: OnceLock::new(),
+            sites: OnceLock::new(),
             has_names: false,
             names: OnceLock::new(),
         };
@@ -719,11 +733,41 @@ impl Engine {
     /// Scores page text (or a search query) for the band in force (or
     /// `band`). Without a phrase section everything is allowed.
     pub fn check_text(&self, text: &str, band: Option<AgeBand>) -> TextVerdict {
+        self.check_text_on(text, band, None)
+    }
+
+    /// Scores page text in its page's context: the page's URL (its host is
+    /// looked up in the bundle's context sites, `PCTX`) and whether the page
+    /// marks itself up as an article (see `lachan_text::PageContext`). A URL
+    /// that does not parse, or a bundle without context sites, gives no
+    /// context: the words alone decide.
+    pub fn check_text_on(
+        &self,
+        text: &str,
+        band: Option<AgeBand>,
+        page: Option<TextPage<'_>>,
+    ) -> TextVerdict {
         let band = band.unwrap_or(self.policy.band());
-        match self.phrase_set() {
-            Some(set) => text_check::score(set, text, band),
-            None => text_check::allow(band),
-        }
+        let Some(set) = self.phrase_set() else {
+            return text_check::allow(band);
+        };
+        let context = page
+            .map(|p| lachan_text::PageContext {
+                site: self.context_site(p.url),
+                article: p.article,
+            })
+            .unwrap_or_default();
+        text_check::score(set, text, band, context)
+    }
+
+    /// The kind of context site `url` is on, if the bundle lists its host.
+    pub fn context_site(&self, url: &str) -> Option<lachan_text::SiteKind> {
+        let sites = self
+            .sites
+            .get_or_init(|| lachan_text::Sites::from_bytes(self.bundle.section(&SITES_TAG)?))
+            .as_ref()?;
+        let parsed = crate::url::ParsedUrl::parse(url).ok()?;
+        sites.kind_of(parsed.host().as_str())
     }
 
     fn image_index(&self) -> Option<&lachan_pdq::HashIndex> {

@@ -655,6 +655,81 @@ mod text_checks {
         );
     }
 
+    fn engine_with_sites() -> Engine {
+        let set = PhraseSet::from_lists([("gambling.txt", GAMBLING), ("self_harm.txt", SELF_HARM)])
+            .unwrap();
+        let sites = crate::text::Sites::parse([(
+            "sites.txt",
+            "news | cand.com.vn | police newspaper\neducation | edu.vn | schools\n",
+        )])
+        .unwrap();
+        let mut b = BundleBuilder::new();
+        b.set_section(*b"PHRS", set.to_bytes());
+        b.set_section(crate::SITES_TAG, sites.to_bytes());
+        Engine::from_bytes(b.build().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_listed_sites_article_counts_informational_words_less() {
+        use crate::TextPage;
+        let e = engine_with_sites();
+        // 110 against 100 at 11-14: over on its own, under on the police
+        // newspaper's article (110 - 80), and also on its section page (- 40).
+        let text = "nhà cái cá cược";
+        let band = Some(AgeBand::Age11To14);
+        let on = |url, article| e.check_text_on(text, band, Some(TextPage { url, article }));
+        assert_eq!(e.check_text(text, band).action.key(), "warn");
+        let v = on("https://cand.com.vn/phap-luat/triet-pha-duong-day", true);
+        assert_eq!(v.action.key(), "allow", "{v:?}");
+        let c = v.context.expect("the context is reported");
+        assert_eq!((c.site.as_str(), c.article, c.weight), ("news", true, -80));
+        assert_eq!(on("https://CAND.com.vn./", false).action.key(), "allow");
+        assert_eq!(
+            on("https://thpt-abc.hanoi.edu.vn/bai-hoc", false)
+                .action
+                .key(),
+            "allow"
+        );
+        // Markup alone, a look-alike host or a URL that does not parse: the words decide.
+        for (url, article) in [
+            ("https://nhacai.example/bai-viet", true),
+            ("https://cand.com.vn.example/", true),
+            ("not a url", true),
+        ] {
+            let v = on(url, article);
+            assert_eq!(v.action.key(), "warn", "{url}: {v:?}");
+            assert!(v.context.is_none());
+        }
+        // Self-harm is never lowered: it shows support wherever it is read.
+        let v = e.check_text_on(
+            "em muốn tự tử",
+            band,
+            Some(TextPage {
+                url: "https://cand.com.vn/",
+                article: true,
+            }),
+        );
+        assert!(v.support, "{v:?}");
+    }
+
+    #[test]
+    fn damaged_sites_section_gives_no_context() {
+        let set = PhraseSet::from_lists([("gambling.txt", GAMBLING)]).unwrap();
+        let mut b = BundleBuilder::new();
+        b.set_section(*b"PHRS", set.to_bytes());
+        b.set_section(
+            crate::SITES_TAG,
+            b"lachan-sites 9\nnews cand.com.vn\n".to_vec(),
+        );
+        let e = Engine::from_bytes(b.build().unwrap()).unwrap();
+        let page = crate::TextPage {
+            url: "https://cand.com.vn/",
+            article: true,
+        };
+        let v = e.check_text_on("nhà cái cá cược", Some(AgeBand::Age11To14), Some(page));
+        assert_eq!(v.action.key(), "warn", "{v:?}");
+    }
+
     #[test]
     fn no_phrase_section_allows() {
         let e = Engine::from_bytes(BundleBuilder::new().build().unwrap()).unwrap();

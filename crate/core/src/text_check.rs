@@ -30,6 +30,20 @@ pub struct TextVerdict {
     pub scores: Vec<(String, i32)>,
     /// The phrases that matched (first few), so every decision is explained.
     pub matches: Vec<TextMatch>,
+    /// The page context that lowered the informational categories, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<PageContextInfo>,
+}
+
+/// The page context of a verdict, to explain it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PageContextInfo {
+    /// The kind of listed site (`news`, `education`, `health`, `government`).
+    pub site: String,
+    /// Whether the page is marked up as an article.
+    pub article: bool,
+    /// How much adult, gambling, drugs, violence and scam were lowered.
+    pub weight: i32,
 }
 
 /// One phrase that matched.
@@ -49,8 +63,19 @@ pub struct TextMatch {
     pub reason: String,
 }
 
-pub(crate) fn score(set: &PhraseSet, text: &str, band: AgeBand) -> TextVerdict {
-    verdict(&set.score(text), band)
+pub(crate) fn score(
+    set: &PhraseSet,
+    text: &str,
+    band: AgeBand,
+    context: lachan_text::PageContext,
+) -> TextVerdict {
+    let mut v = verdict(&set.score(text).in_context(context), band);
+    v.context = context.site.map(|site| PageContextInfo {
+        site: site.name().to_string(),
+        article: context.article,
+        weight: context.weight(),
+    });
+    v
 }
 
 /// The verdict when the bundle has no phrases.
@@ -64,6 +89,7 @@ pub(crate) fn allow(band: AgeBand) -> TextVerdict {
         band,
         scores: Vec::new(),
         matches: Vec::new(),
+        context: None,
     }
 }
 
@@ -113,5 +139,6 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         band,
         scores,
         matches,
+        context: None,
     }
 }

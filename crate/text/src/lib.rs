@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod context;
 mod dfa;
 mod fold;
 mod list;
@@ -56,6 +57,7 @@ mod set;
 mod tables;
 
 pub use bytes::FORMAT_VERSION;
+pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_WEIGHT, SITE_WEIGHT};
 pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
 };

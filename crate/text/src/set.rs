@@ -386,6 +386,7 @@ impl Scanner<'_> {
             matches,
             banned,
             limits: set.limits,
+            context: 0,
         }
     }
 }
@@ -451,6 +452,7 @@ pub struct TextScore {
     matches: Vec<PhraseMatch>,
     banned: Vec<Category>,
     limits: Limits,
+    context: i32,
 }
 
 impl TextScore {
@@ -467,6 +469,25 @@ impl TextScore {
     /// The rules that matched, in text order.
     pub fn matches(&self) -> &[PhraseMatch] {
         &self.matches
+    }
+
+    /// The same score in its page's context: a listed news, education,
+    /// health or government site (and an article of one) lowers the
+    /// informational categories, never below 0; banned phrases still decide
+    /// (see [`crate::PageContext`]).
+    pub fn in_context(mut self, context: crate::PageContext) -> TextScore {
+        let w = context.weight();
+        for c in context.lowered().iter() {
+            let s = &mut self.scores[c as usize];
+            *s = (*s + w).max(0).min(*s);
+        }
+        self.context = w;
+        self
+    }
+
+    /// The lowering the page context applied (0 without one).
+    pub fn context_weight(&self) -> i32 {
+        self.context
     }
 
     /// Whether any banned phrase matched.

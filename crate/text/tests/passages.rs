@@ -8,13 +8,28 @@
 
 mod common;
 
-use lachan_text::{AgeBand, Category};
+use lachan_text::{AgeBand, Category, PageContext, PhraseSet, Sites, TextScore};
 
 struct Passage {
     harmful: bool,
     category: String,
     half: String,
+    /// The page it is on: a host, and whether the page is marked up as an article.
+    page: Option<(String, bool)>,
     text: String,
+}
+
+impl Passage {
+    fn score(&self, set: &PhraseSet, sites: Option<&Sites>) -> TextScore {
+        let score = set.score(&self.text);
+        match (&self.page, sites) {
+            (Some((host, article)), Some(sites)) => score.in_context(PageContext {
+                site: sites.kind_of(host),
+                article: *article,
+            }),
+            _ => score,
+        }
+    }
 }
 
 fn passages() -> Vec<Passage> {
@@ -22,15 +37,19 @@ fn passages() -> Vec<Passage> {
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
-            let c: Vec<&str> = l.splitn(4, '\t').collect();
-            assert_eq!(c.len(), 4, "bad line: {l}");
+            let c: Vec<&str> = l.splitn(5, '\t').collect();
+            assert_eq!(c.len(), 5, "bad line: {l}");
             assert!(c[0] == "benign" || c[0] == "harmful", "bad kind: {l}");
             assert!(c[2] == "tune" || c[2] == "held", "bad half: {l}");
             Passage {
                 harmful: c[0] == "harmful",
                 category: c[1].into(),
                 half: c[2].into(),
-                text: c[3].into(),
+                page: (c[3] != "-").then(|| match c[3].strip_suffix("+article") {
+                    Some(h) => (h.to_string(), true),
+                    None => (c[3].to_string(), false),
+                }),
+                text: c[4].into(),
             }
         })
         .collect()
@@ -39,12 +58,49 @@ fn passages() -> Vec<Passage> {
 #[test]
 fn passages_per_band() {
     let set = common::shipped_set();
+    let sites = common::shipped_sites();
     let all = passages();
     assert!(all.iter().filter(|p| !p.harmful).count() >= 50);
     assert!(all.iter().filter(|p| p.harmful).count() >= 30);
+    println!("| page context | half | passages | under-6 | 6-10 | 11-14 | 15-17 |");
+    println!("|---|---|---|---:|---:|---:|---:|");
+    // The words alone, for comparison; the assertions hold what ships: the
+    // words in their page's context.
+    let _ = table(&set, None, &all);
+    let failures = table(&set, Some(&sites), &all);
+    let tuned = |p: &&Passage| !p.harmful && p.half == "tune";
+    let benign = all.iter().filter(tuned).count();
+    let at_6_10 = all
+        .iter()
+        .filter(tuned)
+        .filter(|p| {
+            p.score(&set, Some(&sites))
+                .decide(AgeBand::Age6To10)
+                .is_some()
+        })
+        .count();
+    let mut failures = failures;
+    if at_6_10 * 20 > benign {
+        failures.push(format!(
+            "tune: {at_6_10} of {benign} benign passages flagged at 6-10 (over 5 %)"
+        ));
+    }
+    let (held, tune): (Vec<String>, Vec<String>) =
+        failures.into_iter().partition(|f| f.starts_with("held"));
+    for f in &held {
+        println!("held-out miss: {f}");
+    }
+    assert!(tune.is_empty(), "{}", tune.join("\n"));
+}
+
+/// Prints the rows for one way of scoring and returns what breaks the rules.
+fn table(set: &PhraseSet, sites: Option<&Sites>, all: &[Passage]) -> Vec<String> {
     let mut failures = Vec::new();
-    println!("| half | passages | under-6 | 6-10 | 11-14 | 15-17 |");
-    println!("|---|---|---:|---:|---:|---:|");
+    let label = if sites.is_some() {
+        "words and page"
+    } else {
+        "words only"
+    };
     for half in ["tune", "held"] {
         for harmful in [false, true] {
             let group: Vec<&Passage> = all
@@ -52,7 +108,7 @@ fn passages_per_band() {
                 .filter(|p| p.half == half && p.harmful == harmful)
                 .collect();
             let mut row = format!(
-                "| {half} | {} {} |",
+                "| {label} | {half} | {} {} |",
                 group.len(),
                 if harmful {
                     "harmful (passing)"
@@ -63,7 +119,7 @@ fn passages_per_band() {
             for band in AgeBand::ALL {
                 let mut n = 0;
                 for p in &group {
-                    let d = set.score(&p.text).decide(band);
+                    let d = p.score(set, sites).decide(band);
                     let wrong = if harmful { d.is_none() } else { d.is_some() };
                     if wrong {
                         n += 1;
@@ -97,22 +153,5 @@ fn passages_per_band() {
             println!("{row}");
         }
     }
-    let tuned = |p: &&Passage| !p.harmful && p.half == "tune";
-    let benign = all.iter().filter(tuned).count();
-    let at_6_10 = all
-        .iter()
-        .filter(tuned)
-        .filter(|p| set.score(&p.text).decide(AgeBand::Age6To10).is_some())
-        .count();
-    if at_6_10 * 20 > benign {
-        failures.push(format!(
-            "tune: {at_6_10} of {benign} benign passages flagged at 6-10 (over 5 %)"
-        ));
-    }
-    let (held, tune): (Vec<String>, Vec<String>) =
-        failures.into_iter().partition(|f| f.starts_with("held"));
-    for f in &held {
-        println!("held-out miss: {f}");
-    }
-    assert!(tune.is_empty(), "{}", tune.join("\n"));
+    failures
 }

@@ -203,11 +203,29 @@ impl WasmEngine {
     /// Scores page text or a search query. JSON `{action, category, support,
     /// score, limit, band, scores, matches: [{phrase, category, weight,
     /// start, end, reason}]}`; `action` is `warn` (blur + overlay) over the
-    /// band's limit, `block` for a banned phrase.
+    /// band's limit, `block` for a banned phrase. With the page's `url` (and
+    /// `article`: the page marks itself up as one), a page of a listed news,
+    /// education, health or government site counts the informational
+    /// categories less, and the JSON carries `context: {site, article,
+    /// weight}`.
     #[wasm_bindgen(js_name = checkText)]
-    pub fn check_text(&self, text: &str, band: Option<String>) -> Result<String, JsError> {
+    pub fn check_text(
+        &self,
+        text: &str,
+        band: Option<String>,
+        url: Option<String>,
+        article: Option<bool>,
+    ) -> Result<String, JsError> {
         trap_point(text);
-        Ok(to_json(&self.inner.check_text(text, band_from_js(band)?)))
+        let page = url.as_deref().map(|url| lachan_core::TextPage {
+            url,
+            article: article.unwrap_or(false),
+        });
+        Ok(to_json(&self.inner.check_text_on(
+            text,
+            band_from_js(band)?,
+            page,
+        )))
     }
 
     /// PDQ-hashes an RGBA image (`ImageData.data` of a canvas) and checks it

@@ -1,7 +1,7 @@
 //! Shared helpers: load the shipped lists from `lists/phrases`.
 #![allow(dead_code)]
 
-use lachan_text::{parse_list, PhraseRule, PhraseSet};
+use lachan_text::{parse_list, PhraseRule, PhraseSet, Sites};
 use std::path::PathBuf;
 
 pub fn lists_dir() -> PathBuf {
@@ -35,4 +35,24 @@ pub fn shipped_rules() -> Vec<PhraseRule> {
 
 pub fn shipped_set() -> PhraseSet {
     PhraseSet::compile(&shipped_rules()).expect("compile")
+}
+
+/// The curated page-context sites, `lists/context/*.txt`.
+pub fn shipped_sites() -> Sites {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../lists/context");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("lists/context")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            (name, std::fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    Sites::parse(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .unwrap_or_else(|e| panic!("{e:?}"))
 }
