@@ -674,7 +674,7 @@ mod text_checks {
         use crate::TextPage;
         let e = engine_with_sites();
         // 110 against 100 at 11-14: over on its own, under on the police
-        // newspaper's article (110 - 80), and also on its section page (- 40).
+        // newspaper's article (30 % of it), and also on its section page (60 %).
         let text = "nhà cái cá cược";
         let band = Some(AgeBand::Age11To14);
         let on = |url, article| e.check_text_on(text, band, Some(TextPage { url, article }));
@@ -682,7 +682,10 @@ mod text_checks {
         let v = on("https://cand.com.vn/phap-luat/triet-pha-duong-day", true);
         assert_eq!(v.action.key(), "allow", "{v:?}");
         let c = v.context.expect("the context is reported");
-        assert_eq!((c.site.as_str(), c.article, c.weight), ("news", true, -80));
+        assert_eq!(
+            (c.site.as_str(), c.article, c.keep_percent),
+            ("news", true, 30)
+        );
         assert_eq!(on("https://CAND.com.vn./", false).action.key(), "allow");
         assert_eq!(
             on("https://thpt-abc.hanoi.edu.vn/bai-hoc", false)

@@ -42,8 +42,8 @@ pub struct PageContextInfo {
     pub site: String,
     /// Whether the page is marked up as an article.
     pub article: bool,
-    /// How much adult, gambling, drugs, violence and scam were lowered.
-    pub weight: i32,
+    /// The percent of the adult, gambling, drugs, violence and scam scores kept.
+    pub keep_percent: i32,
 }
 
 /// One phrase that matched.
@@ -73,7 +73,7 @@ pub(crate) fn score(
     v.context = context.site.map(|site| PageContextInfo {
         site: site.name().to_string(),
         article: context.article,
-        weight: context.weight(),
+        keep_percent: context.keep_percent(),
     });
     v
 }

@@ -11,9 +11,12 @@
 //!   `NewsArticle`), seen by the content script.
 //!
 //! Markup alone lowers nothing: betting and adult pages written for search
-//! engines mark themselves up as articles too. A listed site lowers the
-//! informational categories (adult, gambling, drugs, violence, scam) by
-//! [`SITE_WEIGHT`], or [`SITE_ARTICLE_WEIGHT`] on one of its articles.
+//! engines mark themselves up as articles too. On a listed site the
+//! informational categories (adult, gambling, drugs, violence, scam) keep
+//! [`SITE_KEEP`] percent of their score, and [`SITE_ARTICLE_KEEP`] percent
+//! on one of its articles: a share, not an amount, because a story about
+//! betting names as many betting words as the betting page it reports on,
+//! while a page that sells still outweighs its share.
 //! Bullying, grooming and self-harm are never lowered (comments under a news
 //! story insult as anywhere; grooming is about who asks; self-harm shows
 //! help, not a wall), and a banned phrase still decides.
@@ -21,10 +24,10 @@ use std::fmt;
 
 use crate::{Categories, Category, ListError};
 
-/// Lowering of the informational categories on a listed site's page.
-pub const SITE_WEIGHT: i32 = -40;
-/// Lowering on an article of a listed site.
-pub const SITE_ARTICLE_WEIGHT: i32 = -80;
+/// Percent of an informational category's score kept on a listed site's page.
+pub const SITE_KEEP: i32 = 60;
+/// Percent kept on an article of a listed site.
+pub const SITE_ARTICLE_KEEP: i32 = 30;
 
 /// The categories page context may lower.
 pub const LOWERED: [Category; 5] = [
@@ -91,19 +94,20 @@ pub struct PageContext {
 }
 
 impl PageContext {
-    /// How much the informational categories are lowered (≤ 0).
-    pub fn weight(self) -> i32 {
+    /// The percent of an informational category's score that counts (100:
+    /// no context).
+    pub fn keep_percent(self) -> i32 {
         match (self.site, self.article) {
-            (None, _) => 0,
-            (Some(_), false) => SITE_WEIGHT,
-            (Some(_), true) => SITE_ARTICLE_WEIGHT,
+            (None, _) => 100,
+            (Some(_), false) => SITE_KEEP,
+            (Some(_), true) => SITE_ARTICLE_KEEP,
         }
     }
 
     /// The categories it lowers.
     pub fn lowered(self) -> Categories {
         let mut set = Categories::EMPTY;
-        if self.weight() != 0 {
+        if self.keep_percent() != 100 {
             LOWERED.into_iter().for_each(|c| set.insert(c));
         }
         set
@@ -299,18 +303,18 @@ mod tests {
             site: None,
             article: true,
         };
-        assert_eq!(none.weight(), 0);
+        assert_eq!(none.keep_percent(), 100);
         assert_eq!(none.lowered(), Categories::EMPTY);
         let site = PageContext {
             site: Some(SiteKind::News),
             article: false,
         };
-        assert_eq!(site.weight(), SITE_WEIGHT);
+        assert_eq!(site.keep_percent(), SITE_KEEP);
         let article = PageContext {
             site: Some(SiteKind::News),
             article: true,
         };
-        assert_eq!(article.weight(), SITE_ARTICLE_WEIGHT);
+        assert_eq!(article.keep_percent(), SITE_ARTICLE_KEEP);
         for c in [Category::Bullying, Category::Grooming, Category::SelfHarm] {
             assert!(!article.lowered().contains(c));
         }

@@ -57,7 +57,7 @@ mod set;
 mod tables;
 
 pub use bytes::FORMAT_VERSION;
-pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_WEIGHT, SITE_WEIGHT};
+pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_KEEP, SITE_KEEP};
 pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
 };

@@ -386,7 +386,7 @@ impl Scanner<'_> {
             matches,
             banned,
             limits: set.limits,
-            context: 0,
+            keep: 100,
         }
     }
 }
@@ -452,7 +452,7 @@ pub struct TextScore {
     matches: Vec<PhraseMatch>,
     banned: Vec<Category>,
     limits: Limits,
-    context: i32,
+    keep: i32,
 }
 
 impl TextScore {
@@ -472,22 +472,25 @@ impl TextScore {
     }
 
     /// The same score in its page's context: a listed news, education,
-    /// health or government site (and an article of one) lowers the
-    /// informational categories, never below 0; banned phrases still decide
+    /// health or government site (and an article of one) keeps only a share
+    /// of the informational categories' scores; banned phrases still decide
     /// (see [`crate::PageContext`]).
     pub fn in_context(mut self, context: crate::PageContext) -> TextScore {
-        let w = context.weight();
+        let keep = context.keep_percent();
         for c in context.lowered().iter() {
             let s = &mut self.scores[c as usize];
-            *s = (*s + w).max(0).min(*s);
+            if *s > 0 {
+                *s = *s * keep / 100;
+            }
         }
-        self.context = w;
+        self.keep = keep;
         self
     }
 
-    /// The lowering the page context applied (0 without one).
-    pub fn context_weight(&self) -> i32 {
-        self.context
+    /// The percent of the informational scores the page context kept (100
+    /// without one).
+    pub fn context_keep_percent(&self) -> i32 {
+        self.keep
     }
 
     /// Whether any banned phrase matched.

@@ -131,8 +131,8 @@ export class ResilientEngine {
   checkCode(url, band) { return this.#call('checkCode', [url, band], () => UNDECIDED_CODE); }
   /** @param {string} url @param {string | undefined} band */
   check(url, band) { return this.#call('check', [url, band], () => undecidedVerdict(url)); }
-  /** @param {string} text @param {string | undefined} band */
-  checkText(text, band) { return this.#call('checkText', [text, band], () => UNDECIDED_TEXT); }
+  /** @param {string} text @param {string | undefined} band @param {string} [url] the page's URL @param {boolean} [article] */
+  checkText(text, band, url, article) { return this.#call('checkText', [text, band, url, article], () => UNDECIDED_TEXT); }
   /** @param {Uint8Array} rgba @param {number} w @param {number} h */
   checkImage(rgba, w, h) { return this.#call('checkImage', [rgba, w, h], null); }
   /** @param {string} hex */

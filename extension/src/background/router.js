@@ -149,7 +149,8 @@ const HANDLERS = {
   },
   async pageText(m, sender) {
     if (!sender.tab) return { error: 'not from a tab' }; // content scripts only
-    const v = await scoreText(m.text);
+    // The page's own URL as the browser reports it, so a page cannot claim another site's context.
+    const v = await scoreText(m.text, sender.url ? { url: sender.url, article: m.article === true } : undefined);
     if (m.perf && typeof m.perf === 'object') stats.textPerf = m.perf;
     if (v.action === 'allow') return v;
     if (m.union) recordActivity(v.category ?? 'other', v.action === 'block' ? 'block' : 'warn');

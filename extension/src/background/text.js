@@ -30,11 +30,14 @@ function policyAction(engine, category) {
  * (in-page shield), a banned phrase is `block`; self-harm carries
  * `support` (kind words and 111, never a wall). A parent or school policy
  * that allows the category lets a `warn` through; `block` and `support` stay.
- * @param {string} text @returns {Promise<TextAnswer>} */
-export async function scoreText(text) {
+ * With the `page` it was read on, a listed news, education, health or
+ * government site counts the informational categories less (crate/text,
+ * page context).
+ * @param {string} text @param {{url: string, article: boolean}} [page] @returns {Promise<TextAnswer>} */
+export async function scoreText(text, page) {
   const { engine } = await engineReady();
   const t0 = performance.now();
-  const v = JSON.parse(engine.checkText(text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text, undefined));
+  const v = JSON.parse(engine.checkText(text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text, undefined, page?.url, page?.article));
   stats.textMs += performance.now() - t0;
   stats.textChecks++;
   stats.textChars += text.length;

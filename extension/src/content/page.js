@@ -130,6 +130,24 @@
     if (scan.queue.size && !scan.stopped) enqueue(scan.queue.values().next().value);
   }
 
+  /** Whether the page marks itself up as an article (`<article>`, `og:type`
+   * article, a JSON-LD Article): with its host on the bundle's context sites
+   * this lowers the informational categories; the host comes from the
+   * browser (sender.url), never from the page. */
+  function isArticle() {
+    try {
+      if (document.querySelector('article')) return true;
+      const og = document.querySelector('meta[property="og:type"]')?.getAttribute('content') ?? '';
+      if (/^article\b/i.test(og.trim())) return true;
+      for (const ld of document.querySelectorAll('script[type="application/ld+json"]')) {
+        if (/"@type"\s*:\s*"(News|Report|Scholarly|Medical)?Article"/.test(ld.textContent ?? '')) return true;
+      }
+    } catch {
+      // A page that throws here is judged on its words alone.
+    }
+    return false;
+  }
+
   /** Sends every pending batch, one at a time; stops at the first verdict. */
   async function flush() {
     for (let m = scan.text.take(); m && !scan.stopped; m = scan.text.take()) {
@@ -138,7 +156,7 @@
       /** @type {any} */
       let res = null;
       try {
-        res = await api.runtime.sendMessage({ type: 'pageText', text: m.text, union: m.union, perf: { ...scan.perf } });
+        res = await api.runtime.sendMessage({ type: 'pageText', text: m.text, union: m.union, article: isArticle(), perf: { ...scan.perf } });
       } catch (e) {
         console.debug('lachan: pageText', e);
         return;

@@ -62,7 +62,7 @@ export const imageStatsRequest = () => ({ type: 'imageStats' });
 /**
  * Page text and search (issue 4; src/background/text.js, src/content/page.js;
  * the content scripts are classic scripts and build these shapes by hand):
- * @typedef {{type: 'pageText', text: string, union?: boolean, perf?: object}} PageText
+ * @typedef {{type: 'pageText', text: string, union?: boolean, article?: boolean, perf?: object}} PageText
  *   page content script → background: score `text` (the page's first 256 KiB
  *   as one union, later 64 KiB batches alone) → {action, category, support,
  *   score, limit, band[, help: {tel, channels}][, redirect]}

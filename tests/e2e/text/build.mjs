@@ -6,6 +6,8 @@
 //   target/e2e-text/reg/registry.toml   copy of the fixture registry
 //   target/e2e-text/reg/lists    →      symlink to tests/e2e/fixtures/lists
 //   target/e2e-text/reg/phrases  →      symlink to lists/phrases
+//   target/e2e-text/reg/context  →      symlink to tests/e2e/fixtures/context
+//                                       (made-up news sites on .test)
 // (reg/ is three levels below the root, like the fixture registry, so its
 // relative `../../../lists/...` paths resolve the same.)
 import { execFileSync } from 'node:child_process';
@@ -29,6 +31,7 @@ export function buildTextE2e(root) {
   copyFileSync(join(root, 'tests/e2e/fixtures/registry.toml'), join(reg, 'registry.toml'));
   symlinkSync(join(root, 'tests/e2e/fixtures/lists'), join(reg, 'lists'));
   symlinkSync(join(root, 'lists/phrases'), join(reg, 'phrases'));
+  symlinkSync(join(root, 'tests/e2e/fixtures/context'), join(reg, 'context'));
   run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan'], root);
   const bundle = join(out, 'text-e2e.lcb');
   run(join(root, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(reg, 'registry.toml'), '--out', bundle], root);

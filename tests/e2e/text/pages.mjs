@@ -25,6 +25,11 @@ const SEX_ED = '<h1>Giáo dục giới tính cho trẻ em: cha mẹ cần bắt 
   + '<p>Công an tỉnh đã khởi tố vụ án xâm hại trẻ em; nạn nhân được hỗ trợ tâm lý. Khi phát hiện trẻ bị xâm hại, '
   + 'hãy gọi Tổng đài quốc gia bảo vệ trẻ em 111 (miễn phí).</p><p>Sức khỏe sinh sản vị thành niên, '
   + 'kinh nguyệt, tuổi dậy thì: những điều con cần biết.</p>';
+/** A newspaper's reportage on gambling's harm: over the 6-10 limit on its
+ * words alone, under it as an article of a listed news site (bao.test in
+ * tests/e2e/fixtures/context). */
+const REPORTAGE = '<h1>Phóng sự</h1><p>Phóng sự: nhiều người chơi cá cược bóng đá trên mạng đến mất trắng tài sản, '
+  + 'nợ nần chồng chất, gia đình tan vỡ.</p>';
 const SELF_HARM = '<h1>Diễn đàn</h1><p>cách tự tử không đau nhanh nhất, muốn chết cho xong</p>';
 
 /** A big page (≈ mb MB of HTML, mostly clean Vietnamese news text in many
@@ -63,6 +68,9 @@ function page(url) {
     case '/news': return html('Tin tức', `<main id="marker">${NEWS}</main>`);
     case '/gambling-vi': return html('Khuyến mãi', `<main id="marker">${NEWS}${GAMBLING_VI}</main>`);
     case '/gambling-novi': return html('Khuyen mai', `<main id="marker">${GAMBLING_NOVI}</main>`);
+    case '/reportage': return html('Phóng sự', `<main id="marker"><article>${REPORTAGE}</article></main>`,
+      '<meta property="og:type" content="article">');
+    case '/reportage-plain': return html('Phóng sự', `<main id="marker">${REPORTAGE}</main>`);
     case '/sex-ed': return html('Giáo dục giới tính', `<main id="marker">${SEX_ED}</main>`);
     case '/self-harm': return html('Diễn đàn', `<main id="marker">${SELF_HARM}</main>`);
     // Gambling text in a display:none block and in a script: never read.

@@ -126,6 +126,19 @@ export async function runTextChecks({ driver: d, report, port, big = true, artif
     return 'no shield after 2.5 s';
   });
 
+  await report.check(b, 'page context: a news site\'s article on gambling\'s harm is not covered; the same words elsewhere, or off its article, are', async () => {
+    const page = await open('/reportage', 'bao.test');
+    await noShield(page, 2500);
+    await d.close(page);
+    const other = await open('/reportage', 'text.test');
+    expectShield(await shieldOf(other), 'warn', 'gambling');
+    await d.close(other);
+    const plain = await open('/reportage-plain', 'bao.test');
+    expectShield(await shieldOf(plain), 'warn', 'gambling');
+    await d.close(plain);
+    return 'article on bao.test: no shield after 2.5 s; same article on text.test and the page without article markup on bao.test: gambling shield';
+  });
+
   await report.check(b, 'no overlay: gambling text only in display:none, <template> and <script>', async () => {
     const page = await open('/hidden');
     await noShield(page, 2000);
