@@ -79,6 +79,32 @@ for (const c of cases) {
     passed++;
   }
 }
+// Posts judged one by one (comment pages): WASM checkComments against
+// `lachan posts --json`, per band, field by field.
+const posts = readFileSync(new URL('../fixtures/posts.txt', import.meta.url), 'utf8').split('\n').filter((l) => l.trim());
+for (const band of ['under-6', '6-10', '11-14', '15-17']) {
+  const out = execFileSync(lachanBin, ['posts', '--json', '--bundle', bundlePath, '--age', band], { encoding: 'utf8', input: posts.join('\n') + '\n' });
+  const nat = out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const wasm = JSON.parse(engine.checkComments(JSON.stringify(posts), band));
+  if (nat.length !== posts.length || wasm.length !== posts.length) {
+    failed++;
+    console.log(`FAIL posts [${band}]: ${nat.length} native and ${wasm.length} WASM answers for ${posts.length} posts`);
+    continue;
+  }
+  posts.forEach((p, i) => {
+    const { text, ...n } = nat[i];
+    const a = canonical(wasm[i]);
+    const b = canonical(n);
+    if (text !== p || a !== b) {
+      failed++;
+      console.log(`FAIL post ${JSON.stringify(p)} [${band}]: differs from native:\n    wasm   ${a}\n    native ${b}`);
+    } else {
+      passed++;
+    }
+  });
+}
+const masked = JSON.parse(engine.checkComments(JSON.stringify(posts), '11-14')).filter((v) => v.mask).length;
+console.log(`wasm parity: ${posts.length} posts per band, ${masked} masked at 11-14`);
 console.log(`wasm parity: bundle opened in ${openMs.toFixed(2)} ms; ${cases.length} fixture URLs`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

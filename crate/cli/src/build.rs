@@ -128,7 +128,11 @@ impl BuildReport {
 /// A phrase-list error fails the build (the lists are the project's own);
 /// bad hash lines, and lines of either that are not UTF-8, are reported
 /// and skipped. Returns summary notes.
-pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec<String>, String> {
+pub fn extra_sections(
+    reg: &Registry,
+    mirror: Option<&Path>,
+    builder: &mut BundleBuilder,
+) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
     let phrase_files = text_files(&reg.dir.join("phrases"), &mut notes)?;
     if !phrase_files.is_empty() {
@@ -147,6 +151,9 @@ pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec
             human_bytes(bytes.len() as u64)
         ));
         builder.set_section(*b"PHRS", bytes);
+        if let Some(c) = &reg.comments {
+            notes.push(comment_model(reg, c, mirror, &set, builder)?);
+        }
     }
     let site_files = text_files(&reg.dir.join("context"), &mut notes)?;
     if !site_files.is_empty() {
@@ -197,6 +204,71 @@ pub fn extra_sections(reg: &Registry, builder: &mut BundleBuilder) -> Result<Vec
 /// The `*.txt` files of `dir`, sorted by name, with their text (LF line
 /// ends; a line that is not UTF-8 left empty and reported in `notes`, with
 /// any line-ending repair); none if the folder does not exist.
+/// Trains the learned scorer of short posts (`TMDL`) from the mirror's
+/// labelled comments and credits them. Without the file in the mirror the
+/// bundle has no model (the phrases alone judge posts), which is said, not
+/// hidden; a file that gives no model fails the build.
+/// The project's own labelled posts: every `comments/*.txt` beside the
+/// registry (`clean` or `offensive`, a tab, the post). A bad line fails
+/// the build.
+fn own_posts(reg: &Registry) -> Result<Vec<(String, bool)>, String> {
+    let mut notes = Vec::new();
+    let mut out = Vec::new();
+    for (p, text) in text_files(&reg.dir.join("comments"), &mut notes)? {
+        let name = format!("lists/comments/{}", file_name(&p));
+        out.extend(lachan_text::parse_labelled_tsv(&name, &text).map_err(|e| e.join("\n  "))?);
+    }
+    Ok(out)
+}
+
+fn comment_model(
+    reg: &Registry,
+    c: &crate::registry::Comments,
+    mirror: Option<&Path>,
+    set: &lachan_text::PhraseSet,
+    builder: &mut BundleBuilder,
+) -> Result<String, String> {
+    let Some(path) = mirror.map(|m| m.join(&c.train)).filter(|p| p.is_file()) else {
+        return Ok(format!(
+            "comment model: skipped, {} is not in the mirror (posts are judged by phrases alone)",
+            c.train
+        ));
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("comment model: {}: {e}", path.display()))?;
+    let rows = lachan_text::parse_labelled_csv(&text);
+    let examples: Vec<(&str, bool)> = rows
+        .iter()
+        .map(|(t, spans)| (t.as_str(), !spans.is_empty()))
+        .collect();
+    let own = own_posts(reg)?;
+    let own_refs: Vec<(&str, bool)> = own.iter().map(|(t, y)| (t.as_str(), *y)).collect();
+    let trained = lachan_text::train_comment_model(&examples, &own_refs, set)
+        .map_err(|e| format!("{}: {e}", c.train))?;
+    let bytes = trained.model.to_bytes();
+    builder.set_section(lachan_core::COMMENTS_TAG, bytes.clone());
+    builder.trained_on(lachan_core::TrainingInfo {
+        section: "TMDL".into(),
+        name: c.name.clone(),
+        licence: c.licence.clone(),
+        upstream: c.upstream.clone(),
+    });
+    let recall: Vec<String> = lachan_text::AgeBand::ALL
+        .iter()
+        .zip(trained.recall)
+        .map(|(b, r)| format!("{} {:.0}%", b.name(), r as f64 / 10.0))
+        .collect();
+    Ok(format!(
+        "comment model: {} comments ({} offensive) from {} and {} own posts, {}; out-of-fold recall {}",
+        rows.len(),
+        rows.iter().filter(|r| !r.1.is_empty()).count(),
+        c.train,
+        own.len(),
+        human_bytes(bytes.len() as u64),
+        recall.join(", ")
+    ))
+}
+
 fn text_files(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<(PathBuf, String)>, String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
@@ -448,7 +520,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     pb.finish_and_clear();
 
     notes.extend(context_notes);
-    notes.extend(extra_sections(&reg, &mut builder).map_err(BuildError::Failed)?);
+    notes.extend(extra_sections(&reg, fetcher.mirror(), &mut builder).map_err(BuildError::Failed)?);
     let mut benign = Vec::new();
     if let (Some(cfg), Some(psl)) = (&names_cfg, &psl) {
         let inputs = crate::names::Inputs {

@@ -180,6 +180,73 @@ pub fn check(opts: &CheckOptions, out: &mut dyn Write) -> Result<(), CmdError> {
     Ok(())
 }
 
+/// `lachan posts`: judges each line of `input` as one short post (a
+/// comment, a reply) with the bundle's phrases and comment model, as the
+/// extension does on comment pages.
+pub fn posts(
+    bundle: &Path,
+    age: Option<AgeBand>,
+    json: bool,
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn Write,
+) -> Result<(), CmdError> {
+    let engine = Engine::new(open_bundle(bundle, true)?)
+        .map_err(|e| CmdError::bad(format!("{}: {e}", bundle.display())))?;
+    if !engine.has_phrases() {
+        return Err(CmdError::bad(format!(
+            "{}: the bundle has no page-text phrases, so no post can be judged",
+            bundle.display()
+        )));
+    }
+    if !engine.has_comment_model() && !json {
+        writeln!(
+            out,
+            "(this bundle has no comment model: phrases alone judge posts)"
+        )
+        .map_err(io_err)?;
+    }
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = input
+            .read_line(&mut line)
+            .map_err(|e| CmdError::usage(format!("cannot read the posts: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        let line = line.trim_end_matches(['\n', '\r']).to_string();
+        let v = engine.check_comments(&[line.as_str()], age).remove(0);
+        if json {
+            let mut j = serde_json::to_value(&v).unwrap_or_default();
+            j["text"] = serde_json::Value::String(line);
+            writeln!(out, "{j}").map_err(io_err)?;
+        } else {
+            let why = match (&v.category, v.model_permille) {
+                (Some(c), Some(p)) => format!(
+                    "{c}, phrases {}, model {:.1}%",
+                    v.phrase_score,
+                    f64::from(p) / 10.0
+                ),
+                (Some(c), None) => format!("{c}, phrases {}", v.phrase_score),
+                (None, Some(p)) => format!("model {:.1}%", f64::from(p) / 10.0),
+                (None, None) => String::new(),
+            };
+            let mark = if v.mask { "MASK " } else { "show " };
+            writeln!(
+                out,
+                "{mark} {line}{}",
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({why})")
+                }
+            )
+            .map_err(io_err)?;
+        }
+    }
+    Ok(())
+}
+
 /// How `lachan verify` checks a published update (`--public-key`).
 #[derive(Clone, Debug, Default)]
 pub struct SignedCheck {

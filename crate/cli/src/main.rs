@@ -125,6 +125,28 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         school_policy: Option<PathBuf>,
     },
+    /// Judge short posts one by one, as on a comment page.
+    ///
+    /// Reads one post a line (a comment, a reply) from FILE or standard
+    /// input and prints `MASK` or `show` with why: the bullying and adult
+    /// phrases it carries and the comment model's probability. With --json,
+    /// one object per line: mask, category, phrase_score, model_permille,
+    /// text.
+    Posts {
+        /// Posts, one a line [default: standard input]
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Age band: under-6, 6-10, 11-14, 15-17, or an age in years
+        /// [default: the policy's band]
+        #[arg(long, value_name = "BAND", value_parser = parse_band)]
+        age: Option<AgeBand>,
+        /// One JSON object per post.
+        #[arg(long)]
+        json: bool,
+        /// The bundle [default: <root>/dist/lachan.lcb]
+        #[arg(long, value_name = "FILE")]
+        bundle: Option<PathBuf>,
+    },
     /// Measure the name checks on domains held out of the build.
     ///
     /// Splits the lists of the `[names]` categories two ways (a fifth of the
@@ -308,6 +330,28 @@ fn main() -> ExitCode {
                 school_policy,
             };
             match check(&opts, &mut stdout) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Posts {
+            file,
+            age,
+            json,
+            bundle,
+        } => {
+            let bundle = bundle.unwrap_or_else(|| default_bundle(&root));
+            let mut input: Box<dyn std::io::BufRead> = match &file {
+                Some(p) => match std::fs::File::open(p) {
+                    Ok(f) => Box::new(std::io::BufReader::new(f)),
+                    Err(e) => {
+                        eprintln!("error: cannot read {}: {e}", p.display());
+                        return ExitCode::from(2);
+                    }
+                },
+                None => Box::new(std::io::stdin().lock()),
+            };
+            match lachan::commands::posts(&bundle, age, json, &mut input, &mut stdout) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }

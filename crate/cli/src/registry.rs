@@ -108,6 +108,23 @@ struct RawRegistry {
     source: Vec<RawSource>,
     #[serde(default)]
     names: Option<Names>,
+    #[serde(default)]
+    comments: Option<Comments>,
+}
+
+/// The `[comments]` table: the labelled comments the learned scorer of
+/// short posts is trained on (`crate/text`, "One post at a time").
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comments {
+    /// A stable name for the credits, e.g. `vihos-train`.
+    pub name: String,
+    /// ViHOS-form CSV (`index,content,index_spans`), relative to the mirror.
+    pub train: String,
+    /// Its licence, e.g. `MIT`.
+    pub licence: String,
+    /// Where it comes from and whom to credit.
+    pub upstream: String,
 }
 
 /// The `[names]` table: what the brand index, the look-alike check and the
@@ -225,6 +242,8 @@ pub struct Registry {
     pub sources: Vec<Source>,
     /// The `[names]` table, if the registry has one.
     pub names: Option<Names>,
+    /// The `[comments]` table, if the registry has one.
+    pub comments: Option<Comments>,
 }
 
 /// Reads a TOML file into a JSON value (for policy files).
@@ -450,6 +469,7 @@ impl Registry {
             policy_file: raw.policy.as_ref().map(|p| dir.join(p)),
             sources,
             names: raw.names,
+            comments: raw.comments,
         })
     }
 }

@@ -209,6 +209,25 @@ pub(crate) struct Meta {
     /// open, so a section cannot vanish or change its name unseen.
     #[serde(default)]
     pub sections: Vec<String>,
+    /// The data a learned section was trained on, with its licence and
+    /// credit (absent from older bundles).
+    #[serde(default)]
+    pub trained_on: Vec<TrainingInfo>,
+}
+
+/// Data a learned section (`TMDL`) was computed from: credited like a
+/// source, though none of it is matched.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingInfo {
+    /// The section it made, e.g. `TMDL`.
+    pub section: String,
+    /// Its name, e.g. `vihos-train`.
+    pub name: String,
+    /// Its licence, e.g. `MIT`.
+    pub licence: String,
+    /// Where it comes from and whom to credit ("address — credit").
+    pub upstream: String,
 }
 
 /// Facts about a bundle for `lachan verify` and the options page.
@@ -234,6 +253,8 @@ pub struct BundleInfo {
     pub has_phrases: bool,
     /// Whether an image-hash section is present.
     pub has_hashes: bool,
+    /// The data learned sections were trained on.
+    pub trained_on: Vec<TrainingInfo>,
 }
 
 /// A shared, cheaply clonable view of part of the bundle bytes.
@@ -537,6 +558,7 @@ impl Bundle {
             expressions: self.meta.expressions.len(),
             has_phrases: self.section(b"PHRS").is_some(),
             has_hashes: self.section(b"PDQI").is_some(),
+            trained_on: self.meta.trained_on.clone(),
         }
     }
 }
@@ -768,6 +790,7 @@ pub struct BundleBuilder {
     generator: String,
     protected: Vec<crate::names::ProtectedName>,
     lookalike_source: Option<u16>,
+    trained_on: Vec<TrainingInfo>,
 }
 
 impl BundleBuilder {
@@ -797,6 +820,7 @@ impl BundleBuilder {
             expression_contexts: meta.expression_contexts.clone(),
             protected: meta.protected.clone(),
             lookalike_source: meta.lookalike_source,
+            trained_on: meta.trained_on.clone(),
         };
         bundle
             .fst
@@ -927,6 +951,13 @@ impl BundleBuilder {
         self.protected = names;
     }
 
+    /// Credits the data a learned section was trained on.
+    pub fn trained_on(&mut self, info: TrainingInfo) {
+        self.trained_on
+            .retain(|t| t.section != info.section || t.name != info.name);
+        self.trained_on.push(info);
+    }
+
     /// Adds an opaque section (`PHRS`, `PDQI`).
     pub fn set_section(&mut self, tag: [u8; 4], bytes: Vec<u8>) {
         self.extra.retain(|s| s.0 != tag);
@@ -1015,6 +1046,7 @@ impl BundleBuilder {
             keys: key_count,
             protected: self.protected,
             lookalike_source: self.lookalike_source,
+            trained_on: self.trained_on,
             sections: Vec::new(),
         };
         let mut sections: Vec<([u8; 4], Vec<u8>)> = vec![

@@ -30,6 +30,8 @@ use crate::text_check::{self, TextVerdict};
 
 /// Section tag of the page-context sites (`lachan_text::Sites`).
 pub const SITES_TAG: [u8; 4] = *b"PCTX";
+/// Section tag of the learned scorer of short posts (`lachan_text::CommentModel`).
+pub const COMMENTS_TAG: [u8; 4] = *b"TMDL";
 
 /// The page a text was read on, for [`Engine::check_text_on`].
 #[derive(Clone, Copy, Debug)]
@@ -193,6 +195,7 @@ pub struct Engine {
     /// kept off the cold-start path of URL verdicts).
     phrases: OnceLock<Option<lachan_text::PhraseSet>>,
     sites: OnceLock<Option<lachan_text::Sites>>,
+    comments: OnceLock<Option<lachan_text::CommentModel>>,
     /// The image-hash index, opened on the first image check.
     images: OnceLock<Option<lachan_pdq::HashIndex>>,
     /// Whether the bundle judges names no list has (brands, look-alikes,
@@ -241,6 +244,7 @@ impl Engine {
             images: OnceLock::new(),
             phrases: OnceLock::new(),
             sites: OnceLock::new(),
+            comments: OnceLock::new(),
             has_names: false,
             names: OnceLock::new(),
         };
@@ -758,6 +762,44 @@ impl Engine {
             })
             .unwrap_or_default();
         text_check::score(set, text, band, context)
+    }
+
+    /// Judges short posts one by one (comments, replies, forum posts) for
+    /// the band in force (or `band`): which to mask where they stand, by the
+    /// bullying and adult phrases and the bundle's learned scorer (`TMDL`).
+    /// Without the scorer (or with a damaged one) the phrases alone decide;
+    /// without phrases nothing is masked.
+    pub fn check_comments(
+        &self,
+        texts: &[&str],
+        band: Option<AgeBand>,
+    ) -> Vec<text_check::CommentCheck> {
+        let band = band.unwrap_or(self.policy.band());
+        let Some(set) = self.phrase_set() else {
+            return texts
+                .iter()
+                .map(|_| text_check::CommentCheck::default())
+                .collect();
+        };
+        let model = self
+            .comments
+            .get_or_init(|| {
+                lachan_text::CommentModel::from_bytes(self.bundle.section(&COMMENTS_TAG)?).ok()
+            })
+            .as_ref();
+        texts
+            .iter()
+            .map(|t| text_check::comment(set, t, band, model))
+            .collect()
+    }
+
+    /// Whether the bundle carries a readable learned scorer of short posts.
+    pub fn has_comment_model(&self) -> bool {
+        self.comments
+            .get_or_init(|| {
+                lachan_text::CommentModel::from_bytes(self.bundle.section(&COMMENTS_TAG)?).ok()
+            })
+            .is_some()
     }
 
     /// The kind of context site `url` is on, if the bundle lists its host.

@@ -47,13 +47,13 @@ pub use lachan_text as text;
 
 pub use bundle::{
     checksum, counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule,
-    SourceInfo, SourceKind, FORMAT_VERSION, MAX_URL_RULE_LEN,
+    SourceInfo, SourceKind, TrainingInfo, FORMAT_VERSION, MAX_URL_RULE_LEN,
 };
-pub use engine::{Engine, TextPage, SITES_TAG};
+pub use engine::{Engine, TextPage, COMMENTS_TAG, SITES_TAG};
 pub use error::{Error, ErrorKind};
 pub use images::{ImageMatch, ImageVerdict};
 pub use policy::{Action, AgeBand, ModelPolicy, Policy, PolicyLayer, PolicyWarning};
-pub use text_check::{PageContextInfo, TextMatch, TextVerdict};
+pub use text_check::{CommentCheck, PageContextInfo, TextMatch, TextVerdict};
 pub use verdict::{MatchKind, Verdict};
 
 #[cfg(test)]

@@ -733,6 +733,56 @@ mod text_checks {
         assert_eq!(v.action.key(), "warn", "{v:?}");
     }
 
+    /// A bundle whose comment model learned `óc lợn` as an insult; no
+    /// phrase list names it.
+    fn comment_bundle(damage: bool) -> Engine {
+        let bullying = "# category: bullying\n30 | đồ ngu | whole | insult\n";
+        let set = PhraseSet::from_lists([("bullying.txt", bullying)]).unwrap();
+        let examples: Vec<(String, bool)> = (0..300)
+            .flat_map(|i| {
+                let w = ["video", "bài hát", "trận đấu", "hôm nay"][i % 4];
+                [
+                    (format!("{w} thằng óc lợn"), true),
+                    (format!("{w} hay quá"), false),
+                ]
+            })
+            .collect();
+        let refs: Vec<(&str, bool)> = examples.iter().map(|(t, y)| (t.as_str(), *y)).collect();
+        let mut model = lachan_text::train_comment_model(&refs, &[], &set)
+            .unwrap()
+            .model
+            .to_bytes();
+        if damage {
+            model[40] ^= 0x55;
+        }
+        let mut b = BundleBuilder::new();
+        b.set_section(*b"PHRS", set.to_bytes());
+        b.set_section(crate::COMMENTS_TAG, model);
+        Engine::from_bytes(b.build().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn posts_are_masked_one_by_one_by_phrase_or_model() {
+        let e = comment_bundle(false);
+        assert!(e.has_comment_model());
+        let posts = ["đồ ngu", "hôm nay thằng óc lợn", "video hay quá"];
+        let v = e.check_comments(&posts, Some(AgeBand::Age11To14));
+        let masks: Vec<bool> = v.iter().map(|c| c.mask).collect();
+        assert_eq!(masks, [true, true, false], "{v:?}");
+        assert_eq!(v[0].phrase_score, 30);
+        assert_eq!(v[1].category.as_deref(), Some("bullying"));
+        assert!(v[1].model_permille.unwrap() > v[2].model_permille.unwrap());
+    }
+
+    #[test]
+    fn damaged_comment_model_leaves_the_phrases_judging() {
+        let e = comment_bundle(true);
+        assert!(!e.has_comment_model());
+        let v = e.check_comments(&["đồ ngu", "hôm nay thằng óc lợn"], None);
+        assert_eq!(v.iter().map(|c| c.mask).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(v[1].model_permille, None);
+    }
+
     #[test]
     fn no_phrase_section_allows() {
         let e = Engine::from_bytes(BundleBuilder::new().build().unwrap()).unwrap();

@@ -46,6 +46,34 @@ pub struct PageContextInfo {
     pub keep_percent: i32,
 }
 
+/// The answer for one short post (a comment, a reply).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CommentCheck {
+    /// Blur it where it stands.
+    pub mask: bool,
+    /// Why (`bullying`, `adult`), when masked.
+    pub category: Option<String>,
+    /// The bullying and adult phrase weights it carries.
+    pub phrase_score: i32,
+    /// The learned scorer's probability in per mille, when the bundle has one.
+    pub model_permille: Option<u16>,
+}
+
+pub(crate) fn comment(
+    set: &PhraseSet,
+    text: &str,
+    band: AgeBand,
+    model: Option<&lachan_text::CommentModel>,
+) -> CommentCheck {
+    let v = set.comment(text, lachan_text::AgeBand::ALL[band.index()], model);
+    CommentCheck {
+        mask: v.mask,
+        category: v.category.map(|c| c.name().to_string()),
+        phrase_score: v.phrase_score,
+        model_permille: v.probability.map(|p| (p * 1000.0).round() as u16),
+    }
+}
+
 /// One phrase that matched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TextMatch {

@@ -1,6 +1,11 @@
 //! Evaluation against ViHOS (Vietnamese hate and offensive spans).
 //!
-//! `cargo run -p lachan-text --release --example vihos_eval -- ../shared/data/text/vi/vihos/dev.csv`
+//! `cargo run -p lachan-text --release --example vihos_eval -- ../shared/data/text/vi/vihos/train.csv ../shared/data/text/vi/vihos/dev.csv`
+//!
+//! With two or more files the comment model is trained on the first (as
+//! `lachan build` does) and every file is also judged post by post
+//! (`PhraseSet::comment`): the first file's figures are training figures,
+//! the others held out.
 //!
 //! Comment level: a comment is offensive in the gold data if it has any labelled span. We report
 //! several predictors: any matched bullying phrase; any matched positive phrase in an
@@ -53,6 +58,24 @@ fn main() {
         paths
     };
     let set = common::shipped_set();
+    let own = common::own_posts();
+    let model = (paths.len() >= 2).then(|| {
+        let rows = common::read_vihos(&paths[0]);
+        let ex: Vec<(&str, bool)> = rows.iter().map(|(t, s)| (t.as_str(), !s.is_empty())).collect();
+        let own: Vec<(&str, bool)> = own.iter().map(|(t, y)| (t.as_str(), *y)).collect();
+        let t = lachan_text::train_comment_model(&ex, &own, &set).expect("train");
+        println!(
+            "comment model trained on {} and {} own posts ({} offensive, {} clean, own posts counted {}×); out-of-fold recall per band {:?} per mille; thresholds {:?}",
+            paths[0],
+            own.len(),
+            t.counts.0,
+            t.counts.1,
+            lachan_text::OWN_POST_WEIGHT,
+            t.recall,
+            AgeBand::ALL.map(|b| (t.model.threshold(b) * 1000.0).round() / 1000.0)
+        );
+        t.model
+    });
     let offensive = [Category::Bullying, Category::Adult, Category::Violence];
     for path in paths {
         let rows = common::read_vihos(&path);
@@ -60,6 +83,8 @@ fn main() {
         let mut any_offensive = Prf::default();
         let mut bands: Vec<Prf> = AgeBand::ALL.iter().map(|_| Prf::default()).collect();
         let mut chars = Prf::default();
+        let mut posts: Vec<Prf> = AgeBand::ALL.iter().map(|_| Prf::default()).collect();
+        let mut posts_phrase = Prf::default();
         let positives = rows.iter().filter(|(_, s)| !s.is_empty()).count();
         for (text, spans) in &rows {
             let gold = !spans.is_empty();
@@ -77,7 +102,11 @@ fn main() {
             );
             for (i, band) in AgeBand::ALL.iter().enumerate() {
                 bands[i].add(score.decide(*band).is_some(), gold);
+                if let Some(m) = &model {
+                    posts[i].add(set.comment(text, *band, Some(m)).mask, gold);
+                }
             }
+            posts_phrase.add(set.comment(text, AgeBand::Age11To14, None).mask, gold);
             // Character level: byte spans → char offsets.
             let mut pred: HashSet<usize> = HashSet::new();
             for m in m.iter().filter(|m| m.weight > 0 || m.banned) {
@@ -121,6 +150,22 @@ fn main() {
                     set.limits().get(*band)
                 ))
             );
+        }
+        let clean = (rows.len() - positives).max(1) as f64;
+        println!("  post by post (PhraseSet::comment):");
+        println!(
+            "    {}  clean masked {:.1}%",
+            posts_phrase.line("bullying/adult phrase, no model"),
+            100.0 * posts_phrase.fp as f64 / clean
+        );
+        if model.is_some() {
+            for (i, band) in AgeBand::ALL.iter().enumerate() {
+                println!(
+                    "    {}  clean masked {:.1}%",
+                    posts[i].line(&format!("phrases + model at band {}", band.name())),
+                    100.0 * posts[i].fp as f64 / clean
+                );
+            }
         }
         println!("  span level (characters, spaces excluded):");
         println!("    {}", chars.line("matched phrase spans"));

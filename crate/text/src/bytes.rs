@@ -14,7 +14,7 @@ const MAGIC: &[u8; 6] = b"LCTXT\0";
 /// Current format version.
 pub const FORMAT_VERSION: u16 = 1;
 
-fn fnv1a(data: &[u8]) -> u64 {
+pub(crate) fn fnv1a(data: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in data {
         h ^= b as u64;

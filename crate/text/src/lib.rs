@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod comments;
 mod context;
 mod dfa;
 mod fold;
@@ -57,6 +58,10 @@ mod set;
 mod tables;
 
 pub use bytes::FORMAT_VERSION;
+pub use comments::{
+    comment_features, parse_labelled_csv, parse_labelled_tsv, train_comment_model, CommentModel,
+    CommentVerdict, Trained, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
+};
 pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_KEEP, SITE_KEEP};
 pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,

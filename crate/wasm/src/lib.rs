@@ -207,7 +207,7 @@ impl WasmEngine {
     /// `article`: the page marks itself up as one), a page of a listed news,
     /// education, health or government site counts the informational
     /// categories less, and the JSON carries `context: {site, article,
-    /// weight}`.
+    /// keep_percent}`.
     #[wasm_bindgen(js_name = checkText)]
     pub fn check_text(
         &self,
@@ -226,6 +226,21 @@ impl WasmEngine {
             band_from_js(band)?,
             page,
         )))
+    }
+
+    /// Judges short posts one by one (comments, replies): `texts` is a JSON
+    /// array of strings; the answer a JSON array, one `{mask, category,
+    /// phrase_score, model_permille}` per post, in order.
+    #[wasm_bindgen(js_name = checkComments)]
+    pub fn check_comments(&self, texts: &str, band: Option<String>) -> Result<String, JsError> {
+        trap_point(texts);
+        let posts: Vec<String> = serde_json::from_str(texts).map_err(|e| {
+            JsError::new(&format!("checkComments: not a JSON array of strings: {e}"))
+        })?;
+        let refs: Vec<&str> = posts.iter().map(String::as_str).collect();
+        Ok(to_json(
+            &self.inner.check_comments(&refs, band_from_js(band)?),
+        ))
     }
 
     /// PDQ-hashes an RGBA image (`ImageData.data` of a canvas) and checks it

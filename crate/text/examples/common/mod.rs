@@ -32,45 +32,6 @@ pub fn shipped_set() -> PhraseSet {
     PhraseSet::compile(&shipped_rules()).expect("compile")
 }
 
-/// Minimal RFC-4180 CSV reader (quoted fields, doubled quotes, newlines inside quotes).
-pub fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 /// A file of the data mirror: under `$LACHAN_MIRROR`, or `../shared/data`
 /// beside the repository.
 #[allow(dead_code)] // not every example reads the mirror
@@ -84,17 +45,24 @@ pub fn mirror_file(rel: &str) -> String {
 /// ViHOS rows: (comment, offensive character offsets).
 pub fn read_vihos(path: &str) -> Vec<(String, Vec<usize>)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let rows = read_csv(&text);
-    rows.into_iter()
-        .skip(1)
-        .filter(|r| r.len() >= 3)
-        .map(|r| {
-            let spans = r[2]
-                .trim_matches(|c| c == '[' || c == ']')
-                .split(',')
-                .filter_map(|s| s.trim().parse().ok())
-                .collect();
-            (r[1].clone(), spans)
+    lachan_text::parse_labelled_csv(&text)
+}
+
+/// The project's own labelled posts (`lists/comments/*.txt`), as `lachan
+/// build` reads them.
+#[allow(dead_code)]
+pub fn own_posts() -> Vec<(String, bool)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lists/comments");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "txt"));
+    files.sort();
+    files
+        .iter()
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            lachan_text::parse_labelled_tsv(&p.display().to_string(), &text).expect("own posts")
         })
         .collect()
 }
