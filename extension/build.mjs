@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildWasm } from './tools/wasm.mjs';
 import { parseContacts, parseToml } from './tools/toml.mjs';
-import { cargoMetadata, crateCredits, listCredits, noticeText, npmCredits } from './tools/notice.mjs';
+import { cargoMetadata, crateCredits, listCredits, noticeText, npmCredits, trainingCredits } from './tools/notice.mjs';
 import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
 import { makeIcons } from './tools/icons.mjs';
@@ -131,7 +131,7 @@ async function main() {
 
   // 4. Assemble each browser.
   /** @type {import('./tools/notice.mjs').Credits} */
-  const credits = { project: { name: 'Lá Chắn', licence: 'MIT OR Apache-2.0' }, lists: listCredits(info.sources),
+  const credits = { project: { name: 'Lá Chắn', licence: 'MIT OR Apache-2.0' }, lists: listCredits([...info.sources, ...trainingCredits(info.trained_on)]),
     crates: crateCredits(cargoMetadata(ROOT), 'lachan-wasm'), npm: npmCredits(pkg) };
   step(`credits: ${credits.lists.length} list sources, ${credits.crates.length} crates, ${credits.npm.length} npm packages`);
   const contacts = parseContacts(readFileSync(join(ROOT, 'lists/contacts.toml'), 'utf8'), 'lists/contacts.toml');
@@ -156,7 +156,7 @@ async function main() {
     mkdirSync(join(dir, 'content'), { recursive: true });
     for (const f of ['image-rules.js', 'images.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
     // Page text, overlay and typing guard (manifest content_scripts) in every browser.
-    for (const f of ['text.js', 'pii.js', 'overlay.js', 'page.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
+    for (const f of ['text.js', 'posts.js', 'pii.js', 'overlay.js', 'page.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
     cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
     // Pages at the extension root (warning.html is part of the e2e contract).
     // Shared head and header markup expanded once here (tools/pages.mjs).

@@ -105,6 +105,7 @@ const SAMPLES = {
   openReport: { url: URL_ },
   imageStats: {},
   pageText: { text: 'hello' },
+  posts: { texts: ['hello'] },
   leavePage: {},
   warningShown: { category: 'adult', action: 'block' },
   optionsState: {},
@@ -135,7 +136,7 @@ const FRESH = {
 /** @param {string} type */
 const message = (type) => ({ type, .../** @type {any} */ (SAMPLES)[type] });
 /** @param {string} type */
-const senderFor = (type) => (type === 'pageText' || type === 'imageCheck' ? TAB : PAGE);
+const senderFor = (type) => (type === 'pageText' || type === 'posts' || type === 'imageCheck' ? TAB : PAGE);
 
 /** Runs `fn` with console.error silenced (the stub engine makes some open
  * messages fail; the router logs that). @template T @param {() => Promise<T>} fn */

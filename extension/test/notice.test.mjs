@@ -1,7 +1,7 @@
 // The credits shipped in every package (tools/notice.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crateCredits, listCredits, noticeText, npmCredits } from '../tools/notice.mjs';
+import { crateCredits, listCredits, noticeText, npmCredits, trainingCredits } from '../tools/notice.mjs';
 
 const sources = [
   { name: 'hostsvn-gambling', category: 'gambling', licence: 'MIT',
@@ -31,6 +31,14 @@ test('the notice names every list with its credit and states the share-alike ter
   // Without a share-alike list there are no share-alike terms to state.
   const mitOnly = noticeText({ project: { name: 'x', licence: 'MIT' }, lists: listCredits(sources.slice(0, 1)), crates: [], npm: [] });
   assert.doesNotMatch(mitOnly, /ShareAlike/);
+});
+
+test('the data a learned section was trained on is credited like a list', () => {
+  const trained = trainingCredits([{ section: 'TMDL', name: 'vihos-train', licence: 'MIT',
+    upstream: 'https://example.org/ViHOS — ViHOS (Hoang et al., EACL 2023)' }]);
+  const text = noticeText({ project: { name: 'x', licence: 'MIT' }, lists: listCredits([...sources, ...trained]), crates: [], npm: [] });
+  assert.match(text, /vihos-train \(trained into TMDL\): MIT, ViHOS \(Hoang et al\., EACL 2023\)/);
+  assert.deepEqual(trainingCredits(undefined), []);
 });
 
 test('only the normal dependencies of the shipped crate are credited', () => {

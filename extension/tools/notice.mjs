@@ -29,6 +29,15 @@ export function listCredits(sources) {
 }
 
 /**
+ * The data a learned section of the bundle was trained on (the comment
+ * model's labelled comments), credited like a list source.
+ * @param {{ section: string, name: string, licence: string, upstream: string }[] | undefined} trainedOn
+ */
+export function trainingCredits(trainedOn) {
+  return (trainedOn ?? []).map((t) => ({ name: t.name, licence: t.licence, upstream: t.upstream, category: `trained into ${t.section}` }));
+}
+
+/**
  * The crates a package compiles into its WASM: the normal (not dev, not
  * build) dependencies reachable from `rootName`, from `cargo metadata`.
  * @param {any} metadata `cargo metadata --format-version 1` output

@@ -133,6 +133,8 @@ export class ResilientEngine {
   check(url, band) { return this.#call('check', [url, band], () => undecidedVerdict(url)); }
   /** @param {string} text @param {string | undefined} band @param {string} [url] the page's URL @param {boolean} [article] */
   checkText(text, band, url, article) { return this.#call('checkText', [text, band, url, article], () => UNDECIDED_TEXT); }
+  /** @param {string} texts a JSON array of posts @param {string | undefined} band */
+  checkComments(texts, band) { return this.#call('checkComments', [texts, band], null); }
   /** @param {Uint8Array} rgba @param {number} w @param {number} h */
   checkImage(rgba, w, h) { return this.#call('checkImage', [rgba, w, h], null); }
   /** @param {string} hex */

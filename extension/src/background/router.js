@@ -13,7 +13,7 @@ import { keyProblem, urlProblem } from '../shared/update-source.js';
 import { recordError, stats } from './stats.js';
 import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js';
 import { reportQuery } from '../shared/report.js';
-import { helpData, scoreText } from './text.js';
+import { checkPosts, helpData, scoreText } from './text.js';
 import { searchRedirect } from './search.js';
 import { recordActivity } from './activity.js';
 import * as parent from './parent.js';
@@ -160,6 +160,10 @@ const HANDLERS = {
       answer.redirect = warningUrl(sender.url, /** @type {any} */ ({ action: 'block', category: v.category, source: 'page text' }));
     }
     return answer;
+  },
+  async posts(m, sender) {
+    if (!sender.tab) return { error: 'not from a tab' }; // content scripts only
+    return (await checkPosts(m.texts)) ?? { error: 'undecided' };
   },
   async warningShown(m, sender) {
     if (!fromExtensionPage(sender)) return { ok: false };

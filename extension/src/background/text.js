@@ -14,7 +14,7 @@ export const MAX_TEXT_CHARS = 512 * 1024;
  *   score: number, limit: number, band: string}} TextAnswer */
 
 Object.assign(stats, { textChecks: 0, textChars: 0, textMs: 0, textOver: 0, textLastAt: 0,
-  /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0 });
+  /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0, postChecks: 0, postsMasked: 0 });
 
 /** The action the policy gives `category` in its band, when it names one. @param {any} engine @param {string} category */
 function policyAction(engine, category) {
@@ -48,6 +48,32 @@ export async function scoreText(text, page) {
   if (!v.support && pausedNow()) action = 'allow';
   if (action !== 'allow') stats.textOver++;
   return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band };
+}
+
+/** Most posts, and longest post, judged in one message. */
+export const MAX_POSTS = 64;
+export const MAX_POST_CHARS = 4000;
+/** Bands where a masked post is hidden; from 11 it is blurred with "Show". */
+const HIDE_BANDS = new Set(['under-6', '6-10']);
+
+/** Judges short posts one by one (Engine.checkComments): which to mask.
+ * A parent's pause, or a policy that allows the post's category, masks
+ * nothing. Null when the engine cannot decide: the page-level check still
+ * reads the same words.
+ * @param {string[]} texts @returns {Promise<{masks: boolean[], categories: (string | null)[], hide: boolean, band: string} | null>} */
+export async function checkPosts(texts) {
+  const { engine } = await engineReady();
+  const posts = texts.slice(0, MAX_POSTS).map((t) => t.slice(0, MAX_POST_CHARS));
+  const raw = engine.checkComments(JSON.stringify(posts), undefined);
+  if (typeof raw !== 'string') return null;
+  /** @type {{mask: boolean, category: string | null}[]} */
+  const v = JSON.parse(raw);
+  const band = String(engine.policyBand() ?? '');
+  const paused = pausedNow();
+  const masks = v.map((p) => p.mask && !paused && !(p.category && policyAction(engine, p.category) === 'allow'));
+  stats.postChecks += posts.length;
+  stats.postsMasked += masks.filter(Boolean).length;
+  return { masks, categories: v.map((p) => (p.mask ? p.category ?? null : null)), hide: HIDE_BANDS.has(band), band };
 }
 
 /** @type {Promise<{tel: string, channels: {id: string, name: string, url: string, verified: boolean}[]}> | null} */

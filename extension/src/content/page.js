@@ -9,6 +9,10 @@
 //    message → Engine.checkText). Over the limit: the shield (overlay.js),
 //    or the support version for self-harm; a banned phrase ("block") sends
 //    the tab to the warning page. Scanning stops once a verdict is shown.
+//    Posts (posts.js): lists of short posts found as the walk meets them are
+//    also judged one by one (`posts` message → Engine.checkComments) and
+//    only the insulting or sexual ones are masked; on a page of posts a
+//    bullying verdict for the whole page becomes those masks, not the shield.
 // 2. Typing guard (every frame): a phone number, ID number, home address or
 //    school name typed into a textarea, a contenteditable box or a text
 //    input that is not a form's phone/address field → a gentle reminder
@@ -19,7 +23,7 @@
   if (!NS || NS.started) return;
   NS.started = true;
   const api = /** @type {typeof chrome} */ (/** @type {any} */ (globalThis).browser ?? globalThis.chrome);
-  const { textNodes, insideSkipped, PageText, detectPii, showShield, showReminder, hideReminder } = NS;
+  const { textNodes, insideSkipped, PageText, PostFinder, postText, maskPost, POST_LIMITS, detectPii, showShield, showReminder, hideReminder } = NS;
 
   const DEBOUNCE_MS = 300;
   /** Longest stretch of main-thread work before yielding to the page. */
@@ -34,6 +38,7 @@
    * content-visibility:hidden, closed <details>. display:contents has no box
    * of its own but its children are rendered. @param {Element} el */
   function isHidden(el) {
+    posts.finder.visit(el);
     let hidden = Boolean(/** @type {HTMLElement} */ (el).hidden);
     if (!hidden && typeof el.checkVisibility === 'function' && !el.checkVisibility()) {
       hidden = getComputedStyle(el).display !== 'contents';
@@ -61,6 +66,48 @@
   };
 
   const yieldToPage = () => new Promise((ok) => setTimeout(ok, 0));
+
+  // ---- posts --------------------------------------------------------------------
+
+  const posts = {
+    /** @type {HTMLElement[]} found, not yet sent */
+    pending: [],
+    // Without posts.js (an older manifest) pages are read as before.
+    finder: typeof PostFinder === 'function'
+      ? PostFinder((/** @type {HTMLElement} */ el) => { posts.pending.push(el); })
+      : { visit: () => false, isPost: () => false, count: 0 },
+    sending: false,
+    masked: 0,
+  };
+  const postT = (/** @type {string} */ k) => api.i18n.getMessage(k) || k;
+
+  /** Sends the posts found so far, a batch at a time, and masks what the
+   * worker says to. A post whose answer does not come is left as it is:
+   * the page-level check still reads its words. */
+  async function flushPosts() {
+    if (posts.sending) return;
+    posts.sending = true;
+    try {
+      while (posts.pending.length) {
+        const batch = posts.pending.splice(0, POST_LIMITS.batch).filter((el) => el.isConnected);
+        const texts = batch.map(postText);
+        if (!texts.some((t) => t)) continue;
+        /** @type {any} */
+        const res = await api.runtime.sendMessage({ type: 'posts', texts });
+        if (!res || res.error || !Array.isArray(res.masks)) continue;
+        res.masks.forEach((/** @type {boolean} */ m, /** @type {number} */ i) => {
+          if (m && batch[i]) {
+            maskPost(batch[i], { hide: res.hide === true, t: postT });
+            posts.masked++;
+          }
+        });
+      }
+    } catch (e) {
+      console.debug('lachan: posts', e);
+    } finally {
+      posts.sending = false;
+    }
+  }
 
   /** @param {Node} node */
   function enqueue(node) {
@@ -150,6 +197,7 @@
 
   /** Sends every pending batch, one at a time; stops at the first verdict. */
   async function flush() {
+    await flushPosts();
     for (let m = scan.text.take(); m && !scan.stopped; m = scan.text.take()) {
       scan.perf.batches++;
       scan.perf.chars += m.text.length;
@@ -161,6 +209,9 @@
         console.debug('lachan: pageText', e);
         return;
       }
+      // On a page of posts, insults are masked post by post: the whole
+      // page is not covered for them.
+      if (res && !res.error && res.action === 'warn' && res.category === 'bullying' && posts.finder.count >= (POST_LIMITS?.minPosts ?? Infinity)) continue;
       if (res && !res.error && res.action && res.action !== 'allow') {
         act(res);
         return;

@@ -32,7 +32,7 @@
   /** Elements whose text is never page text. Upper case: HTML documents. */
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION',
     'IFRAME', 'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'SVG', 'MATH', 'HEAD', 'TITLE',
-    'LACHAN-SHIELD', 'LACHAN-REMINDER']);
+    'LACHAN-SHIELD', 'LACHAN-REMINDER', 'LACHAN-POST']);
 
   /** Whether an element and its subtree are never read (tag rules only).
    * @param {any} el */

@@ -66,6 +66,10 @@ export const imageStatsRequest = () => ({ type: 'imageStats' });
  *   page content script → background: score `text` (the page's first 256 KiB
  *   as one union, later 64 KiB batches alone) → {action, category, support,
  *   score, limit, band[, help: {tel, channels}][, redirect]}
+ * @typedef {{type: 'posts', texts: string[]}} Posts
+ *   page content script → background: judge each post on its own (posts.js)
+ *   → {masks: boolean[], categories, hide (under 11: hide, else blur), band}
+ *   or {error}
  * @typedef {{type: 'leavePage'}} LeavePage
  *   in-page shield's "Go back" with no history → background: the tab opens start.html → {ok}
  */
@@ -144,6 +148,7 @@ const SHAPES = {
     && (m.image == null || (typeof m.image === 'object' && typeof m.image.hash === 'string')),
   imageStats: () => true,
   pageText: (/** @type {any} */ m) => typeof m.text === 'string',
+  posts: (/** @type {any} */ m) => Array.isArray(m.texts) && m.texts.length > 0 && m.texts.every((/** @type {unknown} */ t) => typeof t === 'string'),
   leavePage: () => true,
   warningShown: (/** @type {any} */ m) => str(m.category) && str(m.action),
   optionsState: (/** @type {any} */ m) => m.token === undefined || str(m.token),

@@ -8,10 +8,14 @@
 //   target/e2e-text/reg/phrases  →      symlink to lists/phrases
 //   target/e2e-text/reg/context  →      symlink to tests/e2e/fixtures/context
 //                                       (made-up news sites on .test)
+//   target/e2e-text/reg/comments →      symlink to lists/comments, and the
+//                                       registry's [comments] table appended:
+//                                       the comment model as shipped (trained
+//                                       from the mirror's ViHOS when present)
 // (reg/ is three levels below the root, like the fixture registry, so its
 // relative `../../../lists/...` paths resolve the same.)
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** @param {string} cmd @param {string[]} args @param {string} cwd */
@@ -32,6 +36,11 @@ export function buildTextE2e(root) {
   symlinkSync(join(root, 'tests/e2e/fixtures/lists'), join(reg, 'lists'));
   symlinkSync(join(root, 'lists/phrases'), join(reg, 'phrases'));
   symlinkSync(join(root, 'tests/e2e/fixtures/context'), join(reg, 'context'));
+  symlinkSync(join(root, 'lists/comments'), join(reg, 'comments'));
+  const shipped = readFileSync(join(root, 'lists/registry.toml'), 'utf8');
+  const table = shipped.slice(shipped.indexOf('\n[comments]'));
+  if (!table.startsWith('\n[comments]')) throw new Error('lists/registry.toml has no [comments] table');
+  appendFileSync(join(reg, 'registry.toml'), table);
   run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan'], root);
   const bundle = join(out, 'text-e2e.lcb');
   run(join(root, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(reg, 'registry.toml'), '--out', bundle], root);

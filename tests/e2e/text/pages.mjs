@@ -32,6 +32,21 @@ const REPORTAGE = '<h1>Phóng sự</h1><p>Phóng sự: nhiều người chơi c�
   + 'nợ nần chồng chất, gia đình tan vỡ.</p>';
 const SELF_HARM = '<h1>Diễn đàn</h1><p>cách tự tử không đau nhanh nhất, muốn chết cho xong</p>';
 
+/** A video's comments: two insults (one a phrase list knows, one only the
+ * comment model does), the rest friendly; a third insult arrives 700 ms
+ * later, as comments load while the child scrolls. */
+const COMMENTS = [
+  ['c1', 'Video hay quá, cảm ơn bạn đã chia sẻ!'],
+  ['c2', 'Mày bị điên à, đồ ngu, cút đi'],
+  ['c3', 'Bài hát này nghe mãi không chán.'],
+  ['c4', 'Bọn này toàn lũ ăn bám xã hội'],
+  ['c5', 'Con đi học về là mở video này xem ngay.'],
+  ['c6', 'Chúc cả nhà cuối tuần vui vẻ.'],
+];
+const comment = ([id, words]) => `<div class="comment c-${id}" id="${id}"><b class="author">Bạn ${id}</b><p>${words}</p></div>`;
+const COMMENT_PAGE = `<h1>Bài hát thiếu nhi</h1><p>Một bài hát vui cho cả nhà.</p><section class="comments" id="list">${COMMENTS.map(comment).join('')}</section>`
+  + `<script>setTimeout(() => { document.getElementById('list').insertAdjacentHTML('beforeend', ${JSON.stringify(comment(['c7', 'Nhìn mặt đã thấy ngu rồi, thứ mất dạy']))}); }, 700);</script>`;
+
 /** A big page (≈ mb MB of HTML, mostly clean Vietnamese news text in many
  * elements); with harm=1 a gambling ad is the very last paragraph, so the
  * overlay appears only after the whole page was read and scored. */
@@ -71,6 +86,7 @@ function page(url) {
     case '/reportage': return html('Phóng sự', `<main id="marker"><article>${REPORTAGE}</article></main>`,
       '<meta property="og:type" content="article">');
     case '/reportage-plain': return html('Phóng sự', `<main id="marker">${REPORTAGE}</main>`);
+    case '/comments': return html('Bình luận', `<main id="marker">${COMMENT_PAGE}</main>`);
     case '/sex-ed': return html('Giáo dục giới tính', `<main id="marker">${SEX_ED}</main>`);
     case '/self-harm': return html('Diễn đàn', `<main id="marker">${SELF_HARM}</main>`);
     // Gambling text in a display:none block and in a script: never read.

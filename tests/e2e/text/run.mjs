@@ -139,6 +139,30 @@ export async function runTextChecks({ driver: d, report, port, big = true, artif
     return 'article on bao.test: no shield after 2.5 s; same article on text.test and the page without article markup on bao.test: gambling shield';
   });
 
+  await report.check(b, 'comment page: only the insulting comments are masked (hidden at 6-10), the page is not covered, a comment loaded later too', async () => {
+    const page = await open('/comments', 'video.test');
+    const want = ['c2', 'c4', 'c7'];
+    /** @type {any} */
+    let got = null;
+    await poll(async () => {
+      got = await d.evaluate(page, () => ({
+        masked: [...document.querySelectorAll('[data-lachan-masked]')].map((e) => `${e.id}:${e.getAttribute('data-lachan-masked')}`),
+        shown: [...document.querySelectorAll('.comment')].filter((e) => getComputedStyle(e).display !== 'none').map((e) => e.id),
+        notes: document.querySelectorAll('lachan-post').length,
+      }));
+      return got.masked.length >= want.length;
+    }, 'three masked comments', 8000).catch(() => {});
+    if (!got) throw new Error('could not read the page');
+    const masked = got.masked.map((/** @type {string} */ m) => m.split(':')[0]).sort();
+    if (masked.join() !== want.join()) throw new Error(`masked ${got.masked.join(', ') || 'nothing'}; expected ${want.join(', ')}`);
+    if (got.masked.some((/** @type {string} */ m) => !m.endsWith(':hidden'))) throw new Error(`not hidden at 6-10: ${got.masked.join(', ')}`);
+    if (got.shown.join() !== 'c1,c3,c5,c6') throw new Error(`visible comments ${got.shown.join()}`);
+    if (got.notes !== 3) throw new Error(`${got.notes} notes in place of the hidden comments`);
+    await noShield(page, 1000);
+    await d.close(page);
+    return `masked ${got.masked.join(', ')}; visible ${got.shown.join(', ')}; ${got.notes} notes; no shield`;
+  });
+
   await report.check(b, 'no overlay: gambling text only in display:none, <template> and <script>', async () => {
     const page = await open('/hidden');
     await noShield(page, 2000);
