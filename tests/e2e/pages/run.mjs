@@ -11,7 +11,8 @@
 //   overlay over a Vietnamese gambling page): "Go back" and "Call 111"
 //   inside the viewport without scrolling, 111 among the first two Tab
 //   stops (document.activeElement after each Tab; inside the overlay's
-//   closed shadow root through CDP in Chromium), both at least 44×44 px,
+//   closed shadow root through CDP in Chromium, by its focus ring in the
+//   screenshot in Firefox, where nothing reaches in), both at least 44×44 px,
 //   every button on the page too; the overlay's 111 text at contrast AA;
 //   parent pages (options, self-check, welcome, start): rendered;
 //   every page: axe-core 0 serious/critical, no horizontal scroll, and a
@@ -26,6 +27,7 @@ import { launchFirefox } from '../lib/firefox.mjs';
 import { Report } from '../lib/report.mjs';
 import { poll, sleep } from '../lib/checks.mjs';
 import { axeCheck, buildInto, openExtensionPage } from '../lib/pages.mjs';
+import { readPng } from '../lib/png.mjs';
 import { startPages } from '../text/pages.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -162,6 +164,68 @@ async function readInShadow(page, sel) {
   }
 }
 
+/** The pages' focus ring (outline #f59e0b) in a screenshot: the box it
+ * surrounds (the ring is 3 px, 2 px away from the element), the colour that
+ * fills most of that box and the lightest colour in it (the text).
+ * @param {import('../lib/png.mjs').Picture} pic */
+function focusRing(pic) {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
+  for (let y = 0; y < pic.height; y++) {
+    for (let x = 0; x < pic.width; x++) {
+      const [r, g, b] = pic.at(x, y);
+      if (Math.abs(r - 245) < 20 && Math.abs(g - 158) < 20 && b < 50) {
+        x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+      }
+    }
+  }
+  if (x1 < 0) return null;
+  const box = { left: x0 + 5, top: y0 + 5, right: x1 - 4, bottom: y1 - 4 };
+  /** @type {Map<string, {n: number, rgb: number[]}>} */
+  const hist = new Map();
+  for (let y = box.top; y < box.bottom; y++) {
+    for (let x = box.left; x < box.right; x++) {
+      const rgb = pic.at(x, y);
+      const k = rgb.map((v) => v >> 3).join();
+      const e = hist.get(k) ?? { n: 0, rgb };
+      e.n++;
+      hist.set(k, e);
+    }
+  }
+  const all = [...hist.values()].sort((a, b) => b.n - a.n);
+  const total = all.reduce((n, e) => n + e.n, 0);
+  const lum = (/** @type {number[]} */ c) => 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+  const light = all.filter((e) => e.n > total * 0.02).sort((a, b) => lum(b.rgb) - lum(a.rgb))[0];
+  const [a, b] = [lum(all[0].rgb), lum(light.rgb)];
+  return { box: { ...box, width: box.right - box.left, height: box.bottom - box.top }, fill: all[0].rgb,
+    contrast: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 };
+}
+/** sRGB channel → linear light. @param {number} v */
+const lin = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+/** Which of the two actions a fill colour is: "Go back" blue #1d4ed8, "Call 111" green #047857.
+ * @param {number[]} c */
+const actionOf = (c) => (Math.hypot(c[0] - 29, c[1] - 78, c[2] - 216) < 40 ? 'back'
+  : Math.hypot(c[0] - 4, c[1] - 120, c[2] - 87) < 40 ? 'call' : `rgb(${c.join(',')})`);
+
+/** Firefox: the overlay as it is seen. The focus ring shows which action has
+ * the focus and where it is, before and after each Tab (no script reaches
+ * into the closed shadow root over WebDriver BiDi).
+ * @param {Driver} d @param {any} page @param {string} file */
+async function seeOverlay(d, page, file) {
+  const look = async () => {
+    await sleep(150);
+    await page.screenshot({ path: file });
+    const ring = focusRing(readPng(readFileSync(file)));
+    return ring && { ...ring, action: actionOf(ring.fill) };
+  };
+  const seen = [await look()];
+  for (let i = 0; i < 2 && seen.at(-1)?.action !== 'call'; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await look());
+  }
+  const vp = await d.evaluate(page, () => ({ vw: innerWidth, vh: innerHeight, scrollY }));
+  return { seen, ...vp };
+}
+
 /**
  * Every page at every size in one launched browser.
  * @param {Report} report @param {Driver} d @param {'vi' | 'en'} lang @param {number} port
@@ -186,8 +250,31 @@ async function checkPages(report, d, lang, port) {
         if (!opened) continue;
         const inShadow = spec.name === 'overlay';
         if (spec.child && inShadow && b !== 'chromium') {
-          report.skip(b, `${label}: Go back and 111 in view, 44 px, first Tab stops, contrast`,
-            'WebDriver BiDi has no way into a closed shadow root (checked in Chromium through CDP; see the screenshot)');
+          const file = join(ARTIFACTS, `${b}-${lang}-${w}-${spec.name}-focus.png`);
+          /** @type {Awaited<ReturnType<typeof seeOverlay>> | null} */
+          let v = null;
+          await report.check(b, `${label}: Go back and 111 inside the viewport without scrolling, ≥ ${MIN_TARGET}×${MIN_TARGET} px (seen by their focus ring)`, async () => {
+            v = await seeOverlay(d, page, file);
+            if (v.scrollY !== 0) throw new Error(`the page scrolled to ${v.scrollY}`);
+            const out = [];
+            for (const what of ['back', 'call']) {
+              const r = v.seen.find((x) => x?.action === what)?.box;
+              if (!r) throw new Error(`no focus ring around ${what} (rings: ${v.seen.map((x) => x?.action ?? 'none').join(', ')})`);
+              const where = `${r.width}×${r.height} at ${r.left},${r.top}`;
+              if (r.left < 0 || r.top < 0 || r.right > v.vw || r.bottom > v.vh) throw new Error(`${what} ${where} is outside the viewport`);
+              if (r.width < MIN_TARGET || r.height < MIN_TARGET) throw new Error(`${what} is ${where}: under ${MIN_TARGET} px`);
+              out.push(`${what === 'back' ? 'Go back' : '111'} ${where}`);
+            }
+            const call = /** @type {any} */ (v.seen.find((x) => x?.action === 'call'));
+            if (call.contrast < 4.5) throw new Error(`111's text contrast ${call.contrast} < 4.5 (pixels)`);
+            return `${out.join('; ')}; 111 text/background ${call.contrast}:1 in the pixels`;
+          });
+          await report.check(b, `${label}: 111 among the first two Tab stops (seen by the focus ring)`, async () => {
+            if (!v) throw new Error('not seen (the check above failed)');
+            const stops = v.seen.slice(1).map((x) => x?.action ?? 'none');
+            if (!stops.includes('call')) throw new Error(`at open: ${v.seen[0]?.action ?? 'none'}; Tab stops: ${stops.join(' → ')}`);
+            return `at open: ${v.seen[0]?.action}; Tab → ${stops.join(' → ')}`;
+          });
         } else if (spec.child) {
           const sel = { back: spec.back, call: spec.call };
           const read = () => (inShadow ? readInShadow(page, sel) : d.evaluate(page, readActions, sel));
