@@ -310,6 +310,15 @@ async function checkPages(report, d, lang, port) {
           if (sw > w) throw new Error(`horizontal scroll: ${sw} px wide`);
           return (await axeCheck(d, page)).replace(/, minor\/moderate.*/, '');
         });
+        // The pages whose "Go back" is wired by shared/go-back.js: it leaves the page.
+        if (w === SIZES[0][0] && (spec.name === 'report' || spec.name === 'support')) {
+          await report.check(b, `${label}: "Go back" leaves the page`, async () => {
+            const from = await d.href(page);
+            await d.click(page, '#go-back');
+            const to = await poll(async () => { const h = await d.href(page).catch(() => ''); return h && h !== from ? h : null; }, 'another page');
+            return `→ ${to.replace(d.extBase, 'EXT/').replace(/:\d+\//, ':PORT/').slice(0, 60)}`;
+          });
+        }
       } finally {
         await d.close(page);
       }
