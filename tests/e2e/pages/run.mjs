@@ -8,7 +8,8 @@
 // real phrase lists built into target/e2e-pages/ (so a harmful test page
 // gets the in-page overlay), one browser session per browser and language:
 //   child pages (warning page block and warn, support, report, popup, the
-//   overlay over a Vietnamese gambling page): "Go back" and "Call 111"
+//   overlay over a Vietnamese gambling page and over a self-harm page):
+//   "Go back" and "Call 111"
 //   inside the viewport without scrolling, 111 among the first two Tab
 //   stops (document.activeElement after each Tab; inside the overlay's
 //   closed shadow root through CDP in Chromium, by its focus ring in the
@@ -78,11 +79,13 @@ const PAGES = [
   { name: 'report', child: true, back: '#go-back', call: '#call', open: ext(`report.html?u=${STOPPED}&c=gambling`) },
   // The popup closes itself to go back: 111 is its one action to check.
   { name: 'popup', child: true, call: '[data-testid="popup-call"]', open: ext('popup.html') },
-  { name: 'overlay', child: true, back: '#go-back', call: '[data-testid="call-111"]', open: async (d, page, port) => {
-    await d.navigate(page, `http://text.test:${port}/gambling-vi`);
-    await poll(() => d.evaluate(page, () => !!document.querySelector('lachan-shield')), 'the overlay', 10_000);
-    await sleep(300); // the dialog's focus moves to "Go back"
-  } },
+  // The shield over a gambling page (warn) and over a self-harm page (support).
+  ...[['overlay', '/gambling-vi'], ['overlay-support', '/self-harm']].map(([name, path]) => ({ name, child: true, back: '#go-back',
+    call: '[data-testid="call-111"]', open: /** @type {PageSpec['open']} */ (async (d, page, port) => {
+      await d.navigate(page, `http://text.test:${port}${path}`);
+      await poll(() => d.evaluate(page, () => !!document.querySelector('lachan-shield')), 'the overlay', 10_000);
+      await sleep(300); // the dialog's focus moves to "Go back"
+    }) })),
   { name: 'options', child: false, open: ext('options.html') },
   { name: 'selfcheck', child: false, open: ext('selfcheck.html') },
   { name: 'welcome', child: false, open: ext('welcome.html') },
@@ -244,11 +247,11 @@ async function checkPages(report, d, lang, port) {
           const file = join(ARTIFACTS, `${b}-${lang}-${w}-${spec.name}.png`);
           await page.screenshot({ path: file });
           const l = await d.evaluate(page, () => document.documentElement.lang);
-          if (spec.name !== 'overlay' && l !== lang) throw new Error(`<html lang="${l}">, want ${lang}`);
+          if (!spec.name.startsWith('overlay') && l !== lang) throw new Error(`<html lang="${l}">, want ${lang}`);
           return `screenshot ${file.split('/').slice(-2).join('/')}`;
         });
         if (!opened) continue;
-        const inShadow = spec.name === 'overlay';
+        const inShadow = spec.name.startsWith('overlay');
         if (spec.child && inShadow && b !== 'chromium') {
           const file = join(ARTIFACTS, `${b}-${lang}-${w}-${spec.name}-focus.png`);
           /** @type {Awaited<ReturnType<typeof seeOverlay>> | null} */
