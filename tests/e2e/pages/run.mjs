@@ -96,7 +96,7 @@ const PAGES = [
 
 /** The geometry and focus of the two actions, read in a document or a
  * shadow root (`this` when called on one, else `document`). Runs in the page.
- * @this {any} @param {{back?: string, call?: string}} sel */
+ * @this {any} @param {{back?: string, call?: string, min: number}} sel */
 function readActions(sel) {
   const root = this && this.querySelector ? this : document;
   const box = (/** @type {string | undefined} */ s) => {
@@ -132,7 +132,7 @@ function readActions(sel) {
   // Every visible button (and link styled as one) of the page, by size.
   const small = [...root.querySelectorAll('button, a.call, a.button, summary, [role="button"]')].filter((e) => {
     const r = e.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && (r.width < 44 || r.height < 44);
+    return r.width > 0 && r.height > 0 && (r.width < sel.min || r.height < sel.min);
   }).map((e) => {
     const r = e.getBoundingClientRect();
     return `${e.localName}${e.id ? `#${e.id}` : ''} ${Math.round(r.width)}×${Math.round(r.height)}`;
@@ -144,7 +144,7 @@ function readActions(sel) {
 
 /** Chromium: runs `readActions` inside the overlay's closed shadow root
  * (CDP reaches every node; a page script cannot).
- * @param {any} page @param {{back?: string, call?: string}} sel */
+ * @param {any} page @param {{back?: string, call?: string, min: number}} sel */
 async function readInShadow(page, sel) {
   const cdp = await page.context().newCDPSession(page);
   try {
@@ -279,7 +279,7 @@ async function checkPages(report, d, lang, port) {
             return `at open: ${v.seen[0]?.action}; Tab → ${stops.join(' → ')}`;
           });
         } else if (spec.child) {
-          const sel = { back: spec.back, call: spec.call };
+          const sel = { back: spec.back, call: spec.call, min: MIN_TARGET };
           const read = () => (inShadow ? readInShadow(page, sel) : d.evaluate(page, readActions, sel));
           await report.check(b, `${label}: ${spec.back ? 'Go back and ' : ''}111 inside the viewport without scrolling, ≥ ${MIN_TARGET}×${MIN_TARGET} px`, async () => {
             const s = await read();
