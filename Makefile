@@ -94,6 +94,7 @@ test-e2e: wasm
 	node tests/e2e/selfcheck/run.mjs --skip-wasm-build
 	node tests/e2e/options/run.mjs --skip-wasm-build
 	node tests/e2e/welcome/run.mjs --skip-wasm-build
+	node tests/e2e/pages/run.mjs --skip-wasm-build
 	node tests/e2e/bypass/run.mjs --skip-wasm-build
 	node tests/e2e/policy/run.mjs --skip-wasm-build
 	node tests/e2e/install/run.mjs --skip-wasm-build

@@ -8,9 +8,12 @@
 //
 // Shield kinds:
 //   warn     the page is blurred behind a card: the category in plain words,
-//            "it's not your fault", the category's tip, "Go back", the 111 block
-//   support  self-harm: kind words first, a big "Call 111", "talk to someone
-//            you trust", the other 111 channels, "Go back" — support, not a wall
+//            "it's not your fault", "Go back" and a big "Call 111" side by
+//            side, then the category's tip and the other 111 channels
+//   support  self-harm: kind words first, "Go back" and a big "Call 111",
+//            "talk to someone you trust", the other 111 channels — support, not a wall
+// "Go back" has the focus and "Call 111" is the next Tab stop; both are in
+// the first screen of a phone (the card scrolls for the rest).
 // Text comes from _locales (the warning page's keys where they exist), the
 // 111 channels from data/contacts.json (sent by the worker with the verdict).
 // Host attributes visible to the page (tests read them): tag <lachan-shield>,
@@ -50,20 +53,23 @@
     p { margin: .5rem 0; }
     .category strong { color: #7c2d12; }
     .fault { font-weight: 600; color: #2f6f3e; }
-    .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0 .5rem; }
+    .actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: stretch; margin: 1rem 0; }
     button { font: inherit; font-weight: 600; border: 0; border-radius: 999px; padding: .65rem 1.4rem; cursor: pointer;
-      background: #1d4ed8; color: #fff; }
+      background: #1d4ed8; color: #fff; min-height: 48px; min-width: 8rem; }
     button:focus-visible, a:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
     .help { margin-top: 1rem; padding-top: .75rem; border-top: 1px solid #e4e7eb; }
     .help h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
-    a.call { display: flex; gap: .75rem; align-items: center; text-decoration: none; background: #15803d; color: #fff;
-      border-radius: 14px; padding: .75rem 1rem; margin: .75rem 0; }
-    a.call .big { display: block; font-size: 1.35rem; font-weight: 700; }
-    a.call .note { display: block; font-size: .9rem; opacity: .95; }
+    a.call { flex: 1 1 14rem; display: flex; gap: .75rem; align-items: center; text-decoration: none; background: #047857;
+      color: #fff; border-radius: 14px; padding: .6rem 1rem; min-height: 56px; box-sizing: border-box; }
+    a.call .icon { flex: none; display: grid; place-items: center; width: 2.5rem; height: 2.5rem; border-radius: 50%;
+      background: #fff; font-size: 1.35rem; line-height: 1; }
+    a.call .big { display: block; font-size: 1.35rem; font-weight: 700; line-height: 1.2; }
+    a.call .note { display: block; font-size: .9rem; }
+    @media (max-width: 400px) { .actions > * { flex: 1 1 100%; } }
     ul { margin: .25rem 0; padding-left: 1.2rem; font-size: .95rem; }
     .hint { color: #52606d; }
     .support h1 { color: #14532d; }
-    .support a.call { font-size: 1.1rem; padding: 1rem 1.1rem; }
+    .support a.call { font-size: 1.1rem; }
   `;
 
   /** The 111 block: the big call link and the other channels (unverified
@@ -72,7 +78,7 @@
   function helpBlock(help) {
     const tel = typeof help?.tel === 'string' && /^tel:[0-9]+$/.test(help.tel) ? help.tel : 'tel:111';
     const call = h('a', { class: 'call', href: tel, 'data-testid': 'call-111' },
-      h('span', { 'aria-hidden': 'true' }, '📞'),
+      h('span', { class: 'icon', 'aria-hidden': 'true' }, '📞'),
       h('span', {}, h('span', { class: 'big' }, t('call111')), h('span', { class: 'note' }, t('call111Note'))));
     const list = h('ul', {});
     for (const c of help?.channels ?? []) {
@@ -106,9 +112,8 @@
       card = h('div', { class: 'support' }, brand,
         h('h1', { id: 'title' }, t('supportHeading')),
         h('p', {}, t('supportIntro')),
-        call,
+        h('div', { class: 'actions' }, back, call),
         h('p', {}, t('supportTrust')),
-        h('div', { class: 'actions' }, back),
         h('div', { class: 'help' }, h('h2', {}, t('channelsHeading')), list));
     } else {
       const key = catKey(o.category);
@@ -117,9 +122,9 @@
         h('p', {}, t('overlayWhy')),
         h('p', { class: 'category' }, `${t('categoryLabel')} `, h('strong', {}, t(`catName_${key}`))),
         h('p', { class: 'fault' }, t('notYourFault')),
+        h('div', { class: 'actions' }, back, call),
         h('p', {}, h('strong', {}, `${t('tipHeading')} `), t(`tip_${key}`)),
-        h('div', { class: 'actions' }, back),
-        h('div', { class: 'help' }, h('h2', {}, t('helpHeading')), h('p', {}, t('helpIntro')), call,
+        h('div', { class: 'help' }, h('h2', {}, t('helpHeading')), h('p', {}, t('helpIntro')),
           h('h2', {}, t('channelsHeading')), list));
     }
     const dialog = h('dialog', { 'aria-labelledby': 'title', lang: t('lang') }, card);

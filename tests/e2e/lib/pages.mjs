@@ -51,14 +51,15 @@ function run(root, cmd, args) {
 /**
  * Builds the e2e fixture bundle and the extension into `out` (a runner's
  * own folder: other runners may build target/e2e-dist at the same time).
- * @param {string} root @param {string} out @param {{skipWasm: boolean}} o
+ * `registry`: another registry than the fixture one (e.g. with the phrase lists).
+ * @param {string} root @param {string} out @param {{skipWasm: boolean, registry?: string}} o
  */
-export function buildInto(root, out, { skipWasm }) {
+export function buildInto(root, out, { skipWasm, registry }) {
   mkdirSync(out, { recursive: true });
   const cli = join(root, 'target/release/lachan');
   if (!existsSync(cli)) run(root, 'cargo', ['build', '--quiet', '--release', '--bin', 'lachan']);
   const bundle = join(out, 'test.lcb');
-  run(root, cli, ['build', '--quiet', '--offline', '--strict', '--registry', join(root, 'tests/e2e/fixtures/registry.toml'), '--out', bundle]);
+  run(root, cli, ['build', '--quiet', '--offline', '--strict', '--registry', registry ?? join(root, 'tests/e2e/fixtures/registry.toml'), '--out', bundle]);
   run(root, 'node', [join(root, 'extension/build.mjs'), '--bundle', bundle, '--out', out, ...(skipWasm ? ['--skip-wasm-build'] : [])]);
 }
 
@@ -67,9 +68,11 @@ export function buildInto(root, out, { skipWasm }) {
  * URLs directly; WebDriver BiDi refuses moz-extension:// ones, so in Firefox
  * a blocked test host lands on warning.html (an extension page) and that
  * page navigates itself (same origin), as a child's browser would.
+ * `until`: when the page counts as open (in the page; default body[data-ready]).
  * @param {import('./checks.mjs').Driver} d @param {any} page @param {string} path @param {number} port
+ * @param {() => boolean} [until]
  */
-export async function openExtensionPage(d, page, path, port) {
+export async function openExtensionPage(d, page, path, port, until = () => document.body?.dataset.ready === 'true') {
   if (d.name === 'chromium') {
     await d.navigate(page, `${d.extBase}${path}`);
   } else {
@@ -78,7 +81,7 @@ export async function openExtensionPage(d, page, path, port) {
     await d.evaluate(page, (p) => { location.href = /** @type {any} */ (globalThis).browser.runtime.getURL(p); }, path).catch(() => {});
   }
   await poll(async () => (await d.href(page)).includes(`/${path.split('?')[0]}`)
-    && await d.evaluate(page, () => document.body?.dataset.ready === 'true').catch(() => false), path);
+    && await d.evaluate(page, until).catch(() => false), path);
 }
 
 /** axe-core on the page: 0 serious or critical violations.
