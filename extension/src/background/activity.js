@@ -3,10 +3,15 @@
 // (a page and its frames), so counts collect in memory and are written to
 // storage.local `activity` at most once a second. A worker killed before
 // the flush loses at most that last second of counts.
+//
+// A stop counts once per visit (visits.js): recordStop and recordSupport
+// are the way in for pages; recordActivity counts unconditionally.
+// The support page counts as a number per day (`supportDays`), nothing else.
 import { api } from '../shared/platform.js';
-import { addEvent, dayKey, mergeCounts, prune } from '../shared/activity.js';
+import { addDayCount, addEvent, dayKey, mergeCounts, mergeDayCounts, prune } from '../shared/activity.js';
 import { recordError } from './stats.js';
 import { serialQueue } from './serial.js';
+import { isNewVisit } from './visits.js';
 
 /** @typedef {import('../shared/activity.js').Activity} Activity */
 
