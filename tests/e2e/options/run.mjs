@@ -13,9 +13,14 @@
 //   child's "ask a grown-up" request approved for an hour lets the child
 //   through, and once the approval's end time has passed (its stored end
 //   moved to the past: no test can wait an hour) the page is stopped again;
-//   deny; pause and resume; no change without the PIN token; the 30-day
+//   the words after asking say it is saved on this computer, the toolbar
+//   badge counts the waiting requests, "Not now" leads for a category
+//   blocked at every age; from the toolbar popup a parent answers in three
+//   actions (icon, answer, PIN + Enter), "Always allow" asks first and
+//   Cancel does nothing; pause and resume; no change without the PIN token; the 30-day
 //   chart counting the stops, screenshots at 1280 and 360 px, axe-core 0
-//   serious/critical; clear history.
+//   serious/critical; clear history; one visit and six reloads of its
+//   warning page count one stop, the support page a number per day.
 // Screenshots: tests/e2e/artifacts/options-<browser>-<lang>-<width>.png.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -375,6 +380,8 @@ async function checks(report, d, server) {
         /** @type {HTMLFormElement} */ (input.form).requestSubmit();
       }, pin);
       let actions = 0;
+      let words = '';
+      let done = '';
       try {
         await openExtensionPage(d, popup, 'popup.html', P); // 1: the toolbar icon
         actions++;
@@ -383,7 +390,7 @@ async function checks(report, d, server) {
         if (lists[dating]?.join() !== 'approve-hour:primary,approve-always:secondary,approve-deny:secondary') throw new Error(`dating answers ${lists[dating]}`);
         // "Always allow" says what it means; Cancel does nothing.
         await d.click(popup, inPopup(dating, '[data-testid="approve-always"]'));
-        const words = await poll(() => d.evaluate(popup, () => document.querySelector('[data-testid="confirm-always"]')?.textContent ?? ''), 'the confirmation');
+        words = await poll(() => d.evaluate(popup, () => document.querySelector('[data-testid="confirm-always"]')?.textContent ?? ''), 'the confirmation');
         if (!words.includes('dating.test') || !(lang === 'vi' ? /mọi lứa tuổi/ : /every age/).test(words)) throw new Error(`confirmation "${words}"`);
         await d.click(popup, '[data-testid="confirm-always-cancel"]');
         await sleep(500);
@@ -396,7 +403,7 @@ async function checks(report, d, server) {
         await enterPin(NEW_PIN);
         actions++;
         await poll(async () => (!(casino in await listed()) ? true : null), 'the gambling request answered');
-        const done = await d.evaluate(popup, () => document.querySelector('[data-testid="answer-done"]')?.textContent ?? '');
+        done = await d.evaluate(popup, () => document.querySelector('[data-testid="answer-done"]')?.textContent ?? '');
         if (!done.includes('casino.test')) throw new Error(`after answering: "${done}"`);
         await poll(async () => ((await badge()) === '1' ? true : null), 'the badge "1"');
         const { approvals } = await store('get', 'approvals');
