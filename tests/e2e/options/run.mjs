@@ -386,6 +386,7 @@ async function checks(report, d, server) {
         await openExtensionPage(d, popup, 'popup.html', P); // 1: the toolbar icon
         actions++;
         const lists = await poll(async () => { const l = await listed(); return Object.keys(l).length === 2 ? l : null; }, 'both requests in the popup');
+        await d.screenshot(popup, join(ARTIFACTS, `popup-requests-${b}-${lang}.png`));
         if (lists[casino]?.join() !== 'approve-deny:primary,approve-hour:secondary,approve-always:secondary') throw new Error(`gambling answers ${lists[casino]}`);
         if (lists[dating]?.join() !== 'approve-hour:primary,approve-always:secondary,approve-deny:secondary') throw new Error(`dating answers ${lists[dating]}`);
         // "Always allow" says what it means; Cancel does nothing.
@@ -412,6 +413,7 @@ async function checks(report, d, server) {
         await d.click(popup, inPopup(dating, '[data-testid="approve-deny"]'));
         await enterPin(NEW_PIN);
         await poll(async () => ((await badge()) === '' ? true : null), 'the badge cleared');
+        await d.screenshot(popup, join(ARTIFACTS, `popup-answered-${b}-${lang}.png`));
       } finally {
         await d.close(popup);
       }
@@ -438,7 +440,7 @@ async function checks(report, d, server) {
       return `"${s.protection}"; resumed`;
     });
 
-    await check('one visit and six reloads of its warning page count one stop; the support page counts a number per day', async () => {
+    await check('one visit, six reloads and two returns within minutes count one stop; the support page counts a number per day', async () => {
       await sleep(1500); // earlier stops flushed (once a second)
       const before = await blockedTotal();
       // A host no check above has opened: the same host within 5 minutes is the same visit.
@@ -449,10 +451,12 @@ async function checks(report, d, server) {
         await poll(async () => ((await d.href(child).catch(() => '')).startsWith(`${d.extBase}warning.html`)
           && await d.evaluate(child, () => document.body?.dataset.ready === 'true').catch(() => false)) || null, 'the warning page again');
       }
+      // Typing the address again (a navigation, not a reload) within minutes: the same visit.
+      for (let i = 0; i < 2; i++) await expectLanding(`http://blocked-parent.test:${P}/`, 'blocked-parent.test', 'warning:block');
       const after = await poll(async () => { const n = await blockedTotal(); return n > before ? n : null; }, 'the stop counted', 5_000);
       await sleep(1500);
       const settled = await blockedTotal();
-      if (settled !== before + 1) throw new Error(`${settled - before} stops counted for one visit and six reloads`);
+      if (settled !== before + 1) throw new Error(`${settled - before} stops counted for one visit, six reloads and two returns`);
       // The support page (where a self-harm search goes): counted, reloads are the same visit.
       const supportToday = async () => {
         const { supportDays } = await store('get', 'supportDays');
