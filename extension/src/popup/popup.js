@@ -69,6 +69,8 @@ async function main() {
     const waiting = $('requests-waiting');
     waiting.textContent = t('popupRequests', String(askRequests.length));
     waiting.hidden = false;
+    // The settings open on the requests, the PIN field focused (options.js).
+    $('options-link').setAttribute('href', 'options.html#requests');
   }
   // With a PIN, the parent answers the child's requests right here (answer.js).
   if (pin) {

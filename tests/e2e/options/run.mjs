@@ -382,11 +382,13 @@ async function checks(report, d, server) {
       let actions = 0;
       let words = '';
       let done = '';
+      let axe = '';
       try {
         await openExtensionPage(d, popup, 'popup.html', P); // 1: the toolbar icon
         actions++;
         const lists = await poll(async () => { const l = await listed(); return Object.keys(l).length === 2 ? l : null; }, 'both requests in the popup');
         await d.screenshot(popup, join(ARTIFACTS, `popup-requests-${b}-${lang}.png`));
+        axe = await axeCheck(d, popup);
         if (lists[casino]?.join() !== 'approve-deny:primary,approve-hour:secondary,approve-always:secondary') throw new Error(`gambling answers ${lists[casino]}`);
         if (lists[dating]?.join() !== 'approve-hour:primary,approve-always:secondary,approve-deny:secondary') throw new Error(`dating answers ${lists[dating]}`);
         // "Always allow" says what it means; Cancel does nothing.
@@ -424,7 +426,7 @@ async function checks(report, d, server) {
       await d.click(opts, '[data-testid="unlock-submit"]');
       await until(d, opts, (s) => s.settings, 'unlocked again', 15_000);
       if (actions !== 3) throw new Error(`${actions} actions`);
-      return `badge 2 → 1 → ''; gambling: Not now first, dating: Allow 1 hour first; "${words.slice(0, 60)}…" cancelled; ${actions} actions: icon, "${lang === 'vi' ? 'Chưa cho phép' : 'Not now'}", PIN + Enter; "${done}"`;
+      return `badge 2 → 1 → ''; gambling: Not now first, dating: Allow 1 hour first; "${words.slice(0, 60)}…" cancelled; ${actions} actions: icon, "${lang === 'vi' ? 'Chưa cho phép' : 'Not now'}", PIN + Enter; "${done}"; popup ${axe}`;
     });
 
     await check('pause lets pages through; resume stops them again', async () => {
