@@ -17,7 +17,8 @@
 //   badge counts the waiting requests, "Not now" leads for a category
 //   blocked at every age; from the toolbar popup a parent answers in three
 //   actions (icon, answer, PIN + Enter), "Always allow" asks first and
-//   Cancel does nothing; pause and resume; no change without the PIN token; the 30-day
+//   Cancel does nothing, on the options page it allows only after "Yes";
+//   pause and resume; no change without the PIN token; the 30-day
 //   chart counting the stops, screenshots at 1280 and 360 px, axe-core 0
 //   serious/critical; clear history; one visit and six reloads of its
 //   warning page count one stop, the support page a number per day.
@@ -427,6 +428,27 @@ async function checks(report, d, server) {
       await until(d, opts, (s) => s.settings, 'unlocked again', 15_000);
       if (actions !== 3) throw new Error(`${actions} actions`);
       return `badge 2 → 1 → ''; gambling: Not now first, dating: Allow 1 hour first; "${words.slice(0, 60)}…" cancelled; ${actions} actions: icon, "${lang === 'vi' ? 'Chưa cho phép' : 'Not now'}", PIN + Enter; "${done}"; popup ${axe}`;
+    });
+
+    await check('options page: "Always allow" opens the site only after its confirmation', async () => {
+      const url = `http://dating.test:${P}/profile`;
+      await expectLanding(url, 'dating.test', 'warning:block');
+      await poll(() => d.evaluate(child, () => document.body?.dataset.ready === 'true'), 'the warning page ready');
+      await d.click(child, '#ask-grownup');
+      await until(d, opts, (s) => s.requests.includes(url), 'the request listed');
+      const item = `[data-testid="requests"] li[data-url="${url}"]`;
+      await d.click(opts, `${item} [data-testid="approve-always"]`);
+      const words = await poll(() => d.evaluate(opts, (sel) => document.querySelector(`${sel} [data-testid="confirm-always"]`)?.textContent ?? '', item), 'the confirmation');
+      await sleep(300);
+      if (((await store('get', 'settings')).settings?.parentPolicy?.allow ?? []).includes('dating.test')) throw new Error('allowed before the confirmation');
+      await d.click(opts, `${item} [data-testid="confirm-always-yes"]`);
+      await poll(async () => ((await store('get', 'settings')).settings?.parentPolicy?.allow ?? []).includes('dating.test') || null, 'dating.test on the allow list');
+      await until(d, opts, (s) => !s.requests.includes(url), 'the request closed');
+      await expectLanding(url, 'dating.test', 'page');
+      const undo = await d.evaluate(opts, SEND, { type: 'settingsUpdate', token: await token(), patch: { allow: [] } });
+      if (!undo?.ok) throw new Error(`removing it: ${JSON.stringify(undo)}`);
+      await expectLanding(url, 'dating.test', 'warning:block');
+      return `"${words.slice(0, 70)}…" → allowed only after "Yes"; removed again`;
     });
 
     await check('pause lets pages through; resume stops them again', async () => {
