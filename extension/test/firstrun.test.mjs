@@ -108,6 +108,8 @@ const SAMPLES = {
   posts: { texts: ['hello'] },
   leavePage: {},
   warningShown: { category: 'adult', action: 'block' },
+  supportShown: {},
+  waitingRequests: {}, // the child's own requests: the child may see them too
   optionsState: {},
   pinSetup: { pin: '12' }, // a refused PIN: setting one here would end the "no PIN" state
   unlock: { pin: '482913' },

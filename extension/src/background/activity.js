@@ -3,18 +3,26 @@
 // (a page and its frames), so counts collect in memory and are written to
 // storage.local `activity` at most once a second. A worker killed before
 // the flush loses at most that last second of counts.
+//
+// A stop counts once per visit (visits.js): recordStop and recordSupport
+// are the way in for pages; recordActivity counts unconditionally.
+// The support page counts as a number per day (`supportDays`), nothing else.
 import { api } from '../shared/platform.js';
-import { addEvent, dayKey, mergeCounts, prune } from '../shared/activity.js';
+import { addDayCount, addEvent, dayKey, mergeCounts, mergeDayCounts, prune } from '../shared/activity.js';
 import { recordError } from './stats.js';
 import { serialQueue } from './serial.js';
+import { isNewVisit } from './visits.js';
 
 /** @typedef {import('../shared/activity.js').Activity} Activity */
 
 const KEY = 'activity';
+const SUPPORT_KEY = 'supportDays';
 const FLUSH_DELAY_MS = 1000;
 
 /** Counts not yet written. @type {Activity} */
 let pending = {};
+/** Support-page counts not yet written. @type {import('../shared/activity.js').DayCounts} */
+let pendingSupport = {};
 /** @type {ReturnType<typeof setTimeout> | null} */
 let timer = null;
 /** Storage work runs one step at a time, so a read-merge-write never
@@ -32,12 +40,42 @@ export function recordActivity(category, action) {
     const next = addEvent(pending, dayKey(Date.now()), category, action);
     if (next === pending) return; // 'allow' or unknown: nothing to write
     pending = next;
-    timer ??= setTimeout(() => {
-      timer = null;
-      void flushActivity();
-    }, FLUSH_DELAY_MS);
+    scheduleFlush();
   } catch (e) {
     recordError('activity', e);
+  }
+}
+
+function scheduleFlush() {
+  timer ??= setTimeout(() => {
+    timer = null;
+    void flushActivity();
+  }, FLUSH_DELAY_MS);
+}
+
+/** Counts a block or warn at `host` unless it is the same visit as one
+ * already counted (visits.js). Never rejects.
+ * @param {string} host @param {string} category @param {'block' | 'warn' | string} action
+ * @returns {Promise<boolean>} whether it counted */
+export async function recordStop(host, category, action) {
+  if (action !== 'block' && action !== 'warn') return false;
+  if (!(await isNewVisit(action, host).catch(() => true))) return false;
+  recordActivity(category, action);
+  return true;
+}
+
+/** Counts the support page once per visit (`where`: the host of the page
+ * whose text brought it, or 'search'). Never rejects.
+ * @param {string} where @returns {Promise<boolean>} whether it counted */
+export async function recordSupport(where) {
+  try {
+    if (!(await isNewVisit('support', where).catch(() => true))) return false;
+    pendingSupport = addDayCount(pendingSupport, dayKey(Date.now()));
+    scheduleFlush();
+    return true;
+  } catch (e) {
+    recordError('activity', e);
+    return false;
   }
 }
 
@@ -51,15 +89,20 @@ export function flushActivity() {
   }
   return serial(async () => {
     const batch = pending;
-    if (!Object.keys(batch).length) return;
+    const support = pendingSupport;
+    if (!Object.keys(batch).length && !Object.keys(support).length) return;
     pending = {};
+    pendingSupport = {};
+    const today = dayKey(Date.now());
     try {
-      const { [KEY]: stored } = await api.storage.local.get(KEY);
-      await api.storage.local.set({ [KEY]: prune(mergeCounts(asActivity(stored), batch), dayKey(Date.now())) });
+      const { [KEY]: stored, [SUPPORT_KEY]: storedSupport } = await api.storage.local.get([KEY, SUPPORT_KEY]);
+      await api.storage.local.set({ [KEY]: prune(mergeCounts(asActivity(stored), batch), today),
+        [SUPPORT_KEY]: mergeDayCounts(storedSupport, support, today) });
     } catch (e) {
       recordError('activity', e);
       // Put the batch back (pruned, so a storage that keeps failing cannot grow it).
-      pending = prune(mergeCounts(batch, pending), dayKey(Date.now()));
+      pending = prune(mergeCounts(batch, pending), today);
+      pendingSupport = mergeDayCounts(support, pendingSupport, today);
     }
   });
 }
@@ -69,11 +112,12 @@ export function flushActivity() {
  * @returns {Promise<void>} */
 export function clearActivity() {
   pending = {};
+  pendingSupport = {};
   if (timer !== null) {
     clearTimeout(timer);
     timer = null;
   }
-  return serial(() => api.storage.local.remove(KEY));
+  return serial(() => api.storage.local.remove([KEY, SUPPORT_KEY]));
 }
 
 /** The stored counts of the last DAYS days, pending counts included.
@@ -84,5 +128,16 @@ export async function loadActivity() {
   return serial(async () => {
     const { [KEY]: stored } = await api.storage.local.get(KEY);
     return prune(asActivity(stored), dayKey(Date.now()));
+  });
+}
+
+/** The support page's count per day over the last DAYS days, pending ones
+ * included. Rejects if storage cannot be read.
+ * @returns {Promise<import('../shared/activity.js').DayCounts>} */
+export async function loadSupport() {
+  await flushActivity();
+  return serial(async () => {
+    const { [SUPPORT_KEY]: stored } = await api.storage.local.get(SUPPORT_KEY);
+    return mergeDayCounts(stored, {}, dayKey(Date.now()));
   });
 }

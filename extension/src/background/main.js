@@ -15,6 +15,7 @@ import { syncImageScript } from './images.js';
 import { registerSafeSearch, safeSearchState, syncSafeSearch } from './safesearch.js';
 import { EXPIRY_ALARM, expireOverrides, syncOverrides } from './overrides.js';
 import { onInstalled } from './firstrun.js';
+import { REQUEST_ALARM, syncBadge } from './badge.js';
 
 api.runtime.onMessage.addListener(route);
 registerNavigation();
@@ -43,6 +44,8 @@ api.storage.onChanged.addListener((changes, area) => {
       .then(() => syncSafeSearch()).catch((e) => recordError('safesearch', e));
   }
   if (area === 'local' && (changes.settings || changes.approvals)) syncOverrides().catch(() => {});
+  // A request saved, answered or expired: the badge's count (badge.js).
+  if (area === 'local' && changes.askRequests) void syncBadge();
   // A school's update address arriving (or changing), or a family's opt-in.
   if (area === 'local' && (changes.managedCache || changes.updateSource)) runUpdateCheck().catch((e) => recordError('update', e));
 });
@@ -50,6 +53,7 @@ api.storage.onChanged.addListener((changes, area) => {
 // The end of an approval or a pause (overrides.js).
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === EXPIRY_ALARM) expireOverrides().catch((e) => recordError('overrides', e));
+  if (alarm.name === REQUEST_ALARM) void syncBadge(); // the oldest request expired
   // (then the 4-hourly alarm again, should a one-off `when` alarm have replaced it)
   if (alarm.name === UPDATE_ALARM) runUpdateCheck().then(() => scheduleUpdates()).catch((e) => recordError('update', e));
 });
@@ -96,3 +100,6 @@ lachan.ready.catch(() => {});
 // Approvals and pause: session rules and the expiry alarm, put back at every
 // start (session rules do not survive a browser restart). Tests: self.lachanOverridesReady.
 /** @type {any} */ (globalThis).lachanOverridesReady = syncOverrides().catch((e) => recordError('overrides', e));
+// The waiting requests' badge, put back at every start (a browser restart
+// forgets it). Tests: self.lachanBadgeReady.
+/** @type {any} */ (globalThis).lachanBadgeReady = syncBadge();

@@ -16,7 +16,8 @@ import {
 import { APPROVE_MS, applyPatch, BANDS, isPaused, liveApprovals, managedView, PAUSE_MINUTES } from '../shared/parent.js';
 import { engineReady } from './engine.js';
 import { decide } from './verdict.js';
-import { clearActivity, loadActivity } from './activity.js';
+import { clearActivity, loadActivity, loadSupport } from './activity.js';
+import { liveRequests } from '../shared/requests.js';
 
 /** An unlocked options page stays unlocked this long after its last change. */
 export const UNLOCK_MS = 10 * 60 * 1000;
@@ -72,9 +73,10 @@ async function guarded(check) {
  * see too (whether a PIN exists, the school, pause state, request count).
  * @param {unknown} token */
 export async function optionsState(token) {
-  const [{ pin, pinGuard, askRequests = [], approvals = {} }, settings, managed, { engine }] = await Promise.all([
+  const [{ pin, pinGuard, askRequests: stored, approvals = {} }, settings, managed, { engine }] = await Promise.all([
     api.storage.local.get(['pin', 'pinGuard', 'askRequests', 'approvals']), settingsNow(), managedNow(), engineReady()]);
   const now = Date.now();
+  const askRequests = liveRequests(stored, now);
   const view = managedView(managed);
   const band = engine.policyBand();
   const table = JSON.parse(engine.policyTable());
@@ -98,6 +100,7 @@ export async function optionsState(token) {
     requests: askRequests,
     approvals: liveApprovals(approvals, now),
     activity: await loadActivity(),
+    support: await loadSupport(),
   };
 }
 

@@ -3,7 +3,9 @@
 // allows, grown-up requests) are accepted from the extension's own pages only.
 import { isMessage } from '../shared/messages.js';
 import { api, flavour } from '../shared/platform.js';
-import { addRequest, hostOf, SESSION_ALLOW_MS } from '../shared/settings.js';
+import { addRequest, cachedManaged, hostOf, SESSION_ALLOW_MS } from '../shared/settings.js';
+import { liveRequests, strictCategories } from '../shared/requests.js';
+import { managedView } from '../shared/parent.js';
 import { addSessionAllow } from './dnr.js';
 import { decide, notReadyUrl, passes, rememberSessionAllow, warningUrl } from './verdict.js';
 import { engineReady, engineState, hashListMeta } from './engine.js';
@@ -15,9 +17,10 @@ import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js
 import { reportQuery } from '../shared/report.js';
 import { checkPosts, helpData, scoreText } from './text.js';
 import { searchRedirect } from './search.js';
-import { recordActivity } from './activity.js';
+import { recordStop, recordSupport } from './activity.js';
 import * as parent from './parent.js';
 import { blockedNavigation } from './navigation.js';
+import { syncBadge } from './badge.js';
 
 /** @typedef {chrome.runtime.MessageSender} Sender */
 
@@ -118,6 +121,7 @@ const HANDLERS = {
   async askGrownUp(m, sender) {
     if (!fromExtensionPage(sender)) return { ok: false };
     const count = await addRequest({ url: m.url, host: hostOf(m.url), category: m.category, time: Date.now() });
+    await syncBadge(); // lit before the page says "saved" (storage.onChanged would follow a moment later)
     return { ok: true, count };
   },
   // Open before the PIN too: "continue" is the child's friction step that the
@@ -153,7 +157,10 @@ const HANDLERS = {
     const v = await scoreText(m.text, sender.url ? { url: sender.url, article: m.article === true } : undefined);
     if (m.perf && typeof m.perf === 'object') stats.textPerf = m.perf;
     if (v.action === 'allow') return v;
-    if (m.union) recordActivity(v.category ?? 'other', v.action === 'block' ? 'block' : 'warn');
+    // Once per visit (activity.js); self-harm text shows support, counted as such.
+    const host = hostOf(sender.url ?? '') || 'page';
+    if (m.union && v.support) void recordSupport(host);
+    else if (m.union) void recordStop(host, v.category ?? 'other', v.action === 'block' ? 'block' : 'warn');
     /** @type {Record<string, unknown>} */
     const answer = { ...v, help: await helpData() };
     if (v.action === 'block' && !v.support && sender.url) {
@@ -168,9 +175,23 @@ const HANDLERS = {
   async warningShown(m, sender) {
     if (!fromExtensionPage(sender)) return { ok: false };
     if (sender.frameId) stats.warningFrames++;
-    recordActivity(m.category || 'other', m.action === 'warn' ? 'warn' : 'block');
-    return { ok: true };
+    const category = m.category || 'other';
+    // A stop without its URL is told apart by its category alone.
+    const counted = await recordStop(hostOf(m.url ?? '') || `category:${category}`, category, m.action === 'warn' ? 'warn' : 'block');
+    return { ok: true, counted };
   },
+  async supportShown(_, sender) {
+    if (!fromExtensionPage(sender)) return { ok: false };
+    return { ok: true, counted: await recordSupport('search') };
+  },
+  // The popup's answer list: the child's own requests (the child may see
+  // them too), and which categories lead with "Not now" (shared/requests.js).
+  waitingRequests: pageOnly(async () => {
+    const [{ askRequests }, { engine }, managed] = await Promise.all([api.storage.local.get('askRequests'), engineReady(), cachedManaged()]);
+    const view = managedView(managed);
+    return { requests: liveRequests(askRequests, Date.now()), strict: [...strictCategories(JSON.parse(engine.defaultTable()))],
+      locked: !view.optionsPage || view.locks.includes('requests') };
+  }),
   optionsState: pageOnly((m) => parent.optionsState(m.token)),
   pinSetup: pageOnly((m) => parent.pinSetup(m.pin)),
   unlock: pageOnly((m) => parent.unlock(m.pin)),

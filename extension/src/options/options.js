@@ -6,7 +6,9 @@
 import { api, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { exportSettings, parseImport, parseSiteList, explainWarnings, siteProblem, undoPatch } from '../shared/parent.js';
-import { dayKey, series, totals } from '../shared/activity.js';
+import { dayCountList, dayKey, series, totals } from '../shared/activity.js';
+import { strictCategories } from '../shared/requests.js';
+import { answerActions } from './answers.js';
 import { renderChart, renderTotals } from './chart.js';
 import { bandName, newPinForm, pinMessage, TOKEN_KEY } from './pinform.js';
 import { renderPrivateNotice } from '../shared/private-notice.js';
@@ -127,6 +129,7 @@ function wirePinForms() {
     $('pin-error').textContent = '';
     sessionStorage.setItem(TOKEN_KEY, res.token);
     await refresh();
+    if (location.hash === '#requests') $('requests-title').scrollIntoView();
   });
   $('lock-now').addEventListener('click', async () => {
     await sendUnlocked({ type: 'lock' });
@@ -152,24 +155,18 @@ function applyLock(lock, controls) {
 
 function renderRequests() {
   const list = $('requests');
+  const strict = strictCategories(state.defaults);
   list.replaceChildren(...state.requests.slice().reverse().map((/** @type {any} */ r) => {
     const li = document.createElement('li');
     li.dataset.url = r.url;
     const who = Object.assign(document.createElement('p'), { className: 'who' });
     who.append(Object.assign(document.createElement('bdi'), { textContent: r.host || r.url }));
     const when = Object.assign(document.createElement('p'), { className: 'hint', textContent: `${catName(r.category)} · ${clock(r.time)}` });
-    const actions = Object.assign(document.createElement('div'), { className: 'actions' });
-    for (const [decision, key, cls] of [['hour', 'optApproveHour', 'primary'], ['always', 'optApproveAlways', 'secondary'], ['deny', 'optDeny', 'secondary']]) {
-      const b = Object.assign(document.createElement('button'), { type: 'button', className: cls, textContent: t(key) });
-      b.dataset.testid = `approve-${decision}`;
-      b.setAttribute('aria-label', `${t(key)}: ${r.host || r.url}`);
-      b.addEventListener('click', async () => {
-        const res = await sendUnlocked({ type: 'decideRequest', url: r.url, decision });
-        toast(res?.ok ? t(`optDecided_${decision}`, res.host) : res?.error === 'school' ? t('optSchoolBlocked') : t('optSaveFailed'));
-        await refresh();
-      });
-      actions.append(b);
-    }
+    const actions = answerActions(r, strict.has(r.category), async (decision) => {
+      const res = await sendUnlocked({ type: 'decideRequest', url: r.url, decision });
+      toast(res?.ok ? t(`optDecided_${decision}`, res.host) : res?.error === 'school' ? t('optSchoolBlocked') : t('optSaveFailed'));
+      await refresh();
+    });
     li.append(who, when, actions);
     return li;
   }));
@@ -353,6 +350,20 @@ function renderActivity() {
     empty: '',
     categoryHeading: t('optCategory'),
   });
+  renderSupport(dayCountList(state.support, today));
+}
+
+/** The support page's days: a number per day, nothing else.
+ * @param {{day: string, count: number}[]} days */
+function renderSupport(days) {
+  const list = $('activity-support');
+  list.replaceChildren(...days.map(({ day, count }) => {
+    const li = Object.assign(document.createElement('li'), { textContent: t('optSupportDay', [`${Number(day.slice(8))}/${Number(day.slice(5, 7))}`, String(count)]) });
+    li.dataset.day = day;
+    li.dataset.count = String(count);
+    return li;
+  }));
+  $('activity-support-none').hidden = days.length > 0;
 }
 
 function wireSettings() {
@@ -509,6 +520,8 @@ async function main() {
   wireSettings();
   wireUpdates();
   await refresh();
+  // Opened to answer a request (the popup's link): the PIN first.
+  if (location.hash === '#requests' && !$('unlock').hidden) input('pin').focus();
   // Live: a school policy or another tab's change shows without a reload.
   api.storage.onChanged.addListener((changes, area) => {
     if (area === 'managed' || changes.managedCache || changes.settings || changes.askRequests || changes.approvals || changes.updateStatus) {

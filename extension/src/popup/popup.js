@@ -2,11 +2,13 @@
 // page" → the report flow (report/flow.js) for the current tab. When the tab
 // shows the warning page, the report is about the page that was stopped.
 // Before a parent PIN exists: "a grown-up needs to finish the setup" → welcome.html.
+// After: the child's waiting requests, each answered here with the PIN.
 import { api, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { verdictRequest } from '../shared/messages.js';
 import { hostOf } from '../shared/settings.js';
 import { renderReport } from '../report/flow.js';
+import { renderAnswers, wireAnswers } from './answer.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -67,6 +69,13 @@ async function main() {
     const waiting = $('requests-waiting');
     waiting.textContent = t('popupRequests', String(askRequests.length));
     waiting.hidden = false;
+    // The settings open on the requests, the PIN field focused (options.js).
+    $('options-link').setAttribute('href', 'options.html#requests');
+  }
+  // With a PIN, the parent answers the child's requests right here (answer.js).
+  if (pin) {
+    wireAnswers();
+    await renderAnswers();
   }
   document.body.dataset.ready = 'true';
 }

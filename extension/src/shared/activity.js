@@ -4,6 +4,9 @@
 //
 // Stored shape (storage.local `activity`), never a URL or a host:
 //   { 'YYYY-MM-DD': { [category]: { blocked: number, warned: number } } }
+// and how often the support page (self-harm searches and page text) was
+// shown, a number per day and nothing else (storage.local `supportDays`):
+//   { 'YYYY-MM-DD': number }
 
 /** @typedef {{blocked: number, warned: number}} Counts */
 /** @typedef {Record<string, Record<string, Counts>>} Activity */
@@ -120,6 +123,42 @@ export function prune(activity, today, days = DAYS) {
     if (parseDay(day) && day >= first && day <= today && isObject(cats)) out[day] = cats;
   }
   return out;
+}
+
+/** @typedef {Record<string, number>} DayCounts */
+
+/** A copy of `counts` with one more on `day` (a malformed day: `counts` itself).
+ * @param {DayCounts} counts @param {string} day @returns {DayCounts} */
+export function addDayCount(counts, day) {
+  if (!parseDay(day)) return counts;
+  const base = isObject(counts) ? counts : {};
+  return { ...base, [day]: count(own(base, day)) + 1 };
+}
+
+/** A copy of `a` with every well-formed count of `b` added, only the `days`
+ * days ending at `today` kept. @param {unknown} a @param {unknown} b
+ * @param {string} today @param {number} [days] @returns {DayCounts} */
+export function mergeDayCounts(a, b, today, days = DAYS) {
+  const first = shiftDay(today, -(days - 1));
+  /** @type {DayCounts} */
+  const out = {};
+  for (const src of [a, b]) {
+    if (!isObject(src)) continue;
+    for (const [day, n] of Object.entries(src)) {
+      if (!parseDay(day) || day < first || day > today || !count(n)) continue;
+      out[day] = count(own(out, day)) + count(n);
+    }
+  }
+  return out;
+}
+
+/** The days ending at `today` with their count, oldest first, days without
+ * one left out. @param {unknown} counts @param {string} today @param {number} [days]
+ * @returns {{day: string, count: number}[]} */
+export function dayCountList(counts, today, days = DAYS) {
+  return Object.entries(mergeDayCounts(counts, {}, today, days))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([day, n]) => ({ day, count: n }));
 }
 
 /** One entry per day, oldest first, ending at `today`; days without events

@@ -20,7 +20,7 @@
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
  * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | ImageStatsRequest
- *   | PageText | LeavePage | WarningShown | OptionsMessage | HopCheck | BlockedNavigation
+ *   | PageText | LeavePage | WarningShown | SupportShown | WaitingRequests | OptionsMessage | HopCheck | BlockedNavigation
  *   | RetryEngine | EngineState | UpdateMessage} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
@@ -84,8 +84,14 @@ export const leavePage = () => ({ type: 'leavePage' });
  * (else {ok: false, error: 'setupNeeded'}, or {ok: false, refused:
  * ['optionsPage']} when a school closes the page) and the live unlock token
  * (from pinSetup, unlock or pinRecover; else {ok: false, error: 'locked'}).
- * @typedef {{type: 'warningShown', category: string, action: string}}
- *   WarningShown warning page → background: count it in the local activity (no URL)
+ * @typedef {{type: 'warningShown', category: string, action: string, url?: string}}
+ *   WarningShown warning page → background: count it in the local activity,
+ *   once per visit (the URL tells a visit; only the category and a count are kept)
+ * @typedef {{type: 'supportShown'}}
+ *   SupportShown support page → background: count it (a number per day, nothing else)
+ * @typedef {{type: 'waitingRequests'}}
+ *   WaitingRequests popup → background: the child's waiting requests and the
+ *   categories blocked at every age → {requests, strict: string[]}
  * @typedef {{type: 'optionsState', token?: string}
  *   | {type: 'pinSetup', pin: string} | {type: 'unlock', pin: string}
  *   | {type: 'pinRecover', code: string, pin: string} | {type: 'pinChange', token: string, pin: string}
@@ -94,8 +100,12 @@ export const leavePage = () => ({ type: 'leavePage' });
  *   | {type: 'revokeApproval', token: string, host: string}
  *   | {type: 'pause', token: string, minutes: number} | {type: 'clearHistory', token: string}} OptionsMessage
  */
-/** @param {string} category @param {string} action @returns {WarningShown} */
-export const warningShown = (category, action) => ({ type: 'warningShown', category, action });
+/** @param {string} category @param {string} action @param {string} [url] @returns {WarningShown} */
+export const warningShown = (category, action, url = '') => ({ type: 'warningShown', category, action, url });
+/** @returns {SupportShown} */
+export const supportShown = () => ({ type: 'supportShown' });
+/** @returns {WaitingRequests} */
+export const waitingRequests = () => ({ type: 'waitingRequests' });
 
 /** Whether a warning page's load is a new stop for the parents' summary: a
  * reload or a return through history shows the same stop again.
@@ -150,7 +160,9 @@ const SHAPES = {
   pageText: (/** @type {any} */ m) => typeof m.text === 'string',
   posts: (/** @type {any} */ m) => Array.isArray(m.texts) && m.texts.length > 0 && m.texts.every((/** @type {unknown} */ t) => typeof t === 'string'),
   leavePage: () => true,
-  warningShown: (/** @type {any} */ m) => str(m.category) && str(m.action),
+  warningShown: (/** @type {any} */ m) => str(m.category) && str(m.action) && (m.url === undefined || str(m.url)),
+  supportShown: () => true,
+  waitingRequests: () => true,
   optionsState: (/** @type {any} */ m) => m.token === undefined || str(m.token),
   pinSetup: (/** @type {any} */ m) => str(m.pin),
   unlock: (/** @type {any} */ m) => str(m.pin),

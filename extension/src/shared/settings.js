@@ -8,6 +8,7 @@
 // storage.managed the school's policy (read-only, cached in storage.local
 //                 because the first managed read can take ~5 s)
 import { api, optional } from './platform.js';
+import { liveRequests } from './requests.js';
 
 /** @typedef {{age_band?: string, categories?: Record<string, unknown>, allow?: string[], block?: string[]}} PolicyLayer */
 /** @typedef {{parentPolicy: PolicyLayer | null}} Settings */
@@ -68,12 +69,14 @@ export async function saveSessionAllows(allows) {
   await api.storage.session.set({ sessionAllow: allows });
 }
 
-/** Records a child's "ask a grown-up" request (bounded, newest last).
+/** Records a child's "ask a grown-up" request (bounded, newest last; an
+ * expired one is dropped, shared/requests.js). The badge follows through
+ * storage.onChanged (background/badge.js).
  * @param {GrownUpRequest} req @returns {Promise<number>} requests kept */
 export async function addRequest(req) {
-  const { askRequests: requests = [] } = await api.storage.local.get('askRequests');
+  const { askRequests } = await api.storage.local.get('askRequests');
   /** @type {GrownUpRequest[]} */
-  const list = requests.filter((/** @type {GrownUpRequest} */ r) => r.url !== req.url);
+  const list = liveRequests(askRequests, req.time).filter((r) => r.url !== req.url);
   list.push(req);
   const kept = list.slice(-MAX_REQUESTS);
   await api.storage.local.set({ askRequests: kept });

@@ -188,9 +188,11 @@ async function main() {
   if (!params.url) params.url = (await api.runtime.sendMessage(blockedNavigationRequest()).catch(() => null))?.url ?? '';
   renderHelp().catch((e) => console.error('lachan: help block', e));
   // The parents' 30-day summary counts this stop (category and action only),
-  // once: reloading the warning page or coming back to it is the same stop.
+  // once per visit: reloading the warning page or coming back to it is the
+  // same stop, and so is the same host again within minutes (the worker
+  // tells that from the URL; background/visits.js).
   const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType('navigation')[0]);
-  if (isNewStop(nav?.type)) api.runtime.sendMessage(warningShown(params.category, params.action)).catch(() => {});
+  if (isNewStop(nav?.type)) api.runtime.sendMessage(warningShown(params.category, params.action, params.url)).catch(() => {});
   if (window.top !== window) {
     // Inside a frame of another page: a compact note, no navigation buttons.
     document.body.classList.add('in-frame');

@@ -13,9 +13,15 @@
 //   child's "ask a grown-up" request approved for an hour lets the child
 //   through, and once the approval's end time has passed (its stored end
 //   moved to the past: no test can wait an hour) the page is stopped again;
-//   deny; pause and resume; no change without the PIN token; the 30-day
+//   the words after asking say it is saved on this computer, the toolbar
+//   badge counts the waiting requests, "Not now" leads for a category
+//   blocked at every age; from the toolbar popup a parent answers in three
+//   actions (icon, answer, PIN + Enter), "Always allow" asks first and
+//   Cancel does nothing, on the options page it allows only after "Yes";
+//   pause and resume; no change without the PIN token; the 30-day
 //   chart counting the stops, screenshots at 1280 and 360 px, axe-core 0
-//   serious/critical; clear history.
+//   serious/critical; clear history; one visit and six reloads of its
+//   warning page count one stop, the support page a number per day.
 // Screenshots: tests/e2e/artifacts/options-<browser>-<lang>-<width>.png.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -115,6 +121,15 @@ async function checks(report, d, server) {
     const s = (/** @type {any} */ (globalThis).browser ?? chrome).storage.local;
     return o === 'get' ? s.get(a) : s.set(a);
   }, [op, arg]);
+
+  /** The toolbar badge's text, read from an extension page. */
+  const badge = () => d.evaluate(opts, () => (/** @type {any} */ (globalThis).browser ?? chrome).action.getBadgeText({}));
+  /** Stops counted in the parents' summary, all days. */
+  const blockedTotal = async () => {
+    const { activity } = await store('get', 'activity');
+    return Object.values(activity ?? {}).reduce((n, day) => n + Object.values(/** @type {any} */ (day))
+      .reduce((m, c) => m + (/** @type {any} */ (c).blocked ?? 0), 0), 0);
+  };
 
   try {
     await check('first run: PIN setup is shown; a mismatch and an easy PIN are refused with a reason', async () => {
@@ -301,9 +316,18 @@ async function checks(report, d, server) {
       const url = `http://adult-site.test:${P}/homework`;
       await expectLanding(url, 'adult-site.test', 'warning:block');
       await poll(() => d.evaluate(child, () => document.body?.dataset.ready === 'true'), 'the warning page ready');
+      if (await badge()) throw new Error(`badge "${await badge()}" before any request`);
       await d.click(child, '#ask-grownup');
-      await poll(() => d.evaluate(child, () => !!document.querySelector('[data-testid="ask-done"]')), 'ask-done');
+      const said = await poll(() => d.evaluate(child, () => document.querySelector('[data-testid="ask-done"]')?.textContent ?? ''), 'ask-done');
+      // Honest words: saved on this computer, nothing sent.
+      const honest = lang === 'vi' ? /lưu .*trên máy này/ : /saved on this computer/;
+      if (!honest.test(said) || (lang === 'vi' ? /gửi/ : /\bsent\b|\bsend/).test(said)) throw new Error(`after asking: "${said}"`);
+      await poll(async () => ((await badge()) === '1' ? true : null), 'the badge "1" on the toolbar icon');
       await until(d, opts, (s) => s.requests.includes(url), 'the request on the options page');
+      // Adult is blocked at every age: "Not now" leads, filled; the allow buttons are secondary.
+      const order = await d.evaluate(opts, (u) => [...document.querySelectorAll(`[data-testid="requests"] li[data-url="${u}"] .actions button`)]
+        .map((b) => `${/** @type {HTMLElement} */ (b).dataset.testid}:${b.className}`), url);
+      if (order.join() !== 'approve-deny:primary,approve-hour:secondary,approve-always:secondary') throw new Error(`answer buttons ${order}`);
       // The toolbar popup tells the parent a request waits (a count, no address).
       const popup = await d.newPage();
       let waiting = '';
@@ -320,6 +344,7 @@ async function checks(report, d, server) {
       const t0 = Date.now();
       await d.click(opts, `[data-testid="requests"] li[data-url="${url}"] [data-testid="approve-hour"]`);
       await until(d, opts, (s) => s.approvals.includes('adult-site.test') && !s.requests.includes(url), 'the approval listed');
+      await poll(async () => ((await badge()) === '' ? true : null), 'the badge cleared with the last request answered');
       const { approvals } = await store('get', 'approvals');
       const left = approvals['adult-site.test'] - t0;
       if (left < 3_590_000 || left > 3_610_000) throw new Error(`approved for ${left} ms, not an hour`);
@@ -329,21 +354,101 @@ async function checks(report, d, server) {
       // An hour later: the stored end time moves to the past, as the clock would.
       await store('set', { approvals: { 'adult-site.test': Date.now() - 1000 } });
       await expectLanding(url, 'adult-site.test', 'warning:block');
-      return `popup "${waiting}"; approved for ${(left / 60000).toFixed(1)} min (alarm at the end time); page loads; after the end time: blocked`;
+      return `"${said.slice(0, 40)}…"; badge 1 → ''; ${order.map((o) => o.split(':')[0]).join(' > ')}; popup "${waiting}"; approved for ${(left / 60000).toFixed(1)} min (alarm at the end time); page loads; after the end time: blocked`;
     });
 
-    await check('deny closes the request and allows nothing', async () => {
-      const url = `http://casino.test:${P}/`;
-      await expectLanding(url, 'casino.test', 'warning:block');
+    await check('from the toolbar popup a parent answers in 3 actions (icon, "Not now", PIN + Enter); "Always allow" asks first', async () => {
+      const casino = `http://casino.test:${P}/`;
+      const dating = `http://dating.test:${P}/chat`;
+      for (const [url, host] of [[casino, 'casino.test'], [dating, 'dating.test']]) {
+        await expectLanding(url, host, 'warning:block');
+        await poll(() => d.evaluate(child, () => document.body?.dataset.ready === 'true'), 'the warning page ready');
+        await d.click(child, '#ask-grownup');
+        await poll(() => d.evaluate(child, () => !!document.querySelector('[data-testid="ask-done"]')), 'ask-done');
+      }
+      await poll(async () => ((await badge()) === '2' ? true : null), 'the badge "2"');
+      const popup = await d.newPage();
+      /** The popup's requests: url → its answer buttons (testid:class). */
+      const listed = () => d.evaluate(popup, () => Object.fromEntries([...document.querySelectorAll('[data-testid="popup-requests"] li')]
+        .map((li) => [/** @type {HTMLElement} */ (li).dataset.url, [...li.querySelectorAll('.actions button')]
+          .filter((b) => !b.closest('[hidden]')).map((b) => `${/** @type {HTMLElement} */ (b).dataset.testid}:${b.className}`)])));
+      const inPopup = (/** @type {string} */ url, /** @type {string} */ sel) => `[data-testid="popup-requests"] li[data-url="${url}"] ${sel}`;
+      /** Types the PIN and presses Enter (one action: the form's submit). @param {string} pin */
+      const enterPin = (pin) => d.evaluate(popup, (p) => {
+        const input = /** @type {HTMLInputElement} */ (document.getElementById('answer-pin-input'));
+        if (document.activeElement !== input) throw new Error(`focus on ${document.activeElement?.id || document.activeElement?.tagName}, not the PIN`);
+        input.value = p;
+        /** @type {HTMLFormElement} */ (input.form).requestSubmit();
+      }, pin);
+      let actions = 0;
+      let words = '';
+      let done = '';
+      let axe = '';
+      try {
+        await openExtensionPage(d, popup, 'popup.html', P); // 1: the toolbar icon
+        actions++;
+        const lists = await poll(async () => { const l = await listed(); return Object.keys(l).length === 2 ? l : null; }, 'both requests in the popup');
+        await d.screenshot(popup, join(ARTIFACTS, `popup-requests-${b}-${lang}.png`));
+        axe = await axeCheck(d, popup);
+        if (lists[casino]?.join() !== 'approve-deny:primary,approve-hour:secondary,approve-always:secondary') throw new Error(`gambling answers ${lists[casino]}`);
+        if (lists[dating]?.join() !== 'approve-hour:primary,approve-always:secondary,approve-deny:secondary') throw new Error(`dating answers ${lists[dating]}`);
+        // "Always allow" says what it means; Cancel does nothing.
+        await d.click(popup, inPopup(dating, '[data-testid="approve-always"]'));
+        words = await poll(() => d.evaluate(popup, () => document.querySelector('[data-testid="confirm-always"]')?.textContent ?? ''), 'the confirmation');
+        if (!words.includes('dating.test') || !(lang === 'vi' ? /mọi lứa tuổi/ : /every age/).test(words)) throw new Error(`confirmation "${words}"`);
+        await d.click(popup, '[data-testid="confirm-always-cancel"]');
+        await sleep(500);
+        const { settings } = await store('get', 'settings');
+        if ((settings?.parentPolicy?.allow ?? []).includes('dating.test')) throw new Error('cancel allowed the site');
+        if (await d.evaluate(popup, () => !document.getElementById('answer-pin')?.hidden)) throw new Error('cancel asked for the PIN');
+        // The counted path: "Not now" (2), the PIN + Enter (3).
+        await d.click(popup, inPopup(casino, '[data-testid="approve-deny"]'));
+        actions++;
+        await enterPin(NEW_PIN);
+        actions++;
+        await poll(async () => (!(casino in await listed()) ? true : null), 'the gambling request answered');
+        done = await d.evaluate(popup, () => document.querySelector('[data-testid="answer-done"]')?.textContent ?? '');
+        if (!done.includes('casino.test')) throw new Error(`after answering: "${done}"`);
+        await poll(async () => ((await badge()) === '1' ? true : null), 'the badge "1"');
+        const { approvals } = await store('get', 'approvals');
+        if (Object.keys(approvals ?? {}).some((h) => h.includes('casino'))) throw new Error('"Not now" approved');
+        // The other one, and the badge goes out.
+        await d.click(popup, inPopup(dating, '[data-testid="approve-deny"]'));
+        await enterPin(NEW_PIN);
+        await poll(async () => ((await badge()) === '' ? true : null), 'the badge cleared');
+        await d.screenshot(popup, join(ARTIFACTS, `popup-answered-${b}-${lang}.png`));
+      } finally {
+        await d.close(popup);
+      }
+      await expectLanding(casino, 'casino.test', 'warning:block');
+      // The popup's PIN took this page's unlock: unlock it again for the checks after.
+      await until(d, opts, (s) => s.unlock, 'the options page locked by the popup\'s answer');
+      await fill(d, opts, '#pin', NEW_PIN);
+      await d.click(opts, '[data-testid="unlock-submit"]');
+      await until(d, opts, (s) => s.settings, 'unlocked again', 15_000);
+      if (actions !== 3) throw new Error(`${actions} actions`);
+      return `badge 2 → 1 → ''; gambling: Not now first, dating: Allow 1 hour first; "${words.slice(0, 60)}…" cancelled; ${actions} actions: icon, "${lang === 'vi' ? 'Chưa cho phép' : 'Not now'}", PIN + Enter; "${done}"; popup ${axe}`;
+    });
+
+    await check('options page: "Always allow" opens the site only after its confirmation', async () => {
+      const url = `http://dating.test:${P}/profile`;
+      await expectLanding(url, 'dating.test', 'warning:block');
       await poll(() => d.evaluate(child, () => document.body?.dataset.ready === 'true'), 'the warning page ready');
       await d.click(child, '#ask-grownup');
       await until(d, opts, (s) => s.requests.includes(url), 'the request listed');
-      await d.click(opts, `[data-testid="requests"] li[data-url="${url}"] [data-testid="approve-deny"]`);
-      await until(d, opts, (s) => !s.requests.includes(url), 'the request closed');
-      const { approvals } = await store('get', 'approvals');
-      if (Object.keys(approvals ?? {}).some((h) => h.includes('casino'))) throw new Error('deny approved');
+      const item = `[data-testid="requests"] li[data-url="${url}"]`;
+      await d.click(opts, `${item} [data-testid="approve-always"]`);
+      const words = await poll(() => d.evaluate(opts, (sel) => document.querySelector(`${sel} [data-testid="confirm-always"]`)?.textContent ?? '', item), 'the confirmation');
       await sleep(300);
-      return await expectLanding(url, 'casino.test', 'warning:block');
+      if (((await store('get', 'settings')).settings?.parentPolicy?.allow ?? []).includes('dating.test')) throw new Error('allowed before the confirmation');
+      await d.click(opts, `${item} [data-testid="confirm-always-yes"]`);
+      await poll(async () => ((await store('get', 'settings')).settings?.parentPolicy?.allow ?? []).includes('dating.test') || null, 'dating.test on the allow list');
+      await until(d, opts, (s) => !s.requests.includes(url), 'the request closed');
+      await expectLanding(url, 'dating.test', 'page');
+      const undo = await d.evaluate(opts, SEND, { type: 'settingsUpdate', token: await token(), patch: { allow: [] } });
+      if (!undo?.ok) throw new Error(`removing it: ${JSON.stringify(undo)}`);
+      await expectLanding(url, 'dating.test', 'warning:block');
+      return `"${words.slice(0, 70)}…" → allowed only after "Yes"; removed again`;
     });
 
     await check('pause lets pages through; resume stops them again', async () => {
@@ -359,25 +464,38 @@ async function checks(report, d, server) {
       return `"${s.protection}"; resumed`;
     });
 
-    await check('a warning page reloaded twice counts as one stop', async () => {
-      const blockedToday = async () => {
-        const { activity } = await store('get', 'activity');
-        return Object.values(activity ?? {}).reduce((n, day) => n + Object.values(/** @type {any} */ (day))
-          .reduce((m, c) => m + (/** @type {any} */ (c).blocked ?? 0), 0), 0);
-      };
+    await check('one visit, six reloads and two returns within minutes count one stop; the support page counts a number per day', async () => {
       await sleep(1500); // earlier stops flushed (once a second)
-      const before = await blockedToday();
-      await expectLanding(`http://casino.test:${P}/`, 'casino.test', 'warning:block');
-      for (let i = 0; i < 2; i++) {
+      const before = await blockedTotal();
+      // A host no check above has opened: the same host within 5 minutes is the same visit.
+      await expectLanding(`http://blocked-parent.test:${P}/`, 'blocked-parent.test', 'warning:block');
+      for (let i = 0; i < 6; i++) {
         await d.evaluate(child, () => location.reload()).catch(() => {});
-        await sleep(800);
-        await poll(async () => (await d.href(child).catch(() => '')).startsWith(`${d.extBase}warning.html`) || null, 'the warning page again');
+        await sleep(500);
+        await poll(async () => ((await d.href(child).catch(() => '')).startsWith(`${d.extBase}warning.html`)
+          && await d.evaluate(child, () => document.body?.dataset.ready === 'true').catch(() => false)) || null, 'the warning page again');
       }
-      const after = await poll(async () => { const n = await blockedToday(); return n > before ? n : null; }, 'the stop counted', 5_000);
+      // Typing the address again (a navigation, not a reload) within minutes: the same visit.
+      for (let i = 0; i < 2; i++) await expectLanding(`http://blocked-parent.test:${P}/`, 'blocked-parent.test', 'warning:block');
+      const after = await poll(async () => { const n = await blockedTotal(); return n > before ? n : null; }, 'the stop counted', 5_000);
       await sleep(1500);
-      const settled = await blockedToday();
-      if (settled !== before + 1) throw new Error(`${settled - before} stops counted for one visit and two reloads`);
-      return `${before} → ${after} → ${settled}`;
+      const settled = await blockedTotal();
+      if (settled !== before + 1) throw new Error(`${settled - before} stops counted for one visit, six reloads and two returns`);
+      // The support page (where a self-harm search goes): counted, reloads are the same visit.
+      const supportToday = async () => {
+        const { supportDays } = await store('get', 'supportDays');
+        return Object.values(supportDays ?? {}).reduce((n, c) => n + Number(c), 0);
+      };
+      const s0 = await supportToday();
+      await openExtensionPage(d, child, 'support.html?from=search', P);
+      await d.evaluate(child, () => location.reload()).catch(() => {});
+      await sleep(500);
+      const s1 = await poll(async () => { const n = await supportToday(); return n > s0 ? n : null; }, 'the support page counted', 5_000);
+      await sleep(1500);
+      const { supportDays } = await store('get', 'supportDays');
+      if (await supportToday() !== s0 + 1) throw new Error(`support counted ${await supportToday() - s0} times for one visit and a reload`);
+      if (!Object.entries(supportDays).every(([k, v]) => /^\d{4}-\d{2}-\d{2}$/.test(k) && Number.isInteger(v))) throw new Error(`supportDays ${JSON.stringify(supportDays)}`);
+      return `blocked ${before} → ${after} → ${settled}; support ${s0} → ${s1}; stored ${JSON.stringify(supportDays)}`;
     });
 
     await check('the 30-day chart counts today\'s stops; screenshots; axe 0 serious/critical', async () => {
