@@ -5,6 +5,7 @@
 import { api, startPage, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { renderHelp } from '../warning/help.js';
+import { bandNow, localiseBand } from '../shared/band-words.js';
 
 /** If history.back() has nowhere to go, the page is still here after this. */
 const BACK_FALLBACK_MS = 700;
@@ -21,6 +22,7 @@ function goBack() {
 
 async function main() {
   localise();
+  localiseBand(await bandNow()); // the register for the child's age
   document.title = t('supportTitle');
   document.getElementById('go-back')?.addEventListener('click', goBack);
   await renderHelp().catch((e) => console.error('lachan: help block', e));
