@@ -2,7 +2,8 @@
 // (vi.md, en.md): build.mjs replaces `<!-- guide: vi -->` and `<!-- guide: en -->`
 // with each language's text as an <article lang>. The Markdown is the small
 // subset those files use: # headings, paragraphs, - and 1. lists, ``` code,
-// | tables |, `code` and **bold**. Everything is HTML-escaped first.
+// | tables |, `code` and **bold**. Everything is HTML-escaped first. Code
+// blocks and tables scroll sideways, so they take the keyboard focus too.
 
 /** @param {string} s */
 const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -35,12 +36,12 @@ export function renderGuide(md) {
       const body = [];
       for (i++; i < lines.length && !lines[i].startsWith('```'); i++) body.push(lines[i]);
       i++;
-      out.push(`<pre><code>${escape(body.join('\n'))}</code></pre>`);
+      out.push(`<pre tabindex="0"><code>${escape(body.join('\n'))}</code></pre>`);
     } else if (line.startsWith('|')) {
       const rows = [];
       for (; i < lines.length && lines[i].startsWith('|'); i++) rows.push(cells(lines[i]));
       const [head, , ...body] = rows;
-      out.push(`<div class="guide-scroll"><table><thead><tr>${head.map((c) => `<th scope="col">${inline(c)}</th>`).join('')}</tr></thead>`
+      out.push(`<div class="guide-scroll" tabindex="0"><table><thead><tr>${head.map((c) => `<th scope="col">${inline(c)}</th>`).join('')}</tr></thead>`
         + `<tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`);
     } else if (/^(- |\d+\. )/.test(line)) {
       const ordered = /^\d+\. /.test(line);
