@@ -28,13 +28,14 @@ test('details: category, list and band in words, never their keys', () => {
   assert.equal(en1.detailBand, '15 to 17');
 });
 
-test('sources: the parent\'s and the school\'s lists, the project\'s own, and nothing for an unknown one', () => {
+test('sources: the parent\'s and the school\'s lists, the project\'s own, and what an unknown one lists', () => {
   const t = tOf(vi);
   assert.equal(sourceWords('parent', 'adult', t), 'Danh sách “Luôn chặn” của phụ huynh');
   assert.equal(sourceWords('school', null, t), 'Danh sách chặn của nhà trường');
   assert.equal(sourceWords('lachan-self-harm', 'self_harm', t), 'Danh sách tự hại, tự tử của nhóm Lá Chắn');
   assert.equal(sourceWords('ut1-agressif', 'violence', tOf(en)), 'The UT1 list for violence, gore and hate');
-  assert.equal(sourceWords('someone-else', 'adult', t), '');
+  assert.equal(sourceWords('e2e-gambling', 'gambling', t), 'Một danh sách cờ bạc, cá cược');
+  assert.equal(sourceWords('e2e-gambling', 'gambling', tOf(en)), 'A list for gambling and betting');
   assert.equal(sourceWords(null, 'adult', t), '');
 });
 

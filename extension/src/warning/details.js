@@ -17,16 +17,18 @@ const known = (t, key) => (t(key) === key ? '' : t(key));
 /** A category in a grown-up's words. @param {string} category @param {T} t */
 export const categoryWords = (category, t) => known(t, `parentCat_${category}`) || t('parentCat_other');
 
-/** The source list in words, or '' for a source that is not a list.
+/** The source list in words ('' when there is none).
  * @param {string | null | undefined} source @param {string | null | undefined} category @param {T} t */
 export function sourceWords(source, category, t) {
   if (!source) return '';
   if (source === 'parent') return t('detailSourceParent');
   if (source === 'school') return t('detailSourceSchool');
   const keeper = KEEPERS[source.split('-')[0]];
-  if (!keeper) return '';
   const what = categoryWords(category ?? '', t);
-  return t('detailSourceList', [what.charAt(0).toLocaleLowerCase(t('lang')) + what.slice(1), keeper === 'own' ? t('detailSourceOwn') : keeper]);
+  const lower = what.charAt(0).toLocaleLowerCase(t('lang')) + what.slice(1);
+  // Another list (a school's own bundle, a test list): what it lists, not its id.
+  if (!keeper) return t('detailSourceAny', lower);
+  return t('detailSourceList', [lower, keeper === 'own' ? t('detailSourceOwn') : keeper]);
 }
 
 /** The rows shown, as [label key, value]; empty values are left out.
