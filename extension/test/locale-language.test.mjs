@@ -111,6 +111,10 @@ test('every key a page or script names is in both locales', () => {
   for (const c of cats) for (const p of ['parentCat_', 'parentCatDesc_']) used.add(p + c);
   for (const id of ITEM_IDS) used.add(`scTitle_${id}`);
   for (const s of ['ok', 'missing', 'unknown', 'optional']) used.add(`scStatus_${s}`);
+  for (const k of ['admin', 'development', 'normal', 'sideload', 'other']) used.add(`installType_${k}`);
+  for (const a of ['block', 'warn', 'allow']) { used.add(`optBandPreview_${a}`); used.add(`action_${a}`); }
+  for (const k of ['brand', 'lookalike', 'model']) used.add(`detailBy_${k}`);
+  for (const k of ['durMinute', 'durMinutes', 'durHour', 'durHours', 'durHoursMinutes']) used.add(k);
   assert.ok(used.size > 150, `only ${used.size} keys found: the scan is broken`);
   for (const lang of ['vi', 'en']) {
     assert.deepEqual([...used].filter((k) => !locales[lang][k]).sort(), [], `${lang} is missing`);
