@@ -9,7 +9,7 @@
 //   recovery code shown), lock and wrong PIN (tries left), recovery code →
 //   new PIN; age band and category choices reaching the engine (a navigation
 //   changes from block to warn), with Undo, and the band preview naming what
-//   changed; categories in a parent's words, pause buttons in hours, the
+//   changed, and the child's warning page in the 15-17 register; categories in a parent's words, pause buttons in hours, the
 //   pause promising covered pictures only with a hash list; bad list lines explained by line
 //   and nothing saved, then a parent block list entry stopping a site; a
 //   child's "ask a grown-up" request approved for an hour lets the child
@@ -218,6 +218,12 @@ async function checks(report, d, server) {
       await d.click(opts, 'input[name="band"][value="15-17"]');
       await poll(async () => (await state(await token())).effective.band === '15-17', 'the engine band 15-17');
       const during = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:warn');
+      // The child's warning page now speaks to a 15-17-year-old: respectful, no "a grown-up".
+      const teen = await poll(() => d.evaluate(child, () => (document.body?.dataset.ready === 'true'
+        ? { h1: document.querySelector('h1')?.textContent ?? '', intro: document.querySelector('[data-i18n="continueIntro"]')?.textContent ?? '' } : null)), 'the warning page ready');
+      const teenWords = lang === 'vi' ? { h1: 'Cân nhắc một chút trước khi xem', intro: 'người mà bạn tin cậy', not: /người lớn/ }
+        : { h1: 'Think it over before you go on', intro: 'someone you trust', not: /grown-up/ };
+      if (teen.h1 !== teenWords.h1 || !teen.intro.includes(teenWords.intro) || teenWords.not.test(teen.intro)) throw new Error(`15-17 warning page: ${JSON.stringify(teen)}`);
       // The preview says what 15-17 does and what changed from 6-10, from the shipped policy.
       const preview = await poll(() => d.evaluate(opts, () => {
         const box = document.querySelector('[data-testid="band-preview"]');
@@ -234,7 +240,7 @@ async function checks(report, d, server) {
       await d.click(opts, '[data-testid="undo"]');
       await poll(async () => (await state(await token())).effective.band === '6-10', 'the band back to 6-10');
       const after = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:block');
-      return `${before} → ${during} (preview: ${preview.changes.length} changes, "${preview.changes[0]}") → undo → ${after}`;
+      return `${before} → ${during} ("${teen.h1}"; preview: ${preview.changes.length} changes, "${preview.changes[0]}") → undo → ${after}`;
     });
 
     await check('categories in a parent\'s words with a description; pause buttons in hours; no promise of covered pictures without a hash list', async () => {
