@@ -217,11 +217,14 @@ function renderBands() {
   if (state.managed.locks.includes('ageBand')) {
     for (const i of box.querySelectorAll('input')) /** @type {HTMLInputElement} */ (i).checked = i.getAttribute('value') === state.effective.band;
   }
-  if (shownBand !== state.effective.band) renderBandPreview(state.effective.band);
+  // A refresh redraws the preview (a category choice changes it) and keeps
+  // its "compared with" line while the band stays the same.
+  renderBandPreview(state.effective.band, shownBand === state.effective.band ? shownBefore : undefined);
 }
 
-/** The band the preview shows (a refresh keeps a "compared with" line). */
+/** The band the preview shows, and the band it is compared with. */
 let shownBand = '';
+let shownBefore = /** @type {string | undefined} */ (undefined);
 
 /** What a band blocks, warns about and allows, and (after a change) what
  * differs from the band before; from the shipped policy with the parent's
@@ -229,6 +232,7 @@ let shownBand = '';
  * @param {string} band @param {string} [before] */
 function renderBandPreview(band, before) {
   shownBand = band;
+  shownBefore = before;
   const policy = { defaults: state.defaults, categories: state.categories, parent: state.parent.categories ?? {}, school: state.managed.sets.categories };
   const groups = bandPreview(policy, band);
   const names = (/** @type {string[]} */ cats) => (cats.length ? cats.map(catName).join(', ') : t('optBandPreviewNone'));
