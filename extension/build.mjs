@@ -30,6 +30,7 @@ import { makeIcons } from './tools/icons.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
+import { expandGuide } from './tools/guide.mjs';
 import { PRIORITY } from './src/background/rule-shapes.js';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
@@ -150,7 +151,7 @@ async function main() {
     const over = JSON.parse(readFileSync(join(EXT, `manifest/${browser}.json`), 'utf8'));
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
-    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome', 'check', 'notready']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
+    for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome', 'check', 'notready', 'guide']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
     if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
     // The image-check scripts (registered at run time by background/images.js) in every browser.
     mkdirSync(join(dir, 'content'), { recursive: true });
@@ -160,9 +161,12 @@ async function main() {
     cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
     // Pages at the extension root (warning.html is part of the e2e contract).
     // Shared head and header markup expanded once here (tools/pages.mjs).
-    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support', 'welcome', 'check', 'notready']) {
+    // The guide page carries docs/guide/<lang>.md in both languages (tools/guide.mjs).
+    const guides = Object.fromEntries(['vi', 'en'].map((l) => [l, readFileSync(join(ROOT, `docs/guide/${l}.md`), 'utf8')]));
+    for (const page of ['warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'support', 'welcome', 'check', 'notready', 'guide']) {
       const from = join(dir, page, `${page}.html`);
-      writeFileSync(join(dir, `${page}.html`), expandIncludes(readFileSync(from, 'utf8'), `src/${page}/${page}.html`));
+      const html = expandIncludes(readFileSync(from, 'utf8'), `src/${page}/${page}.html`);
+      writeFileSync(join(dir, `${page}.html`), page === 'guide' ? expandGuide(html, guides) : html);
       rmSync(from);
     }
     cpSync(join(EXT, '_locales'), join(dir, '_locales'), { recursive: true });

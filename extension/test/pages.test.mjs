@@ -39,3 +39,19 @@ test('every page source takes its head and header from the includes', () => {
     }
   }
 });
+
+test('the guide page: both languages rendered from docs/guide, escaped, with the same outline', async () => {
+  const { expandGuide, renderGuide } = await import('../tools/guide.mjs');
+  assert.equal(renderGuide('# A <b>\n\nOne `x<y>` and **bold**\nline two.\n\n- a\n- b\n\n1. c\n\n```json\n{"a": "<"}\n```\n\n| h | i |\n|---|---|\n| 1 | `2` |\n'),
+    '<h1>A &lt;b&gt;</h1>\n<p>One <code>x&lt;y&gt;</code> and <strong>bold</strong> line two.</p>\n<ul><li>a</li><li>b</li></ul>\n<ol><li>c</li></ol>\n'
+    + '<pre tabindex="0"><code>{&quot;a&quot;: &quot;&lt;&quot;}</code></pre>\n'
+    + '<div class="guide-scroll" tabindex="0"><table><thead><tr><th scope="col">h</th><th scope="col">i</th></tr></thead><tbody><tr><td>1</td><td><code>2</code></td></tr></tbody></table></div>');
+  const guides = Object.fromEntries(['vi', 'en'].map((l) => [l, readFileSync(new URL(`../../docs/guide/${l}.md`, import.meta.url), 'utf8')]));
+  const outline = (/** @type {string} */ md) => [...md.matchAll(/^(#+) (\d[\d.]*)?/gm)].map((m) => `${m[1]}${m[2] ?? ''}`);
+  assert.deepEqual(outline(guides.vi), outline(guides.en), 'the two guides have the same sections');
+  const page = expandGuide(readFileSync(new URL('../src/guide/guide.html', import.meta.url), 'utf8'), guides);
+  assert.match(page, /<article class="card guide" lang="vi" data-testid="guide-vi" hidden>\n<h1>Hướng dẫn cài đặt Lá Chắn<\/h1>/);
+  assert.match(page, /<article class="card guide" lang="en" data-testid="guide-en" hidden>\n<h1>Setting up Lá Chắn<\/h1>/);
+  assert.ok(!page.includes('<!-- guide:'));
+  assert.throws(() => expandGuide('<!-- guide: fr -->', guides), /no guide for "fr"/);
+});

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ITEM_IDS, evaluate, isNoPolicyError, managedFact, summarise } from '../src/selfcheck/status.js';
+import { ITEM_IDS, SCHOOL_ONLY, defaultView, evaluate, isNoPolicyError, managedFact, summarise } from '../src/selfcheck/status.js';
 import { privateNoticeKeys } from '../src/shared/private-notice.js';
 
 const locales = Object.fromEntries(['vi', 'en'].map((l) => [l,
@@ -16,8 +16,8 @@ const byId = (items) => Object.fromEntries(items.map((/** @type {any} */ i) => [
 const unpacked = { browser: 'chromium', incognitoAllowed: false, installType: 'development', managed: { state: 'empty', keys: [] },
   pin: { set: false, optionsPage: true }, engine: { ready: true, detail: '' } };
 
-test('unpacked, non-force-installed Chromium: incognito, force-install and policy missing; DevTools and dev mode unknown', () => {
-  const it = byId(evaluate(/** @type {any} */ (unpacked)));
+test('school view, unpacked, non-force-installed Chromium: incognito, force-install and policy missing; DevTools and dev mode unknown', () => {
+  const it = byId(evaluate(/** @type {any} */ (unpacked), 'school'));
   assert.deepEqual(Object.keys(it), [...ITEM_IDS]);
   assert.equal(it.browser.status, 'ok');
   assert.equal(it.browser.detail, 'Chromium');
@@ -30,7 +30,29 @@ test('unpacked, non-force-installed Chromium: incognito, force-install and polic
   assert.equal(it.pin.status, 'missing');
   assert.equal(it.devMode.status, 'unknown');
   assert.equal(it.engine.status, 'ok');
-  assert.deepEqual(summarise(Object.values(it)), { ok: 2, missing: 4, unknown: 2 });
+  assert.deepEqual(summarise(Object.values(it)), { ok: 2, missing: 4, unknown: 2, optional: 0 });
+});
+
+test('home view: no school policy and no locked install are optional, not missing; the rest is unchanged', () => {
+  assert.equal(defaultView(/** @type {any} */ (unpacked)), 'home');
+  const home = byId(evaluate(/** @type {any} */ (unpacked)));
+  assert.equal(home.policy.status, 'optional');
+  assert.equal(home.forceInstalled.status, 'optional');
+  assert.equal(home.incognito.status, 'missing', 'private windows matter at home too');
+  assert.equal(home.pin.status, 'missing');
+  assert.deepEqual(summarise(Object.values(home)), { ok: 2, missing: 2, unknown: 2, optional: 2 });
+  assert.deepEqual([...SCHOOL_ONLY].sort(), ['forceInstalled', 'policy']);
+  // A home that did lock its install sees it in place.
+  assert.equal(byId(evaluate({ .../** @type {any} */ (unpacked), installType: 'admin' }, 'home')).forceInstalled.status, 'ok');
+  // Unknown stays unknown: optional only replaces a red mark.
+  assert.equal(byId(evaluate({ .../** @type {any} */ (unpacked), managed: null }, 'home')).policy.status, 'unknown');
+});
+
+test('a managed policy opens the school view', () => {
+  const managed = { .../** @type {any} */ (unpacked), managed: { state: 'present', keys: ['ageBand'] } };
+  assert.equal(defaultView(managed), 'school');
+  assert.equal(byId(evaluate(managed)).forceInstalled.status, 'missing');
+  assert.equal(defaultView({ .../** @type {any} */ (unpacked), managed: { state: 'timeout', keys: [] } }), 'home');
 });
 
 test('no bundle open: the engine item is missing and says why; no answer from the worker is unknown', () => {
@@ -62,7 +84,7 @@ test('parent PIN: set is ok; none is missing, unless the school closes the optio
 
 test('every install type other than admin is "not force-installed"', () => {
   for (const installType of ['normal', 'development', 'sideload', 'other']) {
-    assert.equal(byId(evaluate({ ...unpacked, installType }))['forceInstalled'].status, 'missing', installType);
+    assert.equal(byId(evaluate({ ...unpacked, installType }, 'school'))['forceInstalled'].status, 'missing', installType);
   }
   assert.equal(byId(evaluate({ ...unpacked, installType: 'admin' }))['forceInstalled'].status, 'ok');
 });
@@ -101,7 +123,8 @@ test('Firefox: private-window wording and Firefox fixes', () => {
 
 test('every message key the page can use exists in vi and en, with the same $n substitutions', () => {
   const keys = new Set(['scLink', 'scTitle', 'scHeading', 'scIntro', 'scChecking', 'scRecheck', 'scSummary', 'scDocsHeading',
-    'scDocsBody', 'scFixParentHeading', 'scFixSchoolHeading', 'scStatus_ok', 'scStatus_missing', 'scStatus_unknown']);
+    'scDocsBody', 'scFixParentHeading', 'scFixSchoolHeading', 'scStatus_ok', 'scStatus_missing', 'scStatus_unknown', 'scStatus_optional',
+    'scSummaryHome', 'scViewLegend', 'scView_home', 'scView_school']);
   for (const browser of ['chromium', 'firefox']) {
     for (const incognitoAllowed of [true, false, null]) {
       for (const item of evaluate(/** @type {any} */ ({ ...unpacked, browser, incognitoAllowed }))) {

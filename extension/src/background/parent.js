@@ -14,7 +14,7 @@ import {
   afterWrongTry, hashSecret, newRecoveryCode, normaliseRecoveryCode, pinProblem, triesLeft, verifySecret, waitMs,
 } from '../shared/pin.js';
 import { APPROVE_MS, applyPatch, BANDS, isPaused, liveApprovals, managedView, PAUSE_MINUTES } from '../shared/parent.js';
-import { engineReady } from './engine.js';
+import { engineReady, hashEngineNow } from './engine.js';
 import { decide } from './verdict.js';
 import { clearActivity, loadActivity, loadSupport } from './activity.js';
 import { liveRequests } from '../shared/requests.js';
@@ -97,6 +97,9 @@ export async function optionsState(token) {
     defaults: JSON.parse(engine.defaultTable()),
     bands: BANDS,
     pauseMinutes: PAUSE_MINUTES,
+    // The page promises pictures stay covered through a pause only when a
+    // hash list is loaded (the bundle's or a separate update; images.js).
+    imageHashes: engine.imageHashCount() + (hashEngineNow()?.imageHashCount() ?? 0),
     requests: askRequests,
     approvals: liveApprovals(approvals, now),
     activity: await loadActivity(),

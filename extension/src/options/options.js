@@ -15,6 +15,8 @@ import { renderPrivateNotice } from '../shared/private-notice.js';
 import { renderCredits } from './credits.js';
 import { engineStateRequest } from '../shared/messages.js';
 import { updateLines } from '../shared/update-text.js';
+import { formatDuration } from '../shared/duration.js';
+import { bandChanges, bandPreview } from './band-preview.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -43,9 +45,13 @@ async function sendUnlocked(message) {
   return res;
 }
 
-/** A category's words for a parent (the warning page's short names).
+/** A message, or '' when the locale has none (t() returns the key then). @param {string} key */
+const known = (key) => (t(key) === key ? '' : t(key));
+/** A category in a parent's own words (the child's words are catName_*).
  * @param {string} key */
-const catName = (key) => (t(`catName_${key}`) !== `catName_${key}` ? t(`catName_${key}`) : key);
+const catName = (key) => known(`parentCat_${key}`) || t('parentCat_other');
+/** Its one-line description. @param {string} key */
+const catDesc = (key) => known(`parentCatDesc_${key}`);
 /** @param {number} ms */
 const clock = (ms) => new Date(ms).toLocaleString(t('lang'), { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'numeric' });
 
@@ -196,7 +202,11 @@ function renderBands() {
     const label = document.createElement('label');
     const input = Object.assign(document.createElement('input'), { type: 'radio', name: 'band', value: band });
     input.checked = (current ?? state.effective.band) === band;
-    input.addEventListener('change', () => save({ age_band: band }));
+    input.addEventListener('change', async () => {
+      const before = state.effective.band;
+      const res = await save({ age_band: band });
+      if (res?.ok) renderBandPreview(band, before);
+    });
     label.append(input, bandName(band));
     box.append(label);
   }
@@ -204,17 +214,65 @@ function renderBands() {
   if (state.managed.locks.includes('ageBand')) {
     for (const i of box.querySelectorAll('input')) /** @type {HTMLInputElement} */ (i).checked = i.getAttribute('value') === state.effective.band;
   }
+  // A refresh redraws the preview (a category choice changes it) and keeps
+  // its "compared with" line while the band stays the same.
+  renderBandPreview(state.effective.band, shownBand === state.effective.band ? shownBefore : undefined);
+}
+
+/** The band the preview shows, and the band it is compared with. */
+let shownBand = '';
+let shownBefore = /** @type {string | undefined} */ (undefined);
+
+/** What a band blocks, warns about and allows, and (after a change) what
+ * differs from the band before; from the shipped policy with the parent's
+ * and the school's choices on top (band-preview.js).
+ * @param {string} band @param {string} [before] */
+function renderBandPreview(band, before) {
+  shownBand = band;
+  shownBefore = before;
+  const policy = { defaults: state.defaults, categories: state.categories, parent: state.parent.categories ?? {}, school: state.managed.sets.categories };
+  const groups = bandPreview(policy, band);
+  const names = (/** @type {string[]} */ cats) => (cats.length ? cats.map(catName).join(', ') : t('optBandPreviewNone'));
+  const lines = [Object.assign(document.createElement('p'), { textContent: t('optBandPreviewTitle', bandName(band)) })];
+  const list = document.createElement('ul');
+  for (const action of /** @type {const} */ (['block', 'warn', 'allow'])) {
+    const li = Object.assign(document.createElement('li'), { textContent: t(`optBandPreview_${action}`, names(groups[action])) });
+    li.dataset.action = action;
+    list.append(li);
+  }
+  lines.push(list);
+  if (before && before !== band) {
+    const changes = bandChanges(policy, before, band);
+    if (!changes.length) lines.push(Object.assign(document.createElement('p'), { textContent: t('optBandSame', bandName(before)) }));
+    else {
+      const diff = document.createElement('ul');
+      diff.dataset.testid = 'band-changes';
+      for (const c of changes) {
+        diff.append(Object.assign(document.createElement('li'), { textContent: t('optBandChange', [catName(c.category), t(`action_${c.from}`), t(`action_${c.to}`)]) }));
+      }
+      lines.push(Object.assign(document.createElement('p'), { textContent: t('optBandChanges', bandName(before)) }), diff);
+    }
+  }
+  $('band-preview').replaceChildren(...lines);
 }
 
 function renderCategories() {
   const band = state.effective.band;
   const rows = state.categories.map((/** @type {string} */ cat) => {
     const tr = document.createElement('tr');
-    const th = Object.assign(document.createElement('th'), { scope: 'row', textContent: catName(cat) });
-    th.id = `cat-${cat}`;
+    const th = Object.assign(document.createElement('th'), { scope: 'row' });
+    const name = Object.assign(document.createElement('span'), { textContent: catName(cat) });
+    name.id = `cat-${cat}`;
+    th.append(name);
+    if (catDesc(cat)) {
+      const desc = Object.assign(document.createElement('span'), { className: 'hint cat-desc', textContent: catDesc(cat) });
+      desc.id = `cat-desc-${cat}`;
+      th.append(desc);
+    }
     const select = document.createElement('select');
     select.dataset.category = cat;
-    select.setAttribute('aria-labelledby', th.id);
+    select.setAttribute('aria-labelledby', `cat-${cat}`);
+    if (catDesc(cat)) select.setAttribute('aria-describedby', `cat-desc-${cat}`);
     const def = state.defaults[cat]?.[band] ?? 'block';
     const school = state.managed.sets.categories[cat];
     const options = school
@@ -308,7 +366,7 @@ function renderPause() {
   const box = $('pause-buttons');
   /** @type {HTMLButtonElement[]} */
   const buttons = state.pauseMinutes.map((/** @type {number} */ min) => {
-    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: min >= 60 && min % 60 === 0 ? t('optPauseForHours', String(min / 60)) : t('optPauseFor', String(min)) });
+    const b = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: t('optPauseForTime', formatDuration(min, t)) });
     b.dataset.testid = `pause-${min}`;
     b.addEventListener('click', async () => {
       const res = await sendUnlocked({ type: 'pause', minutes: min });
@@ -323,6 +381,9 @@ function renderPause() {
   resume.addEventListener('click', async () => { await sendUnlocked({ type: 'pause', minutes: 0 }); await refresh(); });
   box.replaceChildren(resume, ...buttons);
   applyLock('pause', [...buttons, resume]);
+  // Promise only what is active: pictures stay covered through a pause only
+  // when an image-hash list is loaded (none ships by default).
+  $('pause-images').hidden = !(state.imageHashes > 0);
 }
 
 function renderSafeSearch() {

@@ -2,12 +2,13 @@
 // see, turns it into items (status.js, pure) and shows them. Nothing is
 // sent anywhere; nothing is stored.
 //
-// DOM (e2e contract): li[data-testid=sc-item][data-item=<id>][data-status=ok|missing|unknown]
+// DOM (e2e contract): li[data-testid=sc-item][data-item=<id>][data-status=ok|missing|unknown|optional]
 // with [data-testid=sc-why], [data-testid=sc-fix-parent], [data-testid=sc-fix-school];
-// [data-testid=sc-summary][data-ok][data-missing][data-unknown]; body[data-ready] once shown.
+// [data-testid=sc-summary][data-ok][data-missing][data-unknown][data-optional][data-view=home|school];
+// the view toggle input[name=view]; body[data-ready] once shown.
 import { api, flavour, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
-import { evaluate, managedFact, summarise } from './status.js';
+import { defaultView, evaluate, managedFact, summarise } from './status.js';
 import { privateAllowed, renderPrivateNotice } from '../shared/private-notice.js';
 import { engineStateRequest } from '../shared/messages.js';
 import { updateLines } from '../shared/update-text.js';
@@ -75,13 +76,21 @@ function el(tag, text, attrs = {}) {
   return e;
 }
 
+/** An item's detail in words: the browser's install type is a raw value
+ * (`development`, `normal`…). @param {import('./status.js').Item} it */
+function detailWords(it) {
+  if (it.id !== 'forceInstalled') return it.detail;
+  const key = `installType_${it.detail}`;
+  return t(key) === key ? t('installType_other') : t(key);
+}
+
 /** @param {import('./status.js').Item} it */
 function render(it) {
   const li = el('li', '', { class: 'card sc-item', 'data-testid': 'sc-item', 'data-item': it.id, 'data-status': it.status });
   const h = el('h2', '');
   h.append(el('span', t(`scTitle_${it.id}`)), el('span', t(`scStatus_${it.status}`), { class: 'sc-badge', 'data-testid': 'sc-status' }));
   li.append(h);
-  if (it.detail) li.append(el('p', t(`scDetail_${it.id}`, it.detail), { class: 'sc-detail', 'data-testid': 'sc-detail' }));
+  if (it.detail) li.append(el('p', t(`scDetail_${it.id}`, detailWords(it)), { class: 'sc-detail', 'data-testid': 'sc-detail' }));
   li.append(el('p', t(it.why), { 'data-testid': 'sc-why' }));
   if (it.fixParent) {
     li.append(el('h3', t('scFixParentHeading')), el('p', t(it.fixParent), { 'data-testid': 'sc-fix-parent' }));
@@ -92,23 +101,44 @@ function render(it) {
   return li;
 }
 
+/** The facts last gathered, and the view the parent chose (null: the default). */
+let facts = /** @type {import('./status.js').Facts | null} */ (null);
+let chosenView = /** @type {import('./status.js').View | null} */ (null);
+
+/** Shows the items in the chosen view (home: school-only items are optional). */
+function show() {
+  if (!facts) return;
+  const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
+  const view = chosenView ?? defaultView(facts);
+  for (const input of document.querySelectorAll('input[name="view"]')) {
+    /** @type {HTMLInputElement} */ (input).checked = /** @type {HTMLInputElement} */ (input).value === view;
+  }
+  /** @type {HTMLElement} */ (document.getElementById('view-note')).hidden = facts.managed?.state !== 'present';
+  const items = evaluate(facts, view);
+  /** @type {HTMLElement} */ (document.getElementById('items')).replaceChildren(...items.map(render));
+  const n = summarise(items);
+  summary.textContent = view === 'home'
+    ? t('scSummaryHome', [String(n.ok), String(n.missing), String(n.unknown), String(n.optional)])
+    : t('scSummary', [String(n.ok), String(n.missing), String(n.unknown)]);
+  Object.assign(summary.dataset, { ok: n.ok, missing: n.missing, unknown: n.unknown, optional: n.optional, view });
+}
+
 async function run() {
   const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
-  const list = /** @type {HTMLElement} */ (document.getElementById('items'));
   delete document.body.dataset.ready;
   summary.textContent = t('scChecking');
-  const [facts] = await Promise.all([gather(), renderPrivateNotice(/** @type {HTMLElement} */ (document.getElementById('private-notice')))]);
-  const items = evaluate(facts);
-  list.replaceChildren(...items.map(render));
-  const n = summarise(items);
-  summary.textContent = t('scSummary', [String(n.ok), String(n.missing), String(n.unknown)]);
-  summary.dataset.ok = String(n.ok);
-  summary.dataset.missing = String(n.missing);
-  summary.dataset.unknown = String(n.unknown);
+  [facts] = await Promise.all([gather(), renderPrivateNotice(/** @type {HTMLElement} */ (document.getElementById('private-notice')))]);
+  show();
   document.body.dataset.ready = 'true';
 }
 
 localise();
 document.title = t('scTitle');
 document.getElementById('recheck')?.addEventListener('click', () => { run(); });
+for (const input of document.querySelectorAll('input[name="view"]')) {
+  input.addEventListener('change', () => {
+    chosenView = /** @type {import('./status.js').View} */ (/** @type {HTMLInputElement} */ (input).value);
+    show();
+  });
+}
 run();

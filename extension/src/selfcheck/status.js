@@ -13,14 +13,29 @@
 //                     (ready false: no bundle opened; every page goes to notready.html)
 //
 // Statuses: 'ok' (the protection is in place), 'missing' (it is not), 'unknown'
-// (the browser does not let an extension see it). Each item names the message
-// keys for why it matters and how a parent or a school fixes it.
+// (the browser does not let an extension see it), 'optional' (missing, but
+// only a school needs it: the home view). Each item names the message keys
+// for why it matters and how a parent or a school fixes it.
+//
+// Views: 'school' when a managed policy is present, else 'home' (the page
+// has a toggle). At home the school policy and the locked install are
+// optional: a family's settings work without them, so their absence is
+// neither a red mark nor counted as missing.
 
-/** @typedef {'ok' | 'missing' | 'unknown'} Status */
+/** @typedef {'ok' | 'missing' | 'unknown' | 'optional'} Status */
+/** @typedef {'home' | 'school'} View */
 /** @typedef {{state: 'present' | 'empty' | 'error' | 'timeout', keys: string[]}} Managed */
 /** @typedef {{browser: 'chromium' | 'firefox', incognitoAllowed: boolean | null, installType: string | null, managed: Managed | null,
  *   pin?: {set: boolean, optionsPage: boolean} | null, engine?: {ready: boolean, detail: string} | null}} Facts */
 /** @typedef {{id: string, status: Status, detail: string, why: string, fixParent: string, fixSchool: string}} Item */
+
+/** Items that only a school needs: optional in the home view. */
+export const SCHOOL_ONLY = /** @type {const} */ (['forceInstalled', 'policy']);
+
+/** The view the page opens in. @param {Facts} f @returns {View} */
+export function defaultView(f) {
+  return f.managed?.state === 'present' ? 'school' : 'home';
+}
 
 /** The item ids, in page order. */
 export const ITEM_IDS = /** @type {const} */ (['engine', 'browser', 'incognito', 'forceInstalled', 'policy', 'pin', 'devtools', 'devMode']);
@@ -41,8 +56,16 @@ export function managedFact(r) {
   return { state: keys.length ? 'present' : 'empty', keys };
 }
 
-/** @param {Facts} f @returns {Item[]} */
-export function evaluate(f) {
+/** @param {Facts} f @param {View} [view] @returns {Item[]} */
+export function evaluate(f, view = defaultView(f)) {
+  const items = evaluateAll(f);
+  if (view === 'school') return items;
+  return items.map((it) => (it.status === 'missing' && /** @type {readonly string[]} */ (SCHOOL_ONLY).includes(it.id)
+    ? { ...it, status: /** @type {Status} */ ('optional') } : it));
+}
+
+/** Every item as a school sees it. @param {Facts} f @returns {Item[]} */
+function evaluateAll(f) {
   const ff = f.browser === 'firefox';
   /** @type {Item[]} */
   const items = [];
@@ -105,7 +128,7 @@ export function evaluate(f) {
 /** Counts per status. @param {Item[]} items */
 export function summarise(items) {
   /** @type {Record<Status, number>} */
-  const n = { ok: 0, missing: 0, unknown: 0 };
+  const n = { ok: 0, missing: 0, unknown: 0, optional: 0 };
   for (const it of items) n[it.status]++;
   return n;
 }

@@ -8,9 +8,11 @@ import { goBack } from '../shared/go-back.js';
 import { localise } from '../shared/i18n.js';
 import { isNewStop, supportShown } from '../shared/messages.js';
 import { renderHelp } from '../warning/help.js';
+import { bandNow, localiseBand } from '../shared/band-words.js';
 
 async function main() {
   localise();
+  localiseBand(await bandNow()); // the register for the child's age
   document.title = t('supportTitle');
   // Once per visit: a reload or a return through history is the same one.
   const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType('navigation')[0]);

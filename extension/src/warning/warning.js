@@ -12,6 +12,8 @@ import { allowSession, askGrownUp, blockedNavigationRequest, isNewStop, verdictR
 import { hostOf } from '../shared/settings.js';
 import { renderHelp } from './help.js';
 import { renderReport } from '../report/flow.js';
+import { detailRows } from './details.js';
+import { bandNow, localiseBand, tBand } from '../shared/band-words.js';
 
 /** Seconds before "continue" can be pressed on a warn-level page. */
 const CONTINUE_DELAY_S = 10;
@@ -19,6 +21,9 @@ const CONTINUE_DELAY_S = 10;
 const BACK_FALLBACK_MS = 700;
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** The age band in force: picks the register of a few messages (band-words.js). */
+let band = '';
 
 /**
  * @param {string} search location.search @param {string} hash location.hash
@@ -57,7 +62,10 @@ function renderNotice(action, category, url) {
   const warn = action === 'warn';
   const key = catKey(category);
   document.title = t(warn ? 'pageTitleWarn' : 'pageTitleBlock');
-  $('title').textContent = t(warn ? 'headingWarn' : 'headingBlock');
+  $('title').textContent = tBand(warn ? 'headingWarn' : 'headingBlock', band);
+  // A warn-level page is not blocked: its details must not say so.
+  const summary = document.querySelector('.details summary');
+  if (summary) summary.textContent = t(warn ? 'detailsSummaryWarn' : 'detailsSummary');
   const cat = $('category');
   cat.textContent = t(`catName_${key}`);
   cat.dataset.categoryKey = category || 'other';
@@ -68,23 +76,12 @@ function renderNotice(action, category, url) {
   document.body.dataset.category = category;
 }
 
-/** @param {{category?: string | null, source?: string | null, rule?: string | null, band?: string, matched_url?: string | null, match_kind?: string, score?: number}} v */
+/** The grown-ups' details, in words (details.js).
+ * @param {import('./details.js').Verdict} v */
 function renderDetails(v) {
-  // A brand or a look-alike says which known site the address reuses; the
-  // host-name model says how sure it is.
-  const named = v.match_kind === 'brand' ? 'detailLooksLike' : v.match_kind === 'lookalike' ? 'detailImitates' : 'detailRule';
-  const rows = [
-    ['detailCategory', v.category ? `${t(`catName_${catKey(v.category)}`)} (${v.category})` : ''],
-    ['detailSource', v.source ?? ''],
-    [named, v.rule ?? ''],
-    ['detailNameScore', typeof v.score === 'number' ? v.score.toFixed(2) : ''],
-    ['detailBand', v.band ?? ''],
-    ['detailVia', v.matched_url ?? ''],
-  ];
   const dl = $('details');
   dl.replaceChildren();
-  for (const [label, value] of rows) {
-    if (!value) continue;
+  for (const [label, value] of detailRows(v, t)) {
     const dt = document.createElement('dt');
     dt.textContent = t(label);
     const dd = document.createElement('dd');
@@ -156,7 +153,7 @@ function setupContinue(url) {
     const res = await api.runtime.sendMessage(allowSession(url)).catch(() => null);
     if (res?.ok) location.replace(url);
     else {
-      $('status').textContent = t('continueFailed');
+      $('status').textContent = tBand('continueFailed', band);
       button.disabled = false;
     }
   });
@@ -183,6 +180,8 @@ function showApproved(url, why) {
 async function main() {
   localise();
   const params = readParams(location.search, location.hash);
+  band = await bandNow();
+  localiseBand(band);
   // A URL-prefix rule's redirect cannot carry the URL: the worker knows
   // which page this frame was opening.
   if (!params.url) params.url = (await api.runtime.sendMessage(blockedNavigationRequest()).catch(() => null))?.url ?? '';

@@ -3,7 +3,7 @@
 //   2. the test bundle      lachan build --registry tests/e2e/fixtures/registry.toml
 //   3. the extension        node extension/build.mjs --bundle ... --out target/e2e-dist
 // Steps 2 and 3 are skipped when their outputs are newer than every input
-// (the fixtures, lists/, extension/, crate/); `--rebuild` forces them.
+// (the fixtures, lists/, extension/, docs/guide/, crate/); `--rebuild` forces them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -45,7 +45,7 @@ export function buildAll(root, { force }) {
   if (force || newest(bundle) < bundleInputs) {
     run(cli, ['build', '--quiet', '--offline', '--strict', '--registry', join(fixtures, 'registry.toml'), '--out', bundle], root);
   } else console.log('test bundle up to date');
-  const extInputs = Math.max(newest(bundle), newest(join(root, 'extension')), newest(join(root, 'lists/contacts.toml')),
+  const extInputs = Math.max(newest(bundle), newest(join(root, 'extension')), newest(join(root, 'lists/contacts.toml')), newest(join(root, 'docs/guide')),
     newest(join(root, 'crate')));
   const built = Math.min(newest(join(out, 'chromium/manifest.json')), newest(join(out, 'firefox/manifest.json')));
   if (force || built < extInputs) {

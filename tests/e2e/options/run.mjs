@@ -8,7 +8,9 @@
 //   PIN setup (mismatch and easy PINs refused; only a PBKDF2 hash stored;
 //   recovery code shown), lock and wrong PIN (tries left), recovery code →
 //   new PIN; age band and category choices reaching the engine (a navigation
-//   changes from block to warn), with Undo; bad list lines explained by line
+//   changes from block to warn), with Undo, and the band preview naming what
+//   changed, and the child's warning page in the 15-17 register; categories in a parent's words, pause buttons in hours, the
+//   pause promising covered pictures only with a hash list; bad list lines explained by line
 //   and nothing saved, then a parent block list entry stopping a site; a
 //   child's "ask a grown-up" request approved for an hour lets the child
 //   through, and once the approval's end time has passed (its stored end
@@ -231,11 +233,50 @@ async function checks(report, d, server) {
       await d.click(opts, 'input[name="band"][value="15-17"]');
       await poll(async () => (await state(await token())).effective.band === '15-17', 'the engine band 15-17');
       const during = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:warn');
+      // The child's warning page now speaks to a 15-17-year-old: respectful, no "a grown-up".
+      const teen = await poll(() => d.evaluate(child, () => (document.body?.dataset.ready === 'true'
+        ? { h1: document.querySelector('h1')?.textContent ?? '', intro: document.querySelector('[data-i18n="continueIntro"]')?.textContent ?? '' } : null)), 'the warning page ready');
+      const teenWords = lang === 'vi' ? { h1: 'Cân nhắc một chút trước khi xem', intro: 'người mà bạn tin cậy', not: /người lớn/ }
+        : { h1: 'Think it over before you go on', intro: 'someone you trust', not: /grown-up/ };
+      if (teen.h1 !== teenWords.h1 || !teen.intro.includes(teenWords.intro) || teenWords.not.test(teen.intro)) throw new Error(`15-17 warning page: ${JSON.stringify(teen)}`);
+      // The preview says what 15-17 does and what changed from 6-10, from the shipped policy.
+      const preview = await poll(() => d.evaluate(opts, () => {
+        const box = document.querySelector('[data-testid="band-preview"]');
+        const changes = [...(box?.querySelectorAll('[data-testid="band-changes"] li') ?? [])].map((li) => li.textContent ?? '');
+        const line = (/** @type {string} */ a) => box?.querySelector(`li[data-action="${a}"]`)?.textContent ?? '';
+        return changes.length ? { changes, block: line('block'), warn: line('warn'), allow: line('allow') } : null;
+      }), 'the band preview with its changes');
+      const dating = lang === 'vi' ? 'Hẹn hò: Chặn → Cảnh báo' : 'Dating: Block → Warn';
+      const social = lang === 'vi' ? 'Mạng xã hội: Chặn → Cho phép' : 'Social networks: Block → Allow';
+      if (!preview.changes.includes(dating) || !preview.changes.includes(social)) throw new Error(JSON.stringify(preview.changes));
+      if (preview.changes.some((c) => /Khiêu dâm|Pornography|Cờ bạc|Gambling/.test(c))) throw new Error(`adult or gambling changed: ${preview.changes}`);
+      if (!preview.block.includes(lang === 'vi' ? 'Khiêu dâm' : 'Pornography') || !preview.warn.includes(lang === 'vi' ? 'Hẹn hò' : 'Dating')) throw new Error(JSON.stringify(preview));
       await until(d, opts, (s) => !!s.toast, 'the saved toast');
       await d.click(opts, '[data-testid="undo"]');
       await poll(async () => (await state(await token())).effective.band === '6-10', 'the band back to 6-10');
       const after = await expectLanding(`http://dating.test:${P}/`, 'dating.test', 'warning:block');
-      return `${before} → ${during} → undo → ${after}`;
+      return `${before} → ${during} ("${teen.h1}"; preview: ${preview.changes.length} changes, "${preview.changes[0]}") → undo → ${after}`;
+    });
+
+    await check('categories in a parent\'s words with a description; pause buttons in hours; no promise of covered pictures without a hash list', async () => {
+      const r = /** @type {any} */ (await d.evaluate(opts, () => {
+        const row = document.querySelector('select[data-category="adult"]')?.closest('tr');
+        return { name: row?.querySelector('th span')?.textContent ?? '', desc: row?.querySelector('.cat-desc')?.textContent ?? '',
+          described: document.querySelector('select[data-category="adult"]')?.getAttribute('aria-describedby') ?? '',
+          long: document.querySelector('[data-testid="pause-180"]')?.textContent ?? '',
+          short: document.querySelector('[data-testid="pause-15"]')?.textContent ?? '',
+          images: !(/** @type {HTMLElement} */ (document.querySelector('[data-testid="pause-images"]'))).hidden,
+          text: document.querySelector('#settings')?.textContent ?? '' };
+      }));
+      const want = lang === 'vi'
+        ? { name: 'Khiêu dâm', long: 'Tạm dừng 3 giờ', short: 'Tạm dừng 15 phút', child: /Nội dung người lớn|Tin không đáng tin|làm bạn buồn thêm/ }
+        : { name: 'Pornography', long: 'Pause for 3 hours', short: 'Pause for 15 minutes', child: /Grown-up content|News you can’t trust|make you feel worse/ };
+      if (r.name !== want.name || !r.desc || r.described !== 'cat-desc-adult') throw new Error(JSON.stringify(r).slice(0, 300));
+      if (r.long !== want.long || r.short !== want.short) throw new Error(`pause buttons "${r.short}", "${r.long}"`);
+      if (want.child.test(r.text)) throw new Error(`a child's category name on the parents' page: ${r.text.match(want.child)}`);
+      const hashes = (await state(await token())).imageHashes;
+      if (r.images !== hashes > 0) throw new Error(`pictures note shown ${r.images} with ${hashes} hashes`);
+      return `"${r.name}: ${r.desc}"; "${r.short}", "${r.long}"; ${hashes} image hashes, pictures note ${r.images ? 'shown' : 'hidden'}`;
     });
 
     await check('a category choice reaches the engine (gambling → warn)', async () => {

@@ -11,11 +11,15 @@
 //    page is reached from the warning page of a blocked test host, the way
 //    tests/e2e/lib/firefox.mjs reaches extension pages), reusing
 //    tests/e2e/lib/*: every item is rendered with the status this install
-//    must give (not allowed in incognito/private windows: missing; not
-//    force-installed: missing; no policy: missing unless the machine has a
-//    policy file for the extension; DevTools and developer mode: unknown),
-//    the start page links to it, and axe-core finds 0 serious/critical
-//    violations. Screenshots: tests/e2e/artifacts/selfcheck-<browser>-<lang>.png.
+//    must give (not allowed in incognito/private windows: missing; DevTools
+//    and developer mode: unknown). The page opens in the home view unless the
+//    machine has a policy file for the extension: there "not force-installed"
+//    and "no policy" are optional (neutral, not counted missing); the school
+//    toggle makes them missing. The install type is shown in words, the guide
+//    link opens the guide page inside the extension in the page's language,
+//    the start page links to the self-check, and axe-core finds 0
+//    serious/critical violations on both pages.
+//    Screenshots: tests/e2e/artifacts/selfcheck-<browser>-<lang>.png.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -65,8 +69,9 @@ const READ = () => {
   const s = /** @type {HTMLElement | null} */ (document.querySelector('[data-testid="sc-summary"]'));
   return { href: location.href, ready: document.body?.dataset.ready === 'true', lang: document.documentElement.lang, title: document.title,
     h1: document.querySelector('h1')?.textContent?.trim() ?? '', items,
-    summary: { text: s?.textContent?.trim() ?? '', ok: s?.dataset.ok, missing: s?.dataset.missing, unknown: s?.dataset.unknown },
-    docs: document.querySelector('[data-testid="sc-docs"]')?.textContent ?? '', scrollWidth: document.documentElement.scrollWidth };
+    summary: { text: s?.textContent?.trim() ?? '', ok: s?.dataset.ok, missing: s?.dataset.missing, unknown: s?.dataset.unknown,
+      optional: s?.dataset.optional, view: s?.dataset.view },
+    docs: document.querySelector('[data-testid="sc-docs"]')?.getAttribute('href') ?? '', scrollWidth: document.documentElement.scrollWidth };
 };
 
 /**
@@ -111,21 +116,39 @@ async function checks(report, d, open, o) {
       return st.browser.detail;
     });
     await expect('incognito', 'missing', b === 'firefox' ? 'not allowed in private windows' : 'not allowed in incognito');
-    await expect('forceInstalled', 'missing', 'not force-installed (install type "development")');
-    await report.check(b, 'install type reported as "development"', async () => {
-      if (!st.forceInstalled.detail.includes('development')) throw new Error(st.forceInstalled.detail);
+    const view = o.policy ? 'school' : 'home';
+    await report.check(b, `opens in the ${view} view`, async () => {
+      if (/** @type {any} */ (s).summary.view !== view) throw new Error(`view ${/** @type {any} */ (s).summary.view}`);
+      return view;
+    });
+    await expect('forceInstalled', o.policy ? 'missing' : 'optional', 'not force-installed (install type "development")');
+    await report.check(b, 'install type in words, not the raw "development"', async () => {
+      const words = lang === 'vi' ? 'nạp từ một thư mục ở chế độ nhà phát triển' : 'loaded from a folder in developer mode';
+      if (!st.forceInstalled.detail.includes(words) || /development/.test(st.forceInstalled.detail)) throw new Error(st.forceInstalled.detail);
       return st.forceInstalled.detail;
     });
-    await expect('policy', o.policy ? 'ok' : 'missing', o.policy ? 'managed policy present (a policy file names the extension)' : 'no managed policy');
+    await expect('policy', o.policy ? 'ok' : 'optional', o.policy ? 'managed policy present (a policy file names the extension)' : 'no managed policy, not needed at home');
+    if (!o.policy) {
+      await report.check(b, 'home view: what a home does not need is neutral, never ✗, and not counted missing', async () => {
+        for (const id of ['forceInstalled', 'policy']) {
+          if (st[id].badge.includes('✗')) throw new Error(`${id}: ${st[id].badge}`);
+        }
+        const sm = /** @type {any} */ (s).summary;
+        if (sm.optional !== '2') throw new Error(JSON.stringify(sm));
+        const color = await d.evaluate(page, () => getComputedStyle(/** @type {Element} */ (document.querySelector('[data-item="policy"] .sc-badge'))).color);
+        if (color === 'rgb(153, 27, 27)') throw new Error('the badge is red');
+        return `"${st.policy.badge}", ${color}; summary "${sm.text}"`;
+      });
+    }
     await expect('pin', 'missing', 'no parent PIN yet (fresh profile)');
     await expect('devtools', 'unknown', 'DevTools availability not detectable');
     await expect('devMode', 'unknown', 'developer mode not detectable');
-    await report.check(b, 'summary counts match the items; docs/schools.md named', async () => {
+    await report.check(b, 'summary counts match the items; the guide is a page of the extension', async () => {
       const n = (/** @type {string} */ k) => String(s?.items.filter((i) => i.status === k).length);
       const sm = /** @type {any} */ (s).summary;
-      if (sm.ok !== n('ok') || sm.missing !== n('missing') || sm.unknown !== n('unknown')) throw new Error(JSON.stringify(sm));
-      if (/** @type {any} */ (s).docs !== 'docs/schools.md') throw new Error(`docs ${/** @type {any} */ (s).docs}`);
-      return `ok ${sm.ok}, missing ${sm.missing}, unknown ${sm.unknown}`;
+      if (sm.ok !== n('ok') || sm.missing !== n('missing') || sm.unknown !== n('unknown') || sm.optional !== n('optional')) throw new Error(JSON.stringify(sm));
+      if (/** @type {any} */ (s).docs !== 'guide.html') throw new Error(`docs ${/** @type {any} */ (s).docs}`);
+      return `ok ${sm.ok}, missing ${sm.missing}, unknown ${sm.unknown}, optional ${sm.optional}`;
     });
     await report.check(b, 'axe-core: 0 serious/critical violations on selfcheck.html (1280 and 360 wide)', async () => {
       const wide = await axeCheck(d, page);
@@ -147,6 +170,38 @@ async function checks(report, d, open, o) {
       const was = /** @type {any} */ (s).items.map((/** @type {any} */ i) => `${i.id}:${i.status}`).join(' ');
       if (a !== was) throw new Error(`${a} ≠ ${was}`);
       return a;
+    });
+    await report.check(b, `the ${o.policy ? 'home' : 'school'} toggle changes what a school-only item counts as`, async () => {
+      await d.setViewport(page, 1280, 900);
+      await d.click(page, `[data-testid="sc-view-${o.policy ? 'home' : 'school'}"]`);
+      const r = await poll(async () => {
+        const x = /** @type {ReturnType<typeof READ>} */ (await d.evaluate(page, READ));
+        return x.summary.view === (o.policy ? 'home' : 'school') ? x : null;
+      }, 'the other view');
+      const by = Object.fromEntries(r.items.map((i) => [i.id, i]));
+      const want = o.policy ? 'optional' : 'missing';
+      if (by.forceInstalled.status !== want) throw new Error(`forceInstalled ${by.forceInstalled.status}`);
+      if (!o.policy && (by.policy.status !== 'missing' || !by.policy.badge.includes('✗'))) throw new Error(`policy ${by.policy.status} ${by.policy.badge}`);
+      if (r.summary.missing !== String(r.items.filter((i) => i.status === 'missing').length)) throw new Error(JSON.stringify(r.summary));
+      return `"${r.summary.text}"`;
+    });
+    await report.check(b, 'the guide opens inside the extension, in the page language; axe-core 0 serious/critical', async () => {
+      await d.click(page, '[data-testid="sc-docs"]');
+      await poll(async () => (await d.href(page)).endsWith('/guide.html'), 'guide.html');
+      const g = await poll(async () => {
+        const x = /** @type {any} */ (await d.evaluate(page, () => {
+          const shown = [...document.querySelectorAll('article[lang]')].filter((a) => !(/** @type {HTMLElement} */ (a).hidden));
+          return { ready: document.body?.dataset.ready === 'true', shown: shown.map((a) => a.getAttribute('lang')),
+            h1: shown[0]?.querySelector('h1')?.textContent ?? '', sections: shown[0]?.querySelectorAll('h2').length ?? 0, title: document.title };
+        }));
+        return x.ready ? x : null;
+      }, 'the guide ready');
+      if (g.shown.join() !== lang) throw new Error(`shown ${g.shown.join()}`);
+      const h1 = lang === 'vi' ? 'Hướng dẫn cài đặt Lá Chắn' : 'Setting up Lá Chắn';
+      if (g.h1 !== h1 || g.sections < 3) throw new Error(JSON.stringify(g));
+      const axe = await axeCheck(d, page);
+      await d.screenshot(page, join(ARTIFACTS, `guide-${b}-${lang}.png`));
+      return `"${g.h1}", ${g.sections} sections; ${axe}`;
     });
   } finally {
     await d.close(page);
