@@ -1,14 +1,18 @@
 // report.html: the report flow on a page of its own (opened from the in-page
-// image note, which must not show the report inside the web page itself).
+// image note, which must not show the report inside the web page itself),
+// and evidence a grown-up keeps (opened from the warning page's grown-ups'
+// part or the in-page shield).
 import { t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
 import { reportParams } from '../shared/report.js';
 import { renderReport } from './flow.js';
+import { renderEvidence } from './evidence-flow.js';
 
 async function main() {
   localise();
   document.title = t('reportPageTitle');
   const subject = reportParams(new URLSearchParams(location.search));
+  renderEvidence(/** @type {HTMLElement} */ (document.getElementById('evidence-slot')), subject);
   await renderReport(/** @type {HTMLElement} */ (document.getElementById('report-slot')), subject);
   document.body.dataset.ready = 'true';
 }

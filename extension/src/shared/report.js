@@ -1,4 +1,4 @@
-// The report a child or a grown-up sends to 111 themselves: pure text
+// The report a grown-up sends to 111 themselves: pure text
 // formatting (no DOM, no browser API; `t` is passed in, so the unit tests in
 // extension/test/ run it in Node). Nothing here sends anything: the report
 // page shows the text in an editable box, and the person copies it, calls,
@@ -89,21 +89,31 @@ export function formatReport(info, t, categoryName = (c) => c) {
 }
 
 /** Reads the report parameters of report.html / the warning page:
- * `u` (URL), `c` (category), `h` (PDQ hash), `hs` (list source), `hi` (list id), `hd` (distance).
- * @param {URLSearchParams} p @returns {{url: string, category: string, image: ImageInfo | null}} */
+ * `u` (URL), `c` (category), `h` (PDQ hash), `hs` (list source), `hi` (list id), `hd` (distance),
+ * and for evidence `ev` (the tab to capture) and `w` (matched words, one a line).
+ * @param {URLSearchParams} p
+ * @returns {{url: string, category: string, image: ImageInfo | null, evidenceTab?: number, words?: string[]}} */
 export function reportParams(p) {
   const hash = reportHash(p.get('h'));
   const d = Number(p.get('hd'));
-  return {
+  /** @type {ReturnType<typeof reportParams>} */
+  const out = {
     url: p.get('u') ?? '',
     category: p.get('c') ?? '',
     image: hash ? { hash, source: p.get('hs') ?? null, id: p.get('hi') ?? null,
       distance: p.get('hd') !== null && Number.isInteger(d) && d >= 0 && d <= 256 ? d : null } : null,
   };
+  const tab = Number(p.get('ev'));
+  if (p.get('ev') !== null && Number.isInteger(tab) && tab >= 0) {
+    out.evidenceTab = tab;
+    out.words = (p.get('w') ?? '').split('\n').map(clean).filter(Boolean);
+  }
+  return out;
 }
 
-/** The query string of report.html for a page and an optional image match.
- * @param {{url: string, category?: string | null, image?: ImageInfo | null}} r */
+/** The query string of report.html for a page and an optional image match
+ * (and, for evidence, the tab to capture and the matched words).
+ * @param {{url: string, category?: string | null, image?: ImageInfo | null, evidenceTab?: number, words?: string[]}} r */
 export function reportQuery(r) {
   const p = new URLSearchParams();
   p.set('u', r.url);
@@ -114,6 +124,11 @@ export function reportQuery(r) {
     if (r.image.source) p.set('hs', r.image.source);
     if (r.image.id) p.set('hi', r.image.id);
     if (typeof r.image.distance === 'number') p.set('hd', String(r.image.distance));
+  }
+  if (typeof r.evidenceTab === 'number') {
+    p.set('ev', String(r.evidenceTab));
+    const words = (r.words ?? []).map(clean).filter(Boolean).slice(0, 12);
+    if (words.length) p.set('w', words.join('\n'));
   }
   return p.toString();
 }

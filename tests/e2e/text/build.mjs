@@ -22,8 +22,9 @@ function run(cmd, args, cwd) {
   console.log(`$ ${cmd} ${args.join(' ')}\n  ${last ? `${last.trim()} ` : ''}(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
-/** @param {string} root */
-export function buildTextE2e(root) {
+/** @param {string} root @param {{skipWasm?: boolean}} [o] skipWasm: no cargo at all
+ * (the prebuilt CLI and WASM in target/ are used as they are) */
+export function buildTextE2e(root, { skipWasm = false } = {}) {
   const out = join(root, 'target/e2e-text');
   const reg = join(out, 'reg');
   rmSync(reg, { recursive: true, force: true });
@@ -32,12 +33,12 @@ export function buildTextE2e(root) {
   symlinkSync(join(root, 'tests/e2e/fixtures/lists'), join(reg, 'lists'));
   symlinkSync(join(root, 'lists/phrases'), join(reg, 'phrases'));
   symlinkSync(join(root, 'tests/e2e/fixtures/context'), join(reg, 'context'));
-  run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan'], root);
+  if (!skipWasm || !existsSync(join(root, 'target/release/lachan'))) run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan'], root);
   const bundle = join(out, 'text-e2e.lcb');
   run(join(root, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(reg, 'registry.toml'), '--out', bundle], root);
   const wasm = join(root, 'target/wasm32-unknown-unknown/release/lachan_wasm.wasm');
   const args = [join(root, 'extension/build.mjs'), '--bundle', bundle, '--out', join(out, 'dist')];
-  if (existsSync(wasm) && process.env.LACHAN_E2E_CARGO !== '1') args.push('--skip-wasm-build');
+  if (skipWasm || (existsSync(wasm) && process.env.LACHAN_E2E_CARGO !== '1')) args.push('--skip-wasm-build');
   run('node', args, root);
   const ids = JSON.parse(readFileSync(join(root, 'extension/ids.json'), 'utf8'));
   return { chromium: resolve(out, 'dist/chromium'), firefox: resolve(out, 'dist/firefox'), chromiumId: ids.chromium, geckoId: ids.gecko };
