@@ -115,3 +115,23 @@ test('evidence file: adult pages and hash matches never carry a picture, even if
     }
   }
 });
+
+test('data/lists.json: each bundle source with its credit, and its report page from lists/issues.toml by name prefix', async () => {
+  const { listsInfo } = await import('../tools/lists-info.mjs');
+  const { parseToml } = await import('../tools/toml.mjs');
+  const issues = parseToml(readFileSync(new URL('../../lists/issues.toml', import.meta.url), 'utf8'));
+  const out = listsInfo([
+    { name: 'hostsvn-gambling', upstream: 'https://raw.githubusercontent.com/x — hostsVN (c) BigDargon (github.com/bigdargon/hostsVN)' },
+    { name: 'ut1-arjel', upstream: 'UT1 blacklists' },
+    { name: 'e2e-adult', upstream: 'lists/lists/adult.txt — Lá Chắn e2e fixture' },
+    { name: 'hostsvnx', upstream: 'https://x.test/' },
+  ], issues);
+  assert.deepEqual(out['hostsvn-gambling'], { credit: 'hostsVN (c) BigDargon (github.com/bigdargon/hostsVN)',
+    issues: 'https://github.com/bigdargon/hostsVN/issues' });
+  assert.equal(out['ut1-arjel'].credit, 'UT1 blacklists');
+  assert.match(out['ut1-arjel'].issues, /^https:\/\/dsi\.ut-capitole\.fr\//);
+  assert.deepEqual(out['e2e-adult'], { credit: 'Lá Chắn e2e fixture' });
+  // A prefix is a whole name part: "hostsvnx" is not a hostsVN list.
+  assert.deepEqual(out.hostsvnx, { credit: '' });
+  assert.throws(() => listsInfo([], { issues: { x: 'http://insecure.test/' } }), /https/);
+});
