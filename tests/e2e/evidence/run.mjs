@@ -17,7 +17,7 @@
 //     a picture for it even with the PIN.
 // Screenshots: tests/e2e/artifacts/evidence/<browser>-<lang>-*.png.
 // Prints one line per check, then `N passed, M failed` (exit 1 on a failure).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poll } from '../lib/checks.mjs';
@@ -100,7 +100,7 @@ async function runEvidenceChecks(d, report, port) {
   const shot = (/** @type {any} */ page, /** @type {string} */ what) => d.screenshot(page, join(ARTIFACTS, `${b}-${lang}-${what}.png`)).catch(() => {});
   // An extension page to set the PIN and find tabs from (the "helper").
   const helper = await d.newPage();
-  await openExtensionPage(d, helper, 'start.html', port);
+  await openExtensionPage(d, helper, 'support.html', port);
   /** @param {Function} fn @param {any} [arg] */
   const inExt = (fn, arg) => d.evaluate(helper, fn, arg);
 
@@ -126,9 +126,7 @@ async function runEvidenceChecks(d, report, port) {
     return `tell box with tel:111; ${await axeCheck(d, wp)}`;
   });
 
-  await report.check(b, 'warning page (adult): no evidence button; the report for 111 in words, local time, no UTC offset', async () => {
-    const r0 = await d.evaluate(wp, READ_WARNING_PARTS);
-    if (r0.evidenceButton) throw new Error('an adult page offers evidence');
+  await report.check(b, 'warning page (adult): the report for 111 in the grown-ups\' part, in words, local time, no UTC offset', async () => {
     await d.evaluate(wp, () => { /** @type {HTMLDetailsElement} */ (document.getElementById('grownups')).open = true; });
     await d.click(wp, '#report-page');
     const r = await poll(async () => { const x = await d.evaluate(wp, READ_WARNING_PARTS); return x.reportText ? x : null; }, 'the report text');
@@ -197,6 +195,9 @@ async function runEvidenceChecks(d, report, port) {
     if (bytes.length < 2000 || bytes.subarray(1, 4).toString() !== 'PNG') throw new Error(`PNG of ${bytes.length} bytes`);
     if (/<script|src="http/i.test(r.html)) throw new Error('the file loads something');
     if (!/\.html$/.test(r.name)) throw new Error(`file name ${r.name}`);
+    // Kept for a person to look at: the file and the picture in it.
+    writeFileSync(join(ARTIFACTS, `${b}-${lang}-evidence.html`), r.html);
+    writeFileSync(join(ARTIFACTS, `${b}-${lang}-evidence-capture.png`), bytes);
     await shot(evidencePage, 'report-evidence');
     return `${r.name}: ${r.html.length} chars, PNG ${bytes.length} bytes; ${await axeCheck(d, evidencePage)}`;
   }, 60_000);
@@ -210,13 +211,13 @@ async function runEvidenceChecks(d, report, port) {
   });
 
   // ---- adult: no picture, ever ----------------------------------------------------
-  await report.check(b, 'adult page: report.html offers a file without a picture and says why', async () => {
-    const tabId = await inExt(async (url) => {
-      const api = /** @type {any} */ (globalThis).browser ?? chrome;
-      return (await api.tabs.query({})).find((/** @type {any} */ x) => String(x.url).includes(encodeURIComponent(url)) || String(x.url).includes(url))?.id ?? -1;
-    }, adultUrl);
-    const page = await d.newPage();
-    await openExtensionPage(d, page, `report.html?u=${encodeURIComponent(adultUrl)}&c=adult&ev=${Math.max(0, tabId)}`, port);
+  await report.check(b, 'adult page: "Keep evidence" gives a file without a picture, says why; the worker refuses a picture', async () => {
+    if (evidencePage) await d.close(evidencePage);
+    evidencePage = null;
+    await d.click(wp, '#evidence-open');
+    const page = await findTab(d, `${d.extBase}report.html?u=${encodeURIComponent(adultUrl)}`);
+    const tabId = Number(new URL(await d.href(page)).searchParams.get('ev'));
+    await poll(async () => (await d.evaluate(page, READ_EVIDENCE)).ready, 'report.html ready');
     const r0 = await d.evaluate(page, READ_EVIDENCE);
     if (r0.plan !== 'no-picture') throw new Error(`plan ${r0.plan}`);
     const r = await unlockAndSave(d, page);
@@ -228,7 +229,7 @@ async function runEvidenceChecks(d, report, port) {
       const api = /** @type {any} */ (globalThis).browser ?? chrome;
       const { token } = await api.runtime.sendMessage({ type: 'unlock', pin });
       return api.runtime.sendMessage({ type: 'evidenceCapture', token, tabId: tab, category: 'adult' });
-    }, [PIN, Math.max(0, tabId)]);
+    }, [PIN, tabId]);
     if (refused?.ok !== false || refused.error !== 'noPicture') throw new Error(`capture answer ${JSON.stringify(refused)}`);
     await shot(page, 'report-adult');
     await d.close(page);
