@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Page-text overlay, typing guard and search checks in real browsers:
 //
-//   node tests/e2e/text/run.mjs [--browser chromium|firefox|all] [--no-big] [--lang vi|en]
+//   node tests/e2e/text/run.mjs [--browser chromium|firefox|all] [--no-big] [--lang vi|en] [--skip-wasm-build]
 //
 // Builds target/e2e-text/ (build.mjs: the e2e fixture registry + the real
 // phrase lists), starts the fixture server (pages.mjs), launches each browser
@@ -366,14 +366,14 @@ export async function runTextChecks({ driver: d, report, port, big = true, artif
 // ---- standalone --------------------------------------------------------------------
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values: opt } = parseArgs({ options: { browser: { type: 'string', default: 'all' }, 'no-big': { type: 'boolean', default: false },
-    lang: { type: 'string', default: 'vi' } } });
+    lang: { type: 'string', default: 'vi' }, 'skip-wasm-build': { type: 'boolean', default: false } } });
   const lang = opt.lang === 'en' ? 'en' : 'vi';
   const want = (/** @type {string} */ x) => opt.browser === 'all' || opt.browser === x;
   const report = new Report();
   const t0 = performance.now();
   let ext;
   try {
-    ext = buildTextE2e(ROOT);
+    ext = buildTextE2e(ROOT, { skipWasm: Boolean(opt['skip-wasm-build']) });
   } catch (e) {
     console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
     console.log('\n0 passed, 1 failed');
