@@ -103,7 +103,7 @@ test('every message key used by the report flow exists in vi and en', () => {
   for (const k of Object.keys(en)) assert.ok(vi[k], `vi lacks ${k}`);
   const sources = ['../src/report/flow.js', '../src/content/images.js', '../src/popup/popup.js', '../src/popup/popup.html',
     '../src/report/report.html', '../src/warning/warning.html', '../src/report/evidence-flow.js', '../src/warning/mistake.js',
-    '../src/warning/warning.js', '../src/support/support.html', '../src/content/overlay.js']
+    '../src/warning/warning.js', '../src/support/support.html', '../src/content/overlay.js', '../src/report/report.js']
     .map((p) => readFileSync(new URL(p, import.meta.url), 'utf8')).join('\n');
   const used = new Set([...sources.matchAll(/(?:\bt\('|data-i18n=")([A-Za-z0-9_]+)/g)].map((m) => m[1]));
   for (const k of used) assert.ok(vi[k], `vi lacks ${k} (used in the sources)`);

@@ -12,6 +12,13 @@ async function main() {
   localise();
   document.title = t('reportPageTitle');
   const subject = reportParams(new URLSearchParams(location.search));
+  // Opened to keep evidence: the page speaks to the grown-up who asked.
+  if (subject.evidenceTab !== undefined) {
+    const h1 = /** @type {HTMLElement} */ (document.getElementById('title'));
+    h1.removeAttribute('data-i18n');
+    h1.textContent = t('evidencePageHeading');
+    document.querySelector('#report-about .fault')?.remove();
+  }
   renderEvidence(/** @type {HTMLElement} */ (document.getElementById('evidence-slot')), subject);
   await renderReport(/** @type {HTMLElement} */ (document.getElementById('report-slot')), subject);
   document.body.dataset.ready = 'true';

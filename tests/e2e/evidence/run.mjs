@@ -150,7 +150,7 @@ async function runEvidenceChecks(d, report, port) {
     // The fixture list has no report page: no link, and nothing opened by itself.
     if (r.mistakeIssues !== null) throw new Error(`link ${r.mistakeIssues}`);
     await shot(wp, 'warning-grownups');
-    return t.split('\n').slice(1, 6).join(' | ');
+    return `${t.split('\n').slice(1, 6).join(' | ')}; ${await axeCheck(d, wp)}`;
   });
 
   // ---- a bullying page: the shield, "Keep evidence", the PIN, the file ------------
