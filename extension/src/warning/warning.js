@@ -1,7 +1,8 @@
 // The warning page: the category in the child's words, a tip, "Go back",
 // "Ask a grown-up", "Tell a grown-up" (with 111), the 111 block, the
-// grown-ups' part (details, report for 111, blocked by mistake, evidence), and for warn-level verdicts a "continue"
-// behind a 10 s countdown. URL (e2e contract):
+// grown-ups' part (details, report for 111, blocked by mistake, evidence),
+// and for warn-level verdicts a "continue" behind a 10 s countdown.
+// URL (e2e contract):
 //   warning.html?u=<encodeURIComponent(url)>&c=<category>&a=<block|warn>[&s=&r=&m=]
 // A DNR redirect cannot encode the URL, so it puts a raw `u=` last:
 //   warning.html?c=<category>&a=<action>&u=http://host/path?x=1&y=2
