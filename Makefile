@@ -90,6 +90,7 @@ test-e2e: wasm
 	node tests/e2e/run.mjs
 	node tests/e2e/text/run.mjs
 	node tests/e2e/images/run.mjs --skip-wasm-build
+	node tests/e2e/evidence/run.mjs --skip-wasm-build
 	node tests/e2e/safesearch/run.mjs
 	node tests/e2e/selfcheck/run.mjs --skip-wasm-build
 	node tests/e2e/options/run.mjs --skip-wasm-build

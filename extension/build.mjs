@@ -13,7 +13,8 @@
 //      sets, the allow-lists, the check-page hops), checked against
 //      Chromium's limits.
 //   4. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
-//      locales, the bundle and lists/contacts.toml (as JSON); draw the icons
+//      locales, the bundle, lists/contacts.toml (as JSON) and each list's
+//      credit and report address (lists/issues.toml → data/lists.json); draw the icons
 //      from icons/shield.svg (tools/icons.mjs).
 //   5. Zip each browser directory.
 // Every step prints a line with its time; any failure exits 1 with a message.
@@ -27,6 +28,7 @@ import { cargoMetadata, crateCredits, listCredits, noticeText, npmCredits, train
 import { checkSafeSearch } from './src/background/safesearch-rules.js';
 import { zipDir } from './tools/zip.mjs';
 import { makeIcons } from './tools/icons.mjs';
+import { listsInfo } from './tools/lists-info.mjs';
 import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
@@ -143,6 +145,8 @@ async function main() {
   // SafeSearch / YouTube restricted mode data (background/safesearch.js).
   const safeFile = 'lists/curated/safesearch.toml';
   const safeSearch = checkSafeSearch(parseToml(readFileSync(join(ROOT, safeFile), 'utf8')), safeFile);
+  // Each list's credit and report address, for "blocked by mistake" (warning page).
+  const lists = listsInfo(info.sources, parseToml(readFileSync(join(ROOT, 'lists/issues.toml'), 'utf8')));
   const icons = makeIcons(readFileSync(join(EXT, 'icons/shield.svg'), 'utf8'));
   for (const browser of /** @type {const} */ (['chromium', 'firefox'])) {
     const dir = join(args.out, browser);
@@ -180,6 +184,7 @@ async function main() {
     writeFileSync(join(dir, 'data/safesearch.json'), JSON.stringify({ engine: safeSearch }, null, 1));
     writeFileSync(join(dir, 'data/categories.json'), JSON.stringify(categoryKinds, null, 1));
     writeFileSync(join(dir, 'data/credits.json'), JSON.stringify(credits, null, 1));
+    writeFileSync(join(dir, 'data/lists.json'), JSON.stringify(lists, null, 1));
     writeFileSync(join(dir, 'NOTICE.txt'), noticeText(credits));
     for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) cpSync(join(ROOT, f), join(dir, f));
     if (browser === 'chromium') {

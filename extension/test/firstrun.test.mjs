@@ -103,6 +103,7 @@ const SAMPLES = {
   stats: {},
   imageCheck: { src: 'https://example.com/a.png' },
   openReport: { url: URL_ },
+  evidenceCapture: { token: TOKEN, tabId: 1, category: 'bullying' },
   imageStats: {},
   pageText: { text: 'hello' },
   posts: { texts: ['hello'] },
@@ -128,7 +129,7 @@ const SAMPLES = {
 };
 /** What is refused before a PIN: everything a parent decides. */
 const PARENT_ONLY = ['pinChange', 'lock', 'settingsUpdate', 'decideRequest', 'revokeApproval', 'pause', 'clearHistory',
-  'updateCheck', 'updateSource'];
+  'updateCheck', 'updateSource', 'evidenceCapture'];
 /** Storage as a fresh install has it, plus a waiting request and an approval to lift. */
 const FRESH = {
   managedCache: {},

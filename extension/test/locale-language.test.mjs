@@ -36,8 +36,8 @@ const SYLLABLE = new RegExp(`^${INITIAL}[aeiouy]{1,3}(ch|nh|ng|[cmnpt])?$`);
 export function englishInVi(text) {
   const plain = text
     .replace(/Lá Chắn/g, ' ')
+    .replace(/\S*[./:=_\\@]\S*/g, ' ') // addresses, file names (with their placeholders), policy values
     .replace(/\$[A-Za-z0-9_]+\$|\$\d/g, ' ') // placeholders
-    .replace(/\S*[./:=_\\@]\S*/g, ' ') // addresses, file names, policy values
     .replace(/"[^"]*"/g, ' ') // a policy's literal JSON
     .replace(/“[A-Za-z]+”|\b(true|false)\b/g, ' ') // a policy key or value, quoted
     .replace(/\b[A-Z]\b/g, ' '); // a key on the keyboard (Ctrl+C)

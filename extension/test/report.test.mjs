@@ -5,15 +5,32 @@ import { readFileSync } from 'node:fs';
 import { formatReport, reportHash, reportParams, reportQuery, reportTime, reportUrl, MAX_URL_CHARS } from '../src/shared/report.js';
 
 const messages = (lang) => JSON.parse(readFileSync(new URL(`../_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
-const tOf = (lang) => { const m = messages(lang); return (k) => { assert.ok(m[k], `missing ${lang} message ${k}`); return m[k].message; }; };
+/** chrome.i18n.getMessage over the real messages: named placeholders → $1…$9. */
+const tOf = (lang) => {
+  const m = messages(lang);
+  return (k, subs = []) => {
+    assert.ok(m[k], `missing ${lang} message ${k}`);
+    const args = Array.isArray(subs) ? subs : [subs];
+    const ph = m[k].placeholders ?? {};
+    return m[k].message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, name) => {
+      const p = Object.entries(ph).find(([n]) => n.toLowerCase() === name.toLowerCase());
+      assert.ok(p, `${lang} ${k}: no placeholder ${name}`);
+      return p[1].content.replace(/\$(\d)/g, (__, i) => args[Number(i) - 1] ?? '');
+    });
+  };
+};
 const HASH = 'd8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22';
 const TIME = Date.UTC(2026, 10, 24, 10, 5); // 2026-11-24 10:05 UTC
 
-test('reportTime: local time with its UTC offset', () => {
-  assert.equal(reportTime(TIME, 420), '2026-11-24 17:05 (UTC+07:00)');
-  assert.equal(reportTime(TIME, 0), '2026-11-24 10:05 (UTC+00:00)');
-  assert.equal(reportTime(TIME, -330), '2026-11-24 04:35 (UTC-05:30)');
-  assert.equal(reportTime(Date.UTC(2026, 11, 31, 20, 0), 420), '2027-01-01 03:00 (UTC+07:00)');
+test('reportTime: the local clock and the local date, no UTC offset', () => {
+  const vi = tOf('vi');
+  const en = tOf('en');
+  assert.equal(reportTime(TIME, 420, vi), '17:05 ngày 24/11/2026');
+  assert.equal(reportTime(TIME, 420, en), '2026-11-24 at 17:05');
+  assert.equal(reportTime(TIME, -330, en), '2026-11-24 at 04:35');
+  // The local date, not the UTC one: 20:00 UTC on 31 December is New Year's morning in Vietnam.
+  assert.equal(reportTime(Date.UTC(2026, 11, 31, 20, 0), 420, vi), '03:00 ngày 01/01/2027');
+  for (const t of [vi, en]) assert.doesNotMatch(reportTime(TIME, 420, t), /UTC|[+-]\d\d:\d\d/);
 });
 
 test('reportUrl: drops user info and fragment, keeps path and query, caps the length', () => {
@@ -38,8 +55,8 @@ test('formatReport (vi): page, category, time, and the matched image', () => {
   assert.deepEqual(text.split('\n'), [
     'Báo cáo nội dung không an toàn cho trẻ em (soạn bằng Lá Chắn)',
     'Trang: http://shop.test/p',
-    'Loại: name-of-image_match (image_match)',
-    'Thời gian: 2026-11-24 17:05 (UTC+07:00)',
+    'Loại: name-of-image_match',
+    'Thời gian: 17:05 ngày 24/11/2026',
     `Hình ảnh khớp danh sách: PDQ ${HASH}`,
     'Danh sách: test-list / case 17',
     'Khoảng cách: 16/256',
@@ -52,11 +69,21 @@ test('formatReport (en): no category, no image → no such lines', () => {
   assert.deepEqual(text.split('\n'), [
     'Report of content unsafe for children (prepared with Lá Chắn)',
     'Page: https://news.test/',
-    'Time: 2026-11-24 10:05 (UTC+00:00)',
+    'Time: 2026-11-24 at 10:05',
     'I am sending this report to ask the 111 hotline for help.',
   ]);
   // A malformed hash is never printed.
   assert.ok(!formatReport({ url: 'x', time: TIME, tzOffsetMin: 0, image: { hash: 'zz' } }, tOf('en')).includes('PDQ'));
+});
+
+test('formatReport: the category in words, never its key', () => {
+  for (const lang of ['vi', 'en']) {
+    const m = messages(lang);
+    const name = (/** @type {string} */ c) => m[`catName_${c}`].message;
+    const text = formatReport({ url: 'https://bet.test/', category: 'gambling', time: TIME, tzOffsetMin: 420 }, tOf(lang), name);
+    assert.ok(text.includes(m.catName_gambling.message), text);
+    assert.doesNotMatch(text, /gambling\b/, `${lang}: the key leaks into ${text}`);
+  }
 });
 
 test('reportQuery → reportParams round trip', () => {
@@ -75,7 +102,8 @@ test('every message key used by the report flow exists in vi and en', () => {
   for (const k of Object.keys(vi)) assert.ok(en[k], `en lacks ${k}`);
   for (const k of Object.keys(en)) assert.ok(vi[k], `vi lacks ${k}`);
   const sources = ['../src/report/flow.js', '../src/content/images.js', '../src/popup/popup.js', '../src/popup/popup.html',
-    '../src/report/report.html', '../src/warning/warning.html']
+    '../src/report/report.html', '../src/warning/warning.html', '../src/report/evidence-flow.js', '../src/warning/mistake.js',
+    '../src/warning/warning.js', '../src/support/support.html', '../src/content/overlay.js', '../src/report/report.js']
     .map((p) => readFileSync(new URL(p, import.meta.url), 'utf8')).join('\n');
   const used = new Set([...sources.matchAll(/(?:\bt\('|data-i18n=")([A-Za-z0-9_]+)/g)].map((m) => m[1]));
   for (const k of used) assert.ok(vi[k], `vi lacks ${k} (used in the sources)`);

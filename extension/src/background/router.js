@@ -15,6 +15,7 @@ import { keyProblem, urlProblem } from '../shared/update-source.js';
 import { recordError, stats } from './stats.js';
 import { checkImageUrl, imageStats, loadContacts, openReport } from './images.js';
 import { reportQuery } from '../shared/report.js';
+import { captureEvidence } from './evidence.js';
 import { checkPosts, helpData, scoreText } from './text.js';
 import { searchRedirect } from './search.js';
 import { recordStop, recordSupport } from './activity.js';
@@ -146,8 +147,12 @@ const HANDLERS = {
     return a.ok && a.matched ? { ...a, contacts: await loadContacts() } : a;
   },
   async openReport(m, sender) {
-    return openReport(reportQuery({ url: m.url, category: m.category ?? null, image: m.image ?? null }), sender);
+    // Evidence is of the tab that asked (the warning page or the shielded page).
+    const evidenceTab = m.evidence && sender.tab?.id !== undefined ? sender.tab.id : undefined;
+    return openReport(reportQuery({ url: m.url, category: m.category ?? null, image: m.image ?? null, evidenceTab,
+      words: m.words ?? [] }), sender);
   },
+  evidenceCapture: unlocked((m) => captureEvidence(m)),
   async imageStats() {
     return { flavour, ...imageStats };
   },

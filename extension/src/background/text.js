@@ -11,7 +11,7 @@ import { pausedNow } from './overrides.js';
 export const MAX_TEXT_CHARS = 512 * 1024;
 
 /** @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
- *   score: number, limit: number, band: string}} TextAnswer */
+ *   score: number, limit: number, band: string, words: string[]}} TextAnswer */
 
 Object.assign(stats, { textChecks: 0, textChars: 0, textMs: 0, textOver: 0, textLastAt: 0,
   /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0, postChecks: 0, postsMasked: 0 });
@@ -47,7 +47,10 @@ export async function scoreText(text, page) {
   // A parent's pause lifts the page-text shield too; self-harm support stays.
   if (!v.support && pausedNow()) action = 'allow';
   if (action !== 'allow') stats.textOver++;
-  return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band };
+  // The deciding category's phrases: what an evidence file names as "the words that matched".
+  const words = action === 'allow' ? [] : [...new Set((v.matches ?? [])
+    .filter((/** @type {any} */ x) => x.category === v.category).map((/** @type {any} */ x) => String(x.phrase)))];
+  return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band, words };
 }
 
 /** Most posts, and longest post, judged in one message. */

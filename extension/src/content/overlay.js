@@ -22,6 +22,12 @@
   const NS = /** @type {any} */ (globalThis).lachanContent ??= {};
   const api = /** @type {typeof chrome} */ (/** @type {any} */ (globalThis).browser ?? globalThis.chrome);
 
+  /** @typedef {{kind: 'warn' | 'support', category: string, help: any, onBack: () => void, words?: string[]}} ShieldOptions */
+
+  /** Categories whose page a grown-up may keep a picture of: shared/evidence.js
+   * CAPTURE_CATEGORIES (a classic script cannot import it; keep in step). */
+  const EVIDENCE_CATEGORIES = ['bullying', 'grooming', 'scam'];
+
   /** @param {string} key @param {string | string[]} [subs] */
   const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
   /** @param {string} c */
@@ -69,6 +75,9 @@
     ul { margin: .25rem 0; padding-left: 1.2rem; font-size: .95rem; }
     .hint { color: #52606d; }
     .support h1 { color: #14532d; }
+    .grownups { margin-top: 1rem; padding-top: .75rem; border-top: 1px solid #e4e7eb; }
+    .grownups h2 { font-size: 1rem; margin: 0 0 .25rem; color: #3e4c59; }
+    button.secondary { background: #fff; color: #1d4ed8; border: 2px solid #1d4ed8; min-height: 44px; }
     .support a.call { font-size: 1.1rem; }
   `;
 
@@ -95,7 +104,19 @@
     return { call, list };
   }
 
-  /** @param {{kind: 'warn' | 'support', category: string, help: any, onBack: () => void}} o */
+  /** For grown-ups: "Keep evidence" opens report.html next to this tab, where
+   * the PIN is asked and the file saved (the PIN is never typed into a web page).
+   * @param {ShieldOptions} o */
+  function evidenceBlock(o) {
+    const keep = h('button', { type: 'button', id: 'keep-evidence', class: 'secondary' }, t('evidenceOpen'));
+    keep.addEventListener('click', () => {
+      api.runtime.sendMessage({ type: 'openReport', url: location.href, category: o.category, image: null, evidence: true,
+        words: (o.words ?? []).map(String).slice(0, 12) }).catch(() => {});
+    });
+    return h('div', { class: 'grownups' }, h('h2', {}, t('grownupHeading')), keep);
+  }
+
+  /** @param {ShieldOptions} o */
   function buildShield(o) {
     const host = document.createElement('lachan-shield');
     host.setAttribute('style', HOST_STYLE);
@@ -126,12 +147,13 @@
         h('p', {}, h('strong', {}, `${t('tipHeading')} `), t(`tip_${key}`)),
         h('div', { class: 'help' }, h('h2', {}, t('helpHeading')), h('p', {}, t('helpIntro')),
           h('h2', {}, t('channelsHeading')), list));
+      if (EVIDENCE_CATEGORIES.includes(o.category)) card.append(evidenceBlock(o));
     }
     const dialog = h('dialog', { 'aria-labelledby': 'title', lang: t('lang') }, card);
     // Escape must not dismiss it (the child leaves with "Go back").
     dialog.addEventListener('cancel', (e) => e.preventDefault());
     root.append(h('style', {}, SHIELD_CSS), dialog);
-    return { host, dialog, back };
+    return { host, dialog, back, root };
   }
 
   /** The page under the shield is blurred twice over: the host's
@@ -156,7 +178,7 @@
 
   /** The shield: shown once per document; keeps itself attached. */
   class Shield {
-    /** @param {{kind: 'warn' | 'support', category: string, help: any, onBack: () => void}} o */
+    /** @param {ShieldOptions} o */
     constructor(o) {
       this.o = o;
       /** @type {ReturnType<typeof buildShield> | null} */
@@ -165,6 +187,22 @@
       this.reattached = 0;
       this.observer = new MutationObserver(() => this.check());
       this.timer = 0;
+      /** Lifted for the moment of an evidence picture (the grown-up asked, with the PIN). */
+      this.lifted = false;
+    }
+
+    /** Lifts the shield and the blur for an evidence picture, or puts them back.
+     * @param {boolean} on */
+    lift(on) {
+      this.lifted = on;
+      if (!this.ui) return;
+      if (on) {
+        this.observer.disconnect();
+        this.ui.host.remove();
+        for (const el of document.documentElement.children) {
+          if (el instanceof HTMLElement && el.style.getPropertyValue('filter') === PAGE_FILTER) el.style.removeProperty('filter');
+        }
+      } else this.attach();
     }
 
     show() {
@@ -195,7 +233,7 @@
     /** Re-attaches when the host is gone, moved, restyled or its dialog closed. */
     check() {
       const ui = this.ui;
-      if (!ui) return;
+      if (!ui || this.lifted) return;
       const ok = ui.host.isConnected && ui.host.parentNode === document.documentElement
         && ui.host.getAttribute('style') === HOST_STYLE && ui.dialog.open
         && ui.host.dataset.kind === this.o.kind;
@@ -212,7 +250,7 @@
   let shield = null;
 
   /** Shows the shield (once per document; a later call only upgrades warn → support).
-   * @param {{kind: 'warn' | 'support', category: string, help: any, onBack: () => void}} o */
+   * @param {ShieldOptions} o */
   function showShield(o) {
     if (shield && (shield.o.kind === 'support' || o.kind === shield.o.kind)) return shield;
     if (shield) {
@@ -281,4 +319,23 @@
   NS.showReminder = showReminder;
   NS.hideReminder = hideReminder;
   NS.shieldState = () => (shield ? { kind: shield.o.kind, reattached: shield.reattached } : null);
+  // The closed root, for the extension's own scripts only (this isolated
+  // world is out of the page's reach): the e2e clicks "Keep evidence" here.
+  NS.shieldRoot = () => shield?.ui?.root ?? null;
+
+  // The worker lifts the shield for the moment of an evidence picture
+  // (background/evidence.js), and only for its top frame's shield.
+  if (window.top === window) {
+    api.runtime.onMessage.addListener((/** @type {any} */ m, /** @type {any} */ sender, /** @type {(r: unknown) => void} */ reply) => {
+      if (!m || m.type !== 'evidenceReveal' || sender.id !== api.runtime.id || sender.tab) return false;
+      shield?.lift(Boolean(m.on));
+      // Two frames so the page is painted without the shield before the
+      // picture; a timer too, since a tab not yet shown paints no frame.
+      let sent = false;
+      const done = () => { if (!sent) { sent = true; reply({ ok: true, shield: Boolean(shield) }); } };
+      requestAnimationFrame(() => requestAnimationFrame(done));
+      setTimeout(done, 300);
+      return true;
+    });
+  }
 })();

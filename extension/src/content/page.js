@@ -219,14 +219,15 @@
     }
   }
 
-  /** @param {{action: string, category: string | null, support: boolean, redirect?: string, help?: any}} v */
+  /** @param {{action: string, category: string | null, support: boolean, redirect?: string, help?: any, words?: string[]}} v */
   function act(v) {
     stopScanning();
     if (v.action === 'block' && !v.support && typeof v.redirect === 'string') {
       location.replace(v.redirect);
       return;
     }
-    showShield({ kind: v.support ? 'support' : 'warn', category: v.category ?? 'other', help: v.help, onBack: goBack });
+    showShield({ kind: v.support ? 'support' : 'warn', category: v.category ?? 'other', help: v.help, onBack: goBack,
+      words: Array.isArray(v.words) ? v.words : [] });
   }
 
   function stopScanning() {

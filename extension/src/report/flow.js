@@ -1,5 +1,5 @@
-// The report flow (issue 6, item 1), rendered into a slot by the warning
-// page, the toolbar popup and report.html (opened by the in-page image
+// The report flow, rendered into a slot by the warning page's grown-ups'
+// part, the toolbar popup and report.html (opened by the in-page image
 // note). It prepares a short report (src/shared/report.js) in an editable
 // box; the person reviews it and sends it THEMSELVES through a 111 channel:
 // copy it, call 111, open tongdai111.vn, Zalo (name only while the link is
@@ -27,7 +27,7 @@ function el(tag, props = {}, kids = []) {
 /** @param {string} c */
 const categoryName = (c) => {
   const name = t(`catName_${c}`);
-  return name && name !== `catName_${c}` ? name : c;
+  return name && name !== `catName_${c}` ? name : t('catName_other');
 };
 
 /** Copies `text`: the clipboard API first, else the selection + execCommand,

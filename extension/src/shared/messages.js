@@ -19,7 +19,7 @@
  *   pages that are allowed anyway
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
- * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | ImageStatsRequest
+ * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | EvidenceCapture | ImageStatsRequest
  *   | PageText | LeavePage | WarningShown | SupportShown | WaitingRequests | OptionsMessage | HopCheck | BlockedNavigation
  *   | RetryEngine | EngineState | UpdateMessage} Message
  *
@@ -47,8 +47,14 @@ export const statsRequest = () => ({ type: 'stats' });
  *   image content script → background: fetch, PDQ-hash and look up `src`
  *   → {ok, matched, quality, lowQuality, hash, fetchMs, decodeMs, hashMs[, contacts]} | {ok: false, error}
  * @typedef {{type: 'openReport', url: string, category?: string | null,
- *   image?: {hash: string, source?: string | null, id?: string | null, distance?: number | null} | null}} OpenReport
- *   in-page image note / popup → background: open report.html in a new tab → {ok}
+ *   image?: {hash: string, source?: string | null, id?: string | null, distance?: number | null} | null,
+ *   evidence?: boolean, words?: string[]}} OpenReport
+ *   in-page image note / popup → background: open report.html in a new tab → {ok};
+ *   with `evidence` (warning page, in-page shield) report.html also offers to
+ *   keep evidence of the sender's tab, its matched `words` with it
+ * @typedef {{type: 'evidenceCapture', token: string, tabId: number, category: string, hash?: string | null}} EvidenceCapture
+ *   report.html (PIN unlocked) → background: a PNG of tab `tabId` as it is
+ *   shown, only where shared/evidence.js allows a picture → {ok, dataUrl} | {ok: false, error}
  * @typedef {{type: 'imageStats'}} ImageStatsRequest
  *   tests and diagnostics → background: image-check counters and timings (no URLs)
  */
@@ -56,6 +62,8 @@ export const statsRequest = () => ({ type: 'stats' });
 export const imageCheck = (src) => ({ type: 'imageCheck', src });
 /** @param {string} url @param {string | null} [category] @param {OpenReport['image']} [image] @returns {OpenReport} */
 export const openReport = (url, category = null, image = null) => ({ type: 'openReport', url, category, image });
+/** @param {string} url @param {string | null} category @param {string[]} [words] @returns {OpenReport} */
+export const openEvidence = (url, category, words = []) => ({ type: 'openReport', url, category, image: null, evidence: true, words });
 /** @returns {ImageStatsRequest} */
 export const imageStatsRequest = () => ({ type: 'imageStats' });
 
@@ -155,7 +163,10 @@ const SHAPES = {
   imageCheck: (/** @type {any} */ m) => typeof m.src === 'string',
   openReport: (/** @type {any} */ m) => typeof m.url === 'string'
     && (m.category == null || typeof m.category === 'string')
-    && (m.image == null || (typeof m.image === 'object' && typeof m.image.hash === 'string')),
+    && (m.image == null || (typeof m.image === 'object' && typeof m.image.hash === 'string'))
+    && (m.words == null || (Array.isArray(m.words) && m.words.every(str))),
+  evidenceCapture: (/** @type {any} */ m) => str(m.token) && Number.isInteger(m.tabId) && str(m.category)
+    && (m.hash == null || str(m.hash)),
   imageStats: () => true,
   pageText: (/** @type {any} */ m) => typeof m.text === 'string',
   posts: (/** @type {any} */ m) => Array.isArray(m.texts) && m.texts.length > 0 && m.texts.every((/** @type {unknown} */ t) => typeof t === 'string'),

@@ -1,4 +1,4 @@
-// The report a child or a grown-up sends to 111 themselves: pure text
+// The report a grown-up sends to 111 themselves: pure text
 // formatting (no DOM, no browser API; `t` is passed in, so the unit tests in
 // extension/test/ run it in Node). Nothing here sends anything: the report
 // page shows the text in an editable box, and the person copies it, calls,
@@ -27,17 +27,28 @@ export function reportUrl(url) {
   return out.length > MAX_URL_CHARS ? `${out.slice(0, MAX_URL_CHARS)}…` : out;
 }
 
-/** Local time as `YYYY-MM-DD HH:MM (UTC+07:00)`: unambiguous for a
- * counsellor in another time zone.
- * @param {number} ms epoch milliseconds @param {number} offsetMin minutes EAST of UTC (Vietnam: 420) */
-export function reportTime(ms, offsetMin) {
+/** The local date and time of `ms`, as numbers a message puts in words.
+ * @param {number} ms epoch milliseconds @param {number} offsetMin minutes EAST of UTC (Vietnam: 420)
+ * @returns {{year: string, month: string, day: string, time: string}} */
+export function localParts(ms, offsetMin) {
   const d = new Date(ms + offsetMin * 60_000);
   const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
-  const sign = offsetMin < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMin);
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
-    + ` (UTC${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)})`;
+  return { year: String(d.getUTCFullYear()), month: p(d.getUTCMonth() + 1), day: p(d.getUTCDate()),
+    time: `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}` };
 }
+
+/** Local time with the local date, in the UI language's own order
+ * (vi "17:05 ngày 24/11/2026", en "2026-11-24 at 17:05"): a parent reads it
+ * as the clock on the wall showed it, so no UTC offset.
+ * @param {number} ms @param {number} offsetMin minutes EAST of UTC
+ * @param {(key: string, subs?: string | string[]) => string} t */
+export function reportTime(ms, offsetMin, t) {
+  const x = localParts(ms, offsetMin);
+  return t('reportWhen', [x.time, x.day, x.month, x.year]);
+}
+
+/** The minutes east of UTC at `ms` on this computer. @param {number} ms */
+export const localOffset = (ms) => -new Date(ms).getTimezoneOffset();
 
 /** A PDQ hash as a report shows it: 64 lower-case hex digits, or '' if malformed.
  * @param {unknown} hash */
@@ -47,7 +58,7 @@ export function reportHash(hash) {
 
 /** One line of text, no control characters (list ids come from files).
  * @param {unknown} s */
-const clean = (s) => String(s ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
+export const clean = (s) => String(s ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
 
 /**
  * The report text, one fact per line, in the UI language.
@@ -57,13 +68,14 @@ const clean = (s) => String(s ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').tri
  * @returns {string}
  */
 export function formatReport(info, t, categoryName = (c) => c) {
-  const offset = info.tzOffsetMin ?? -new Date(info.time).getTimezoneOffset();
+  const offset = info.tzOffsetMin ?? localOffset(info.time);
   const lines = [
     t('reportTextTitle'),
     `${t('reportTextPage')} ${reportUrl(info.url)}`,
   ];
-  if (info.category) lines.push(`${t('reportTextCategory')} ${clean(categoryName(info.category))} (${clean(info.category)})`);
-  lines.push(`${t('reportTextTime')} ${reportTime(info.time, offset)}`);
+  // The category in words only: a key such as "gambling" means nothing to 111.
+  if (info.category) lines.push(`${t('reportTextCategory')} ${clean(categoryName(info.category))}`);
+  lines.push(`${t('reportTextTime')} ${reportTime(info.time, offset, t)}`);
   const hash = reportHash(info.image?.hash);
   if (hash && info.image) {
     lines.push(`${t('reportTextImage')} PDQ ${hash}`);
@@ -77,21 +89,31 @@ export function formatReport(info, t, categoryName = (c) => c) {
 }
 
 /** Reads the report parameters of report.html / the warning page:
- * `u` (URL), `c` (category), `h` (PDQ hash), `hs` (list source), `hi` (list id), `hd` (distance).
- * @param {URLSearchParams} p @returns {{url: string, category: string, image: ImageInfo | null}} */
+ * `u` (URL), `c` (category), `h` (PDQ hash), `hs` (list source), `hi` (list id), `hd` (distance),
+ * and for evidence `ev` (the tab to capture) and `w` (matched words, one a line).
+ * @param {URLSearchParams} p
+ * @returns {{url: string, category: string, image: ImageInfo | null, evidenceTab?: number, words?: string[]}} */
 export function reportParams(p) {
   const hash = reportHash(p.get('h'));
   const d = Number(p.get('hd'));
-  return {
+  /** @type {ReturnType<typeof reportParams>} */
+  const out = {
     url: p.get('u') ?? '',
     category: p.get('c') ?? '',
     image: hash ? { hash, source: p.get('hs') ?? null, id: p.get('hi') ?? null,
       distance: p.get('hd') !== null && Number.isInteger(d) && d >= 0 && d <= 256 ? d : null } : null,
   };
+  const tab = Number(p.get('ev'));
+  if (p.get('ev') !== null && Number.isInteger(tab) && tab >= 0) {
+    out.evidenceTab = tab;
+    out.words = (p.get('w') ?? '').split('\n').map(clean).filter(Boolean);
+  }
+  return out;
 }
 
-/** The query string of report.html for a page and an optional image match.
- * @param {{url: string, category?: string | null, image?: ImageInfo | null}} r */
+/** The query string of report.html for a page and an optional image match
+ * (and, for evidence, the tab to capture and the matched words).
+ * @param {{url: string, category?: string | null, image?: ImageInfo | null, evidenceTab?: number, words?: string[]}} r */
 export function reportQuery(r) {
   const p = new URLSearchParams();
   p.set('u', r.url);
@@ -102,6 +124,11 @@ export function reportQuery(r) {
     if (r.image.source) p.set('hs', r.image.source);
     if (r.image.id) p.set('hi', r.image.id);
     if (typeof r.image.distance === 'number') p.set('hd', String(r.image.distance));
+  }
+  if (typeof r.evidenceTab === 'number') {
+    p.set('ev', String(r.evidenceTab));
+    const words = (r.words ?? []).map(clean).filter(Boolean).slice(0, 12);
+    if (words.length) p.set('w', words.join('\n'));
   }
   return p.toString();
 }

@@ -1,6 +1,8 @@
 // The warning page: the category in the child's words, a tip, "Go back",
-// "Ask a grown-up", the 111 block, and for warn-level verdicts a "continue"
-// behind a 10 s countdown. URL (e2e contract):
+// "Ask a grown-up", "Tell a grown-up" (with 111), the 111 block, the
+// grown-ups' part (details, report for 111, blocked by mistake, evidence),
+// and for warn-level verdicts a "continue" behind a 10 s countdown.
+// URL (e2e contract):
 //   warning.html?u=<encodeURIComponent(url)>&c=<category>&a=<block|warn>[&s=&r=&m=]
 // A DNR redirect cannot encode the URL, so it puts a raw `u=` last:
 //   warning.html?c=<category>&a=<action>&u=http://host/path?x=1&y=2
@@ -8,12 +10,14 @@
 // URL at all (warning.html?c=&a=): the worker tells it (blockedNavigation).
 import { api, startPage, t } from '../shared/platform.js';
 import { localise } from '../shared/i18n.js';
-import { allowSession, askGrownUp, blockedNavigationRequest, isNewStop, verdictRequest, warningShown } from '../shared/messages.js';
+import { allowSession, askGrownUp, blockedNavigationRequest, isNewStop, openEvidence, verdictRequest, warningShown } from '../shared/messages.js';
 import { hostOf } from '../shared/settings.js';
 import { renderHelp } from './help.js';
 import { renderReport } from '../report/flow.js';
 import { detailRows } from './details.js';
 import { bandNow, localiseBand, tBand } from '../shared/band-words.js';
+import { evidencePlan } from '../shared/evidence.js';
+import { renderMistake } from './mistake.js';
 
 /** Seconds before "continue" can be pressed on a warn-level page. */
 const CONTINUE_DELAY_S = 10;
@@ -88,6 +92,34 @@ function renderDetails(v) {
     dd.textContent = value;
     dl.append(dt, dd);
   }
+}
+
+/** "Tell a grown-up": shows (or hides) the child's advice and the 111 call. */
+function toggleTell() {
+  const box = $('tell-box');
+  const button = $('tell-grownup');
+  box.hidden = !box.hidden;
+  button.setAttribute('aria-expanded', String(!box.hidden));
+  if (!box.hidden) $('tell-title').focus();
+}
+
+/** The grown-ups' actions: the report for 111, "blocked by mistake", and
+ * evidence for the categories that may keep it (shared/evidence.js).
+ * `subject` is read at click time: the worker's verdict may add the source.
+ * @param {{url: string, category: string, source: string}} subject */
+function setupGrownUps(subject) {
+  $('report-page').addEventListener('click', async () => {
+    const section = await renderReport($('report-slot'), { url: subject.url, category: subject.category || null });
+    section.querySelector('textarea')?.focus();
+  });
+  $('mistake-open').addEventListener('click', async () => {
+    const section = await renderMistake($('mistake-slot'), subject);
+    /** @type {HTMLElement | null} */ (section.querySelector('h3'))?.focus();
+  });
+  const evidence = /** @type {HTMLButtonElement} */ ($('evidence-open'));
+  evidence.hidden = !(subject.url && evidencePlan({ category: subject.category }));
+  // report.html opens next to this tab, asks for the PIN, then saves the file.
+  evidence.addEventListener('click', () => api.runtime.sendMessage(openEvidence(subject.url, subject.category)).catch(() => {}));
 }
 
 /** "Go back" always works: back in history if there is somewhere to go,
@@ -204,17 +236,19 @@ async function main() {
   renderDetails({ category: params.category, source: params.source, rule: params.rule, matched_url: params.inner });
   $('go-back').addEventListener('click', goBack);
   $('ask-grownup').addEventListener('click', () => ask(params.url, params.category));
-  $('report-page').addEventListener('click', async () => {
-    const section = await renderReport($('report-slot'), { url: params.url, category: params.category || null });
-    section.querySelector('textarea')?.focus();
-  });
+  $('tell-grownup').addEventListener('click', toggleTell);
+  const subject = { url: params.url, category: params.category, source: params.source };
+  setupGrownUps(subject);
   if (params.action === 'warn' && params.url) setupContinue(params.url);
   // The worker's verdict adds the source and rule (a DNR redirect only knows
   // the category). The action in the URL stays: the rulesets and the
   // second layer both encode the band's action.
   const v = params.url && /^https?:/i.test(params.url)
     ? await api.runtime.sendMessage(verdictRequest(params.url)).catch(() => null) : null;
-  if (v && !('error' in v) && v.action !== 'allow') renderDetails(v);
+  if (v && !('error' in v) && v.action !== 'allow') {
+    renderDetails(v);
+    if (v.source) subject.source = v.source;
+  }
   if (v && !('error' in v) && (v.override === 'approved' || v.override === 'paused')) showApproved(params.url, v.override);
   document.body.dataset.ready = 'true';
 }

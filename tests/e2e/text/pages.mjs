@@ -30,6 +30,9 @@ const SEX_ED = '<h1>Giáo dục giới tính cho trẻ em: cha mẹ cần bắt 
  * tests/e2e/fixtures/context). */
 const REPORTAGE = '<h1>Phóng sự</h1><p>Phóng sự: nhiều người chơi cá cược bóng đá trên mạng đến mất trắng tài sản, '
   + 'nợ nần chồng chất, gia đình tan vỡ.</p>';
+/** A class chat's insults: bullying, over every band's limit (the evidence e2e). */
+const BULLYING = '<h1>Nhóm lớp 6A</h1><p>Mày là đồ ngu, thằng ngu như bò. Cả lớp ghét mày, đừng đến trường nữa.</p>'
+  + '<p>Con mẹ mày.</p>';
 const SELF_HARM = '<h1>Diễn đàn</h1><p>cách tự tử không đau nhanh nhất, muốn chết cho xong</p>';
 
 /** A video's comments: two insults (one a phrase list knows, one only the
@@ -89,6 +92,7 @@ function page(url) {
     case '/comments': return html('Bình luận', `<main id="marker">${COMMENT_PAGE}</main>`);
     case '/sex-ed': return html('Giáo dục giới tính', `<main id="marker">${SEX_ED}</main>`);
     case '/self-harm': return html('Diễn đàn', `<main id="marker">${SELF_HARM}</main>`);
+    case '/bullying': return html('Nhóm lớp', `<main id="marker">${BULLYING}</main>`);
     // Gambling text in a display:none block and in a script: never read.
     case '/hidden': return html('Ẩn', `<main id="marker">${NEWS}<div style="display:none">${GAMBLING_VI}</div>`
       + `<template>${GAMBLING_VI}</template><script>var ad = ${JSON.stringify(GAMBLING_VI)};</script></main>`);
