@@ -107,6 +107,7 @@ const SAMPLES = {
   imageStats: {},
   pageText: { text: 'hello' },
   posts: { texts: ['hello'] },
+  textContinued: { category: 'dating' },
   leavePage: {},
   warningShown: { category: 'adult', action: 'block' },
   supportShown: {},
@@ -139,7 +140,7 @@ const FRESH = {
 /** @param {string} type */
 const message = (type) => ({ type, .../** @type {any} */ (SAMPLES)[type] });
 /** @param {string} type */
-const senderFor = (type) => (type === 'pageText' || type === 'posts' || type === 'imageCheck' ? TAB : PAGE);
+const senderFor = (type) => (type === 'pageText' || type === 'posts' || type === 'textContinued' || type === 'imageCheck' ? TAB : PAGE);
 
 /** Runs `fn` with console.error silenced (the stub engine makes some open
  * messages fail; the router logs that). @template T @param {() => Promise<T>} fn */

@@ -10,8 +10,10 @@ function el(tag, classes = '', ...children) {
   const kids = children.filter((c) => typeof c !== 'string');
   const n = {
     tagName: tag.toUpperCase(),
-    classList: classes ? classes.split(' ') : [],
+    className: classes,
     children: kids,
+    get firstElementChild() { return kids[0] ?? null; },
+    get childElementCount() { return kids.length; },
     parentElement: null,
     get textContent() { return children.map((c) => (typeof c === 'string' ? c : c.textContent)).join(' '); },
     querySelectorAll: (sel) => (sel === 'a' ? descendants(n).filter((d) => d.tagName === 'A') : []),
@@ -31,13 +33,29 @@ test('siblings of one signature, short and not links, are posts', () => {
   assert.equal(postText(l.posts[2]), 'bạn 2 bình luận số 2');
 });
 
-test('menus, tables, too few siblings and long articles are not posts', () => {
+test('menus, navigation, too few siblings, paragraphs and long sections are not posts', () => {
   const link = (i) => el('li', '', el('a', '', `Mục ${i}`));
   assert.equal(postList(el('ul', 'menu', ...[0, 1, 2, 3, 4].map(link))), null, 'mostly link text');
   assert.equal(postList(el('nav', '', ...[0, 1, 2, 3].map((i) => comment(i, 'x')))), null, 'inside navigation');
   assert.equal(postList(el('div', '', ...[0, 1, 2].map((i) => comment(i, 'x')))), null, `fewer than ${POST_LIMITS.minPosts}`);
+  const para = (i) => el('p', '', `Đoạn ${i} của bài báo.`);
+  assert.equal(postList(el('article', '', ...[0, 1, 2, 3, 4].map(para))), null, 'paragraphs of an article');
   const long = 'chữ '.repeat(POST_LIMITS.maxPostChars);
-  assert.equal(postList(el('div', '', ...[0, 1, 2, 3].map((i) => el('p', '', long)))), null, 'paragraphs of an article');
+  assert.equal(postList(el('div', '', ...[0, 1, 2, 3].map((i) => el('section', 's', el('p', '', long))))), null, 'long sections');
+  assert.equal(postList(el('div', '', ...[0, 1, 2, 3].map((i) => el('div', 'msg', `tin ${i}`)))), null, 'no structure inside');
+});
+
+test('a parent of thousands of children is classified from a sample', () => {
+  const list = el('ul', 'feed', ...Array.from({ length: 5000 }, (_, i) => comment(i, `ý kiến ${i}`)));
+  let reads = 0;
+  for (const k of list.children) {
+    const get = Object.getOwnPropertyDescriptor(k, 'textContent').get;
+    Object.defineProperty(k, 'textContent', { get() { reads++; return get.call(this); } });
+  }
+  const f = PostFinder(() => {});
+  f.visit(list.children[0]);
+  assert.ok(f.isPost(list.children[0]));
+  assert.equal(reads, 1, 'only the visited child reads its text');
 });
 
 test('the finder classifies each parent once and takes later siblings of the same signature', () => {
@@ -50,7 +68,7 @@ test('the finder classifies each parent once and takes later siblings of the sam
   // A comment loaded later joins the list; another kind of sibling does not.
   const late = comment(9, 'đến sau');
   late.parentElement = list;
-  const ad = el('aside', 'ad', 'quảng cáo');
+  const ad = el('aside', 'ad', el('b', '', 'quảng cáo'));
   ad.parentElement = list;
   f.visit(late);
   f.visit(ad);

@@ -120,8 +120,11 @@ const HANDLERS = {
     return decide(m.url);
   },
   async askGrownUp(m, sender) {
-    if (!fromExtensionPage(sender)) return { ok: false };
-    const count = await addRequest({ url: m.url, host: hostOf(m.url), category: m.category, time: Date.now() });
+    // From the warning page (the URL it was stopped at), or from the in-page
+    // shield of a web page: then the page's address as the browser reports it.
+    const url = fromExtensionPage(sender) ? m.url : sender.tab && sender.frameId === 0 && sender.url ? sender.url : '';
+    if (!url) return { ok: false };
+    const count = await addRequest({ url, host: hostOf(url), category: m.category, time: Date.now() });
     await syncBadge(); // lit before the page says "saved" (storage.onChanged would follow a moment later)
     return { ok: true, count };
   },
@@ -176,6 +179,12 @@ const HANDLERS = {
   async posts(m, sender) {
     if (!sender.tab) return { error: 'not from a tab' }; // content scripts only
     return (await checkPosts(m.texts)) ?? { error: 'undecided' };
+  },
+  // "Continue" on the in-page shield: counted, no URL kept.
+  async textContinued(_, sender) {
+    if (!sender.tab) return { ok: false };
+    stats.textContinued++;
+    return { ok: true };
   },
   async warningShown(m, sender) {
     if (!fromExtensionPage(sender)) return { ok: false };

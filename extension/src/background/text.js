@@ -11,10 +11,10 @@ import { pausedNow } from './overrides.js';
 export const MAX_TEXT_CHARS = 512 * 1024;
 
 /** @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
- *   score: number, limit: number, band: string, words: string[]}} TextAnswer */
+ *   score: number, limit: number, band: string, words: string[], continuable: boolean}} TextAnswer */
 
 Object.assign(stats, { textChecks: 0, textChars: 0, textMs: 0, textOver: 0, textLastAt: 0,
-  /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0, postChecks: 0, postsMasked: 0 });
+  /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0, postChecks: 0, postsMasked: 0, textContinued: 0 });
 
 /** The action the policy gives `category` in its band, when it names one. @param {any} engine @param {string} category */
 function policyAction(engine, category) {
@@ -50,7 +50,12 @@ export async function scoreText(text, page) {
   // The deciding category's phrases: what an evidence file names as "the words that matched".
   const words = action === 'allow' ? [] : [...new Set((v.matches ?? [])
     .filter((/** @type {any} */ x) => x.category === v.category).map((/** @type {any} */ x) => String(x.phrase)))];
-  return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band, words };
+  // As on the warning page: "continue" (after its countdown) for a warn, never
+  // where the policy blocks the category in this band, nor for grooming (the
+  // warning is the point) or self-harm (support, not a wall).
+  const continuable = action === 'warn' && !v.support && Boolean(v.category) && v.category !== 'grooming'
+    && policyAction(engine, v.category) !== 'block';
+  return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band, words, continuable };
 }
 
 /** Most posts, and longest post, judged in one message. */

@@ -22,7 +22,12 @@
   const NS = /** @type {any} */ (globalThis).lachanContent ??= {};
   const api = /** @type {typeof chrome} */ (/** @type {any} */ (globalThis).browser ?? globalThis.chrome);
 
-  /** @typedef {{kind: 'warn' | 'support', category: string, help: any, onBack: () => void, words?: string[]}} ShieldOptions */
+  /** @typedef {{kind: 'warn' | 'support', category: string, help: any, onBack: () => void, words?: string[],
+   *   onAsk?: () => Promise<boolean>, continuable?: boolean, onContinue?: () => void,
+   *   score?: number, limit?: number, band?: string}} ShieldOptions */
+
+  /** Seconds before "continue" can be pressed, as on the warning page. */
+  const CONTINUE_WAIT_S = 10;
 
   /** Categories whose page a grown-up may keep a picture of: shared/evidence.js
    * CAPTURE_CATEGORIES (a classic script cannot import it; keep in step). */
@@ -75,6 +80,9 @@
     ul { margin: .25rem 0; padding-left: 1.2rem; font-size: .95rem; }
     .hint { color: #52606d; }
     .support h1 { color: #14532d; }
+    .status { font-weight: 600; color: #065f46; }
+    details.why { margin-top: 1rem; }
+    details.why summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; color: #3e4c59; font-weight: 600; }
     .grownups { margin-top: 1rem; padding-top: .75rem; border-top: 1px solid #e4e7eb; }
     .grownups h2 { font-size: 1rem; margin: 0 0 .25rem; color: #3e4c59; }
     button.secondary { background: #fff; color: #1d4ed8; border: 2px solid #1d4ed8; min-height: 44px; }
@@ -102,6 +110,50 @@
       list.append(li);
     }
     return { call, list };
+  }
+
+  /** "Ask a grown-up" (saved on this computer, as on the warning page), and
+   * for warn-level categories "continue" behind the same countdown.
+   * @param {ShieldOptions} o */
+  function moreActions(o) {
+    const row = h('div', { class: 'actions more' });
+    const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+    if (o.onAsk) {
+      const ask = h('button', { type: 'button', id: 'ask', class: 'secondary' }, t('askGrownUp'));
+      ask.addEventListener('click', async () => {
+        ask.setAttribute('disabled', '');
+        const ok = await o.onAsk?.().catch(() => false);
+        status.textContent = t(ok ? 'askSent' : 'askFailed');
+        if (!ok) ask.removeAttribute('disabled');
+      });
+      row.append(ask);
+    }
+    if (o.continuable && o.onContinue) {
+      const wait = h('span', { class: 'status', id: 'countdown' }, t('continueWait', String(CONTINUE_WAIT_S)));
+      row.append(wait);
+      let left = CONTINUE_WAIT_S;
+      const timer = setInterval(() => {
+        left--;
+        if (left > 0) {
+          wait.textContent = t('continueWait', String(left));
+          return;
+        }
+        clearInterval(timer);
+        const go = h('button', { type: 'button', id: 'continue', class: 'secondary' }, t('continueButton'));
+        go.addEventListener('click', () => o.onContinue?.());
+        wait.replaceWith(go);
+      }, 1000);
+    }
+    return [row, status];
+  }
+
+  /** For grown-ups: why the page is covered, in words (no phrase is shown:
+   * a child reads this too). @param {ShieldOptions} o */
+  function whyDetails(o) {
+    const band = o.band ? t(`band_${o.band.replace(/-/g, '_')}`) : '';
+    const cat = t(`parentCat_${o.category}`) !== `parentCat_${o.category}` ? t(`parentCat_${o.category}`) : t(`catName_${catKey(o.category)}`);
+    return h('details', { class: 'why' }, h('summary', {}, t('overlayWhyHeading')),
+      h('p', {}, t('overlayWhyText', [cat, String(o.score ?? 0), String(o.limit ?? 0), band])));
   }
 
   /** For grown-ups: "Keep evidence" opens report.html next to this tab, where
@@ -144,9 +196,11 @@
         h('p', { class: 'category' }, `${t('categoryLabel')} `, h('strong', {}, t(`catName_${key}`))),
         h('p', { class: 'fault' }, t('notYourFault')),
         h('div', { class: 'actions' }, back, call),
+        ...moreActions(o),
         h('p', {}, h('strong', {}, `${t('tipHeading')} `), t(`tip_${key}`)),
         h('div', { class: 'help' }, h('h2', {}, t('helpHeading')), h('p', {}, t('helpIntro')),
           h('h2', {}, t('channelsHeading')), list));
+      card.append(whyDetails(o));
       if (EVIDENCE_CATEGORIES.includes(o.category)) card.append(evidenceBlock(o));
     }
     const dialog = h('dialog', { 'aria-labelledby': 'title', lang: t('lang') }, card);
@@ -189,6 +243,8 @@
       this.timer = 0;
       /** Lifted for the moment of an evidence picture (the grown-up asked, with the PIN). */
       this.lifted = false;
+      /** Taken away by "continue". */
+      this.dismissed = false;
     }
 
     /** Lifts the shield and the blur for an evidence picture, or puts them back.
@@ -230,10 +286,22 @@
       if (document.body) this.observer.observe(document.body, { attributes: true, attributeFilter: ['style'] });
     }
 
+    /** Takes the shield and the blur away for good ("continue" on a
+     * warn-level page, after its countdown). */
+    dismiss() {
+      this.dismissed = true;
+      clearInterval(this.timer);
+      this.observer.disconnect();
+      this.ui?.host.remove();
+      for (const el of document.documentElement.children) {
+        if (el instanceof HTMLElement && el.style.getPropertyValue('filter') === PAGE_FILTER) el.style.removeProperty('filter');
+      }
+    }
+
     /** Re-attaches when the host is gone, moved, restyled or its dialog closed. */
     check() {
       const ui = this.ui;
-      if (!ui || this.lifted) return;
+      if (!ui || this.lifted || this.dismissed) return;
       const ok = ui.host.isConnected && ui.host.parentNode === document.documentElement
         && ui.host.getAttribute('style') === HOST_STYLE && ui.dialog.open
         && ui.host.dataset.kind === this.o.kind;

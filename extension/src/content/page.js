@@ -195,9 +195,9 @@
     return false;
   }
 
-  /** Sends every pending batch, one at a time; stops at the first verdict. */
+  /** Sends every pending batch, one at a time; stops at the first verdict;
+   * then the posts found so far. */
   async function flush() {
-    await flushPosts();
     for (let m = scan.text.take(); m && !scan.stopped; m = scan.text.take()) {
       scan.perf.batches++;
       scan.perf.chars += m.text.length;
@@ -217,17 +217,31 @@
         return;
       }
     }
+    // Posts after the page's own verdict: a covered page needs no masks.
+    if (!scan.stopped) await flushPosts();
   }
 
-  /** @param {{action: string, category: string | null, support: boolean, redirect?: string, help?: any, words?: string[]}} v */
+  /** @param {{action: string, category: string | null, support: boolean, redirect?: string, help?: any, words?: string[],
+   *   continuable?: boolean, score?: number, limit?: number, band?: string}} v */
   function act(v) {
     stopScanning();
     if (v.action === 'block' && !v.support && typeof v.redirect === 'string') {
       location.replace(v.redirect);
       return;
     }
-    showShield({ kind: v.support ? 'support' : 'warn', category: v.category ?? 'other', help: v.help, onBack: goBack,
-      words: Array.isArray(v.words) ? v.words : [] });
+    const category = v.category ?? 'other';
+    const shown = showShield({
+      kind: v.support ? 'support' : 'warn', category, help: v.help, onBack: goBack,
+      words: Array.isArray(v.words) ? v.words : [],
+      // The worker takes the page's address from the browser, not from here.
+      onAsk: async () => Boolean((await api.runtime.sendMessage({ type: 'askGrownUp', url: location.href, category }))?.ok),
+      continuable: v.continuable === true,
+      onContinue: () => {
+        shown.dismiss();
+        api.runtime.sendMessage({ type: 'textContinued', category }).catch(() => {});
+      },
+      score: v.score, limit: v.limit, band: v.band,
+    });
   }
 
   function stopScanning() {

@@ -5,7 +5,10 @@
 //
 // A post list is found generically, as the page is read: a parent with at
 // least MIN_POSTS element children of one signature (tag and classes, digits
-// ignored), most of them short, and not mostly links (menus, tag clouds).
+// ignored; found from a sample of the children, so a parent of any size
+// costs the same), and a post is one of them with a little structure, short,
+// not mostly links (menus, tag clouds), not a line of text (an article's
+// paragraphs are siblings of one signature too).
 // A few site adapters name the post where the generic rule cannot see it
 // (custom elements whose siblings differ). Each post is scored on its own in
 // the worker (Engine.checkComments: bullying and adult phrases and the
@@ -22,8 +25,6 @@
     minPosts: 4,
     /** A post longer than this (UTF-16 units) is an article, not a post. */
     maxPostChars: 3000,
-    /** Share of the siblings (of that signature) that must be short posts. */
-    shortShare: 0.75,
     /** Above this share of link text a sibling is a menu item, not a post. */
     linkShare: 0.6,
     /** Posts per message to the worker. */
@@ -44,9 +45,19 @@
 
   /** Tag and classes without digits (generated names such as `c-42` vary). @param {any} el */
   function signature(el) {
-    const classes = [...(el.classList ?? [])].filter((c) => !/\d/.test(c)).sort();
+    const classes = String(el.className?.baseVal ?? el.className ?? '').split(/\s+/).filter((c) => c && !/\d/.test(c)).sort();
     return `${el.tagName}.${classes.join('.')}`;
   }
+
+  /** Elements that are a line of text, never a post: an article's paragraphs
+   * are siblings of one signature too. */
+  const TEXT_LEVEL = new Set(['P', 'SPAN', 'A', 'B', 'I', 'EM', 'STRONG', 'SMALL', 'BR', 'IMG', 'H1', 'H2', 'H3', 'H4', 'H5',
+    'H6', 'TD', 'TH', 'TR', 'OPTION', 'LABEL', 'BUTTON', 'INPUT', 'PRE', 'CODE', 'BLOCKQUOTE', 'FIGURE', 'PICTURE', 'SOURCE']);
+  /** Children sampled to find a parent's list signature: classifying a
+   * parent costs the same for four children as for fifty thousand. */
+  const SAMPLE = 64;
+  /** A post has a little structure (author, words, time), not a subtree. */
+  const MAX_POST_ELEMENTS = 60;
 
   /** Length of the text inside links, relative to the element's text. @param {any} el @param {number} total */
   function linkText(el, total) {
@@ -56,39 +67,47 @@
     return inLinks / total;
   }
 
+  /** The signature most of `parent`'s (sampled) children share when at
+   * least MIN_POSTS of them could be posts; '' when it is not a list.
+   * @param {any} parent */
+  function listSignature(parent) {
+    if (!parent || NAV.has(String(parent.tagName).toUpperCase())) return '';
+    const kids = parent.children ?? [];
+    if (kids.length < LIMITS.minPosts) return '';
+    const n = Math.min(kids.length, SAMPLE);
+    /** @type {Map<string, number>} */
+    const counts = new Map();
+    for (let i = 0; i < n; i++) {
+      const k = kids[Math.floor((i * kids.length) / n)];
+      if (!k || TEXT_LEVEL.has(String(k.tagName).toUpperCase())) continue;
+      const sig = signature(k);
+      counts.set(sig, (counts.get(sig) ?? 0) + 1);
+    }
+    let best = '';
+    let most = 0;
+    for (const [sig, c] of counts) if (c > most) [best, most] = [sig, c];
+    return most >= LIMITS.minPosts ? best : '';
+  }
+
+  /** Whether one element of a list reads as a post: some structure, short,
+   * not mostly links (a menu item). Costs its own subtree only. @param {any} el */
+  function postShaped(el) {
+    if (!el.firstElementChild || el.childElementCount > MAX_POST_ELEMENTS) return false;
+    const n = (el.textContent ?? '').trim().length;
+    return n > 0 && n <= LIMITS.maxPostChars && linkText(el, n) <= LIMITS.linkShare;
+  }
+
   /**
-   * The children of `parent` that are posts, and their signature; or null.
-   * @param {any} parent an Element (tagName, children, textContent, querySelectorAll)
+   * The children of `parent` that are posts, and their signature; or null
+   * (what PostFinder finds among them, all at once: for tests and tools).
+   * @param {any} parent
    * @returns {{signature: string, posts: any[]} | null}
    */
   function postList(parent) {
-    if (!parent || NAV.has(String(parent.tagName).toUpperCase())) return null;
-    const kids = [...(parent.children ?? [])];
-    if (kids.length < LIMITS.minPosts) return null;
-    /** @type {Map<string, any[]>} */
-    const groups = new Map();
-    for (const k of kids) {
-      const s = signature(k);
-      const g = groups.get(s);
-      if (g) g.push(k);
-      else groups.set(s, [k]);
-    }
-    let best = /** @type {[string, any[]] | null} */ (null);
-    for (const e of groups) if (!best || e[1].length > best[1].length) best = e;
-    if (!best || best[1].length < LIMITS.minPosts) return null;
-    const [sig, members] = best;
-    let short = 0;
-    let links = 0;
-    for (const m of members) {
-      const n = (m.textContent ?? '').trim().length;
-      if (n > 0 && n <= LIMITS.maxPostChars) short++;
-      if (linkText(m, n) > LIMITS.linkShare) links++;
-    }
-    if (short < members.length * LIMITS.shortShare || links > members.length / 2) return null;
-    return { signature: sig, posts: members.filter((m) => {
-      const n = (m.textContent ?? '').trim().length;
-      return n > 0 && n <= LIMITS.maxPostChars;
-    }) };
+    const sig = listSignature(parent);
+    if (!sig) return null;
+    const posts = [...parent.children].filter((k) => signature(k) === sig && postShaped(k));
+    return posts.length >= LIMITS.minPosts ? { signature: sig, posts } : null;
   }
 
   /** Whether an adapter names `el` a post. @param {any} el */
@@ -98,9 +117,10 @@
 
   /**
    * Finds posts as the page walk meets elements: `visit(el)` for every
-   * element the walk enters; `onPost(el)` once per post found. Each parent
-   * is classified once; children added later join its list when they share
-   * its signature.
+   * element the walk enters; `onPost(el)` once per post found. Each parent's
+   * list signature is found once, from a sample of its children; an element
+   * is a post when it has that signature and reads as one, so children added
+   * later join the list as they are read.
    * @param {(el: any) => void} onPost
    */
   function PostFinder(onPost) {
@@ -108,36 +128,27 @@
     const lists = new WeakMap();
     const found = new WeakSet();
     let count = 0;
-    /** @param {any} el */
-    const take = (el) => {
-      if (found.has(el)) return;
-      found.add(el);
-      count++;
-      onPost(el);
-    };
     return {
       /** @param {any} el */
       visit(el) {
         if (found.has(el)) return true;
-        if (adapterPost(el)) {
-          take(el);
-          return true;
+        let post = adapterPost(el);
+        if (!post) {
+          const parent = el.parentElement;
+          if (!parent) return false;
+          let sig = lists.get(parent);
+          if (sig === undefined) {
+            sig = listSignature(parent);
+            lists.set(parent, sig);
+          }
+          post = Boolean(sig) && signature(el) === sig && postShaped(el);
         }
-        const parent = el.parentElement;
-        if (!parent) return false;
-        let sig = lists.get(parent);
-        if (sig === undefined) {
-          const l = postList(parent);
-          sig = l ? l.signature : '';
-          lists.set(parent, sig);
-          if (l) for (const p of l.posts) take(p);
-          return found.has(el);
+        if (post) {
+          found.add(el);
+          count++;
+          onPost(el);
         }
-        if (sig && signature(el) === sig) {
-          const n = (el.textContent ?? '').trim().length;
-          if (n > 0 && n <= LIMITS.maxPostChars) take(el);
-        }
-        return found.has(el);
+        return post;
       },
       /** Whether `el` is a post found so far. @param {any} el */
       isPost: (el) => found.has(el),

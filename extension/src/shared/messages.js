@@ -169,6 +169,7 @@ const SHAPES = {
     && (m.hash == null || str(m.hash)),
   imageStats: () => true,
   pageText: (/** @type {any} */ m) => typeof m.text === 'string',
+  textContinued: (/** @type {any} */ m) => typeof m.category === 'string',
   posts: (/** @type {any} */ m) => Array.isArray(m.texts) && m.texts.length > 0 && m.texts.every((/** @type {unknown} */ t) => typeof t === 'string'),
   leavePage: () => true,
   warningShown: (/** @type {any} */ m) => str(m.category) && str(m.action) && (m.url === undefined || str(m.url)),

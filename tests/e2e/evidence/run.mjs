@@ -210,6 +210,50 @@ async function runEvidenceChecks(d, report, port) {
     return `shield ${back}`;
   });
 
+  // ---- the shield's own actions: ask, why, continue ------------------------------------
+  await report.check(b, 'warn-level shield: "Ask a grown-up" saves a request (badge), the grown-ups\' details say why, "Continue" after 10 s takes the shield away', async () => {
+    const page = await d.newPage();
+    await d.navigate(page, `http://chat2.test:${port}/bullying`);
+    await poll(() => d.evaluate(page, () => document.querySelector('lachan-shield')?.getAttribute('data-category') === 'bullying'),
+      'the bullying shield', 10_000);
+    const before = Number(await inExt(() => (/** @type {any} */ (globalThis).browser ?? chrome).action.getBadgeText({})) || 0);
+    /** In the extension's isolated world of the tab: the shield's closed root. @param {string} what */
+    const inShield = (what) => inExt(async ([url, w]) => {
+      const api = /** @type {any} */ (globalThis).browser ?? chrome;
+      const tab = (await api.tabs.query({})).find((/** @type {any} */ x) => String(x.url).startsWith(url));
+      if (!tab) return 'no tab';
+      const [res] = await api.scripting.executeScript({ target: { tabId: tab.id }, args: [w], func: (/** @type {string} */ ww) => {
+        const root = /** @type {any} */ (globalThis).lachanContent?.shieldRoot?.();
+        if (!root) return 'no shield';
+        if (ww === 'read') {
+          return JSON.stringify({ why: root.querySelector('details.why')?.textContent ?? '', status: root.querySelector('p.status')?.textContent ?? '',
+            cont: Boolean(root.querySelector('#continue')), wait: root.querySelector('#countdown')?.textContent ?? '' });
+        }
+        const el = root.querySelector(ww);
+        if (!el) return `no ${ww}`;
+        el.click();
+        return 'clicked';
+      } });
+      return res?.result;
+    }, [`http://chat2.test:${port}/bullying`, what]);
+    const first = JSON.parse(await inShield('read'));
+    if (first.cont) throw new Error('"Continue" before the countdown');
+    if (!first.wait) throw new Error('no countdown');
+    if (!/bullying|bắt nạt|Bắt nạt|Bullying/i.test(first.why) || !/\d/.test(first.why)) throw new Error(`details: ${first.why}`);
+    if ((await inShield('#ask')) !== 'clicked') throw new Error('no "Ask a grown-up" on the shield');
+    const asked = JSON.parse(await poll(async () => { const r = await inShield('read'); return JSON.parse(r).status ? r : null; }, 'the status after asking'));
+    const after = Number(await poll(async () => {
+      const n = Number(await inExt(() => (/** @type {any} */ (globalThis).browser ?? chrome).action.getBadgeText({})) || 0);
+      return n > before ? n : null;
+    }, 'the badge count to rise'));
+    await poll(async () => JSON.parse(await inShield('read')).cont || null, '"Continue" after the countdown', 14_000);
+    if ((await inShield('#continue')) !== 'clicked') throw new Error('could not press "Continue"');
+    await poll(() => d.evaluate(page, () => !document.querySelector('lachan-shield')
+      && [...document.documentElement.children].every((e) => !(/** @type {HTMLElement} */ (e).style?.filter))), 'the shield gone');
+    await d.close(page);
+    return `asked: "${asked.status.slice(0, 40)}…", badge ${before} → ${after}; details "${first.why.slice(0, 60)}…"; continue after the countdown: shield and blur gone`;
+  }, 40_000);
+
   // ---- adult: no picture, ever ----------------------------------------------------
   await report.check(b, 'adult page: "Keep evidence" gives a file without a picture, says why; the worker refuses a picture', async () => {
     if (evidencePage) await d.close(evidencePage);

@@ -26,9 +26,9 @@ function run(cmd, args, cwd) {
   console.log(`$ ${cmd} ${args.join(' ')}\n  ${last ? `${last.trim()} ` : ''}(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
-/** `skipCargo`: use the CLI already in target/release (with --skip-wasm-build).
- * @param {string} root @param {{skipCargo?: boolean}} [o] */
-export function buildTextE2e(root, { skipCargo = false } = {}) {
+/** @param {string} root @param {{skipWasm?: boolean}} [o] skipWasm: no cargo at all
+ * (the prebuilt CLI and WASM in target/ are used as they are) */
+export function buildTextE2e(root, { skipWasm = false } = {}) {
   const out = join(root, 'target/e2e-text');
   const reg = join(out, 'reg');
   rmSync(reg, { recursive: true, force: true });
@@ -42,7 +42,7 @@ export function buildTextE2e(root, { skipCargo = false } = {}) {
   const table = shipped.slice(shipped.indexOf('\n[comments]'));
   if (!table.startsWith('\n[comments]')) throw new Error('lists/registry.toml has no [comments] table');
   appendFileSync(join(reg, 'registry.toml'), table);
-  if (!skipCargo || !existsSync(join(root, 'target/release/lachan'))) run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan'], root);
+  if (!skipWasm || !existsSync(join(root, 'target/release/lachan'))) run('cargo', ['build', '--quiet', '--release', '--bin', 'lachan'], root);
   const bundle = join(out, 'text-e2e.lcb');
   run(join(root, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(reg, 'registry.toml'), '--out', bundle], root);
   const wasm = join(root, 'target/wasm32-unknown-unknown/release/lachan_wasm.wasm');

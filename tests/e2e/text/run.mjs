@@ -397,7 +397,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const t0 = performance.now();
   let ext;
   try {
-    ext = buildTextE2e(ROOT, { skipCargo: opt['skip-wasm-build'] });
+    ext = buildTextE2e(ROOT, { skipWasm: Boolean(opt['skip-wasm-build']) });
   } catch (e) {
     console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
     console.log('\n0 passed, 1 failed');
