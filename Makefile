@@ -50,9 +50,12 @@ package: extension
 demo: $(LACHAN)
 	$(LACHAN) check --bundle $(BUNDLE) https://www.00224118.com/x https://vnexpress.net/
 
+# deny.toml: the licences the dependency tree may have, crates.io only, no
+# wildcard versions.
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) deny check licenses sources bans
 
 test: setup lint bundle test-rust test-wasm test-extension test-e2e
 

@@ -217,7 +217,9 @@ for (const r of rows) {
 }
 // Expression rules: a literal pre-check (the words every match of the UT1
 // expressions must contain) in front of the regexes.
-const exprFile = opt.expressions ?? resolve(here, '../../shared/data/blocklists/ut1/adult/very_restrictive_expression');
+// The data mirror: $LACHAN_MIRROR, or ../shared/data beside the repository.
+const mirror = process.env.LACHAN_MIRROR ?? resolve(here, '../../shared/data');
+const exprFile = opt.expressions ?? resolve(mirror, 'blocklists/ut1/adult/very_restrictive_expression');
 let literalWords = [];
 if (existsSync(exprFile)) {
   // Words of each expression's required alternation group: for UT1's two

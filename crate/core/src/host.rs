@@ -500,39 +500,29 @@ fn push_label(label: &str, name: &str, text: &mut String) -> Result<(), HostErro
     Ok(())
 }
 
-/// An `xn--` label must be valid punycode; if it decodes to upper-case
-/// letters (which browsers refuse) it is re-encoded lower-case, so the
-/// trick cannot create a second spelling of a listed name.
+/// An ASCII `xn--` label. Valid punycode that decodes to upper-case
+/// letters (which browsers refuse) is re-encoded lower-case, so the trick
+/// cannot create a second spelling of a listed name. A label that is not
+/// valid punycode (it does not decode, or decodes to plain ASCII, a
+/// control, a space or U+FFFD) is kept as it is: the URL Standard keeps an
+/// ASCII host as typed (WPT `toascii.json`: `xn--a`, `xn--zn7c.com`), so a
+/// browser goes to `xn--a.listed.example`, and refusing the host would let
+/// the page through as "not a web address".
 fn push_punycode_label(encoded: &str, label: &str, text: &mut String) -> Result<(), HostError> {
-    let decoded = punycode::decode(encoded).map_err(|e| {
-        HostError::new(format!(
-            "label `{}` is not valid punycode ({e})",
-            shorten(label)
-        ))
-    })?;
-    if decoded.is_ascii()
-        || decoded
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '\u{FFFD}')
-    {
-        return Err(HostError::new(format!(
-            "label `{}` is not valid punycode (it decodes to {})",
-            shorten(label),
-            if decoded.is_ascii() {
-                "plain ASCII"
-            } else {
-                "an invisible character"
-            }
-        )));
-    }
-    if decoded.chars().any(|c| c.is_uppercase()) {
-        let lower = decoded.to_lowercase();
-        text.push_str("xn--");
-        punycode::encode_into(&lower, text).map_err(|e| {
-            HostError::new(format!("label `{}` cannot be encoded: {e}", shorten(label)))
-        })?;
-    } else {
-        text.push_str(label);
+    let decoded = punycode::decode(encoded).ok().filter(|d| {
+        !d.is_ascii()
+            && !d
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\u{FFFD}')
+    });
+    match decoded {
+        Some(d) if d.chars().any(|c| c.is_uppercase()) => {
+            text.push_str("xn--");
+            punycode::encode_into(&d.to_lowercase(), text).map_err(|e| {
+                HostError::new(format!("label `{}` cannot be encoded: {e}", shorten(label)))
+            })?;
+        }
+        _ => text.push_str(label),
     }
     Ok(())
 }

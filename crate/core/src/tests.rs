@@ -125,6 +125,16 @@ const TRICKY_HOSTS: &[Case] = &[
     case!("http://good.com@bad.com/", "block", "gambling", "bad.com"),
     case!("http://10.1.2.3/", "block", "gambling", "10.1.2.3"),
     case!("http://bücher.de/", "block", "gambling", "xn--bcher-kva.de"),
+    // A label that is not valid punycode is a host the URL Standard keeps
+    // (WPT toascii.json): the listed parent must still decide.
+    case!("http://xn--a.bad.com/", "block", "gambling", "bad.com"),
+    case!(
+        "http://XN--ZN7C.www.bad.com/",
+        "block",
+        "gambling",
+        "bad.com"
+    ),
+    case!("http://xn--.bad.com/", "block", "gambling", "bad.com"),
     case!("not a url at all", "allow"),
     case!("about:blank", "allow"),
 ];

@@ -56,6 +56,31 @@ fn trap_point(_input: &str) {
     }
 }
 
+/// What the engine reads from a URL, as JSON: `{scheme, host, kind, port,
+/// path}` (`kind` is `domain`, `ipv4` or `ipv6`, the host without brackets;
+/// `port` is null when absent or the scheme's default), or `{error,
+/// not_web}` when the URL gives no host to filter. The host is the one every
+/// verdict is about; the parity test compares it with Node's `URL`.
+#[wasm_bindgen(js_name = parseUrl)]
+pub fn parse_url(url: &str) -> String {
+    use lachan_core::host::HostKind;
+    let value = match lachan_core::url::ParsedUrl::parse(url) {
+        Ok(u) => serde_json::json!({
+            "scheme": u.scheme(),
+            "host": u.host().as_str(),
+            "kind": match u.host().kind() {
+                HostKind::Domain => "domain",
+                HostKind::Ipv4 => "ipv4",
+                HostKind::Ipv6 => "ipv6",
+            },
+            "port": u.port(),
+            "path": u.path(),
+        }),
+        Err(e) => serde_json::json!({ "error": e.to_string(), "not_web": e.is_not_web() }),
+    };
+    value.to_string()
+}
+
 /// The engine as JS sees it: `Engine` in the generated bindings.
 #[wasm_bindgen(js_name = Engine)]
 pub struct WasmEngine {

@@ -1,4 +1,4 @@
-// Image-hash matching in the background (issue 6, item 4).
+// Image-hash matching in the background.
 //
 // The content script (src/content/images.js) sends the URL of each image of
 // candidate size once it has loaded in the page; here the bytes are fetched

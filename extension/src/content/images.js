@@ -1,4 +1,4 @@
-// Image check on web pages (issue 6, item 4). Registered by the background
+// Image check on web pages. Registered by the background
 // only when the bundle carries an image-hash list (background/images.js), at
 // document_start in every frame, after content/image-rules.js.
 //

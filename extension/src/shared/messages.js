@@ -42,7 +42,7 @@ export const allowSession = (url) => ({ type: 'allowSession', url });
 export const statsRequest = () => ({ type: 'stats' });
 
 /**
- * Image check and report flow (issue 6; src/background/images.js):
+ * Image check and report flow (src/background/images.js):
  * @typedef {{type: 'imageCheck', src: string}} ImageCheck
  *   image content script → background: fetch, PDQ-hash and look up `src`
  *   → {ok, matched, quality, lowQuality, hash, fetchMs, decodeMs, hashMs[, contacts]} | {ok: false, error}
@@ -68,7 +68,7 @@ export const openEvidence = (url, category, words = []) => ({ type: 'openReport'
 export const imageStatsRequest = () => ({ type: 'imageStats' });
 
 /**
- * Page text and search (issue 4; src/background/text.js, src/content/page.js;
+ * Page text and search (src/background/text.js, src/content/page.js;
  * the content scripts are classic scripts and build these shapes by hand):
  * @typedef {{type: 'pageText', text: string, union?: boolean, article?: boolean, perf?: object}} PageText
  *   page content script → background: score `text` (the page's first 256 KiB
@@ -87,7 +87,7 @@ export const pageText = (text, union = false) => ({ type: 'pageText', text, unio
 export const leavePage = () => ({ type: 'leavePage' });
 
 /**
- * The options page (issue 5; src/background/parent.js). Accepted from the
+ * The options page (src/background/parent.js). Accepted from the
  * extension's own pages only; those with `token` need a parent PIN to exist
  * (else {ok: false, error: 'setupNeeded'}, or {ok: false, refused:
  * ['optionsPage']} when a school closes the page) and the live unlock token

@@ -1,7 +1,7 @@
 // Settings and local records, with defaults, in one place.
 //
-// storage.local   settings (the parent's policy layer; issue 5 adds the
-//                 options page that edits it), `askRequests` (grown-up
+// storage.local   settings (the parent's policy layer, which the options
+//                 page edits), `askRequests` (grown-up
 //                 requests, newest last, at most MAX_REQUESTS)
 // storage.session session allows ("continue" on a warn-level page), cleared
 //                 when the browser closes

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lá Chắn browser e2e for issue 6 (image-hash matching + the report flow):
+// Lá Chắn browser e2e for image-hash matching and the report flow:
 //
 //   node tests/e2e/images/run.mjs [--browser chromium|firefox|all] [--skip-wasm-build]
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lá Chắn browser e2e for the parents' options page (issue 5, item 1):
+// Lá Chắn browser e2e for the parents' options page:
 //
 //   node tests/e2e/options/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]
 //

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lá Chắn browser e2e for a school's managed policy, delivered by REAL
-// policy files (issue 5: options page and school policy):
+// policy files:
 //
 //   node tests/e2e/policy/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]
 //

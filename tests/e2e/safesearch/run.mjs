@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// SafeSearch and YouTube restricted mode in real browsers (issue 5, item 4):
+// SafeSearch and YouTube restricted mode in real browsers:
 //
 //   node tests/e2e/safesearch/run.mjs [--browser chromium|firefox|all] [--rebuild]
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lá Chắn browser e2e for the hardening self-check page (issue 5, item 3):
+// Lá Chắn browser e2e for the hardening self-check page:
 //
 //   node tests/e2e/selfcheck/run.mjs [--browser chromium|firefox|all] [--lang vi|en] [--skip-wasm-build]
 //

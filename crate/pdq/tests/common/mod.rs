@@ -4,11 +4,16 @@
 
 use std::path::PathBuf;
 
-/// `<repo>/../shared/data/pdq`, or `None` (after printing a notice) when it is
-/// missing and `LACHAN_SKIP_DATA=1`. Panics when missing otherwise: CI always
-/// has `shared/` beside the checkout.
+/// `pdq/` of the data mirror (`$LACHAN_MIRROR`, else `../shared/data` beside
+/// the repository), or `None` (after printing a notice) when it is missing
+/// and `LACHAN_SKIP_DATA=1`. Panics when missing otherwise: CI always has
+/// `shared/` beside the checkout.
 pub fn data_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pdq");
+    let mirror = std::env::var_os("LACHAN_MIRROR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+        PathBuf::from,
+    );
+    let dir = mirror.join("pdq");
     if dir.join("expected_hashes_python_reference.csv").is_file() {
         return Some(dir);
     }
@@ -20,7 +25,7 @@ pub fn data_dir() -> Option<PathBuf> {
         return None;
     }
     panic!(
-        "PDQ test data not found at {}; put shared/ beside the checkout or set LACHAN_SKIP_DATA=1",
+        "PDQ test data not found at {}; set LACHAN_MIRROR, put shared/ beside the checkout, or set LACHAN_SKIP_DATA=1",
         dir.display()
     );
 }
