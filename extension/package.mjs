@@ -96,8 +96,9 @@ function files(dir) {
 
 /**
  * A copy of the Chromium build for one channel: no manifest `key`, its own
- * `update_url` when given, and the static rules' and dnr.json's extension id
- * replaced by `id` (build.mjs writes it into them; nowhere else).
+ * `update_url` when given, and the extension id of the static rules,
+ * dnr.json and the setup guide (which shows schools the id their policies
+ * name) replaced by `id` (build.mjs writes it into them; nowhere else).
  * @param {string} from @param {string} to @param {{buildId: string, id: string, updateUrl?: string}} o
  */
 function chromiumCopy(from, to, { buildId, id, updateUrl }) {
@@ -112,7 +113,7 @@ function chromiumCopy(from, to, { buildId, id, updateUrl }) {
     if (!/\.(json|js|html)$/.test(f)) continue;
     const text = readFileSync(join(to, f), 'utf8');
     if (!text.includes(buildId)) continue;
-    if (!f.startsWith('rules/') && f !== 'data/dnr.json') throw new Error(`${f} names the build id ${buildId}: only the rules may`);
+    if (!f.startsWith('rules/') && f !== 'data/dnr.json' && f !== 'guide.html') throw new Error(`${f} names the build id ${buildId}: only the rules, dnr.json and the guide may`);
     if (id !== buildId) writeFileSync(join(to, f), text.split(buildId).join(id));
     rewritten++;
   }
