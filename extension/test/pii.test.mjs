@@ -1,9 +1,7 @@
 // node --test extension/test/ : the typing guard's personal-information patterns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/pii.js';
-
-const { detectPii } = /** @type {any} */ (globalThis).lachanContent;
+import { detectPii } from '../src/content/pii.js';
 
 const MUST = [
   // phone

@@ -1,9 +1,7 @@
 // node --test extension/test/ : finding the posts of a comment page (content/posts.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/posts.js';
-
-const { postList, PostFinder, postText, POST_LIMITS } = /** @type {any} */ (globalThis).lachanContent;
+import { postList, PostFinder, postText, POST_LIMITS } from '../src/content/posts.js';
 
 /** An element stand-in: tag, classes, children (elements or strings). */
 function el(tag, classes = '', ...children) {

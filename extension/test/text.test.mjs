@@ -1,9 +1,7 @@
 // node --test extension/test/ : page-text extraction and batching limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/text.js';
-
-const { textNodes, PageText, LIMITS, insideSkipped, splitText } = /** @type {any} */ (globalThis).lachanContent;
+import { textNodes, PageText, LIMITS, insideSkipped, splitText } from '../src/content/text.js';
 
 /** A tiny DOM stand-in: el(tag, attrs, ...children), text(data). */
 function el(tag, attrs = {}, ...children) {

@@ -1,10 +1,7 @@
 // Every message between the extension's parts: one constructor per type and
 // one guard, so the background's router dispatches on a known `type` and
-// never trusts a shape it did not check.
-//
-// The content-script guard (src/content/guard.js) is a classic script and
-// cannot import this module; it builds the `navCheck` shape by hand: keep
-// the two in step.
+// never trusts a shape it did not check. The content scripts import these
+// builders too (build.mjs bundles them), so no shape is written by hand.
 
 /**
  * @typedef {{type: 'navCheck', url: string}} NavCheck
@@ -20,7 +17,7 @@
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
  * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | EvidenceCapture | ImageStatsRequest
- *   | PageText | LeavePage | WarningShown | SupportShown | WaitingRequests | OptionsMessage | HopCheck | BlockedNavigation
+ *   | PageText | Posts | LeavePage | WarningShown | SupportShown | WaitingRequests | OptionsMessage | HopCheck | BlockedNavigation
  *   | RetryEngine | EngineState | UpdateMessage} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
@@ -42,7 +39,7 @@ export const allowSession = (url) => ({ type: 'allowSession', url });
 export const statsRequest = () => ({ type: 'stats' });
 
 /**
- * Image check and report flow (issue 6; src/background/images.js):
+ * Image check and report flow (src/background/images.js):
  * @typedef {{type: 'imageCheck', src: string}} ImageCheck
  *   image content script → background: fetch, PDQ-hash and look up `src`
  *   → {ok, matched, quality, lowQuality, hash, fetchMs, decodeMs, hashMs[, contacts]} | {ok: false, error}
@@ -58,6 +55,21 @@ export const statsRequest = () => ({ type: 'stats' });
  * @typedef {{type: 'imageStats'}} ImageStatsRequest
  *   tests and diagnostics → background: image-check counters and timings (no URLs)
  */
+/**
+ * @typedef {{hash: string, source: string | null, id: string | null, distance: number}} ImageMatch
+ * @typedef {{ok: true, matched: ImageMatch | null, fetchMs?: number, decodeMs?: number, hashMs?: number,
+ *   contacts?: {hotline?: {tel?: string}, channel?: {id: string, name: string, url: string, verified: boolean}[]}}
+ *   | {ok: false, error: string}} ImageCheckAnswer
+ *
+ * The other way, background → the top frame's content script:
+ * @typedef {{type: 'evidenceReveal', on: boolean}} EvidenceReveal
+ *   lift the in-page shield for the moment of an evidence picture (on), or put it back → {ok, shield}
+ */
+/** @param {boolean} on @returns {EvidenceReveal} */
+export const evidenceReveal = (on) => ({ type: 'evidenceReveal', on });
+/** @param {unknown} m @returns {m is EvidenceReveal} */
+export const isEvidenceReveal = (m) => typeof m === 'object' && m !== null
+  && /** @type {{type?: unknown}} */ (m).type === 'evidenceReveal' && typeof (/** @type {{on?: unknown}} */ (m).on) === 'boolean';
 /** @param {string} src @returns {ImageCheck} */
 export const imageCheck = (src) => ({ type: 'imageCheck', src });
 /** @param {string} url @param {string | null} [category] @param {OpenReport['image']} [image] @returns {OpenReport} */
@@ -68,8 +80,7 @@ export const openEvidence = (url, category, words = []) => ({ type: 'openReport'
 export const imageStatsRequest = () => ({ type: 'imageStats' });
 
 /**
- * Page text and search (issue 4; src/background/text.js, src/content/page.js;
- * the content scripts are classic scripts and build these shapes by hand):
+ * Page text and search (src/background/text.js, src/content/page.js):
  * @typedef {{type: 'pageText', text: string, union?: boolean, article?: boolean, perf?: object}} PageText
  *   page content script → background: score `text` (the page's first 256 KiB
  *   as one union, later 64 KiB batches alone) → {action, category, support,
@@ -80,14 +91,24 @@ export const imageStatsRequest = () => ({ type: 'imageStats' });
  *   or {error}
  * @typedef {{type: 'leavePage'}} LeavePage
  *   in-page shield's "Go back" with no history → background: the tab opens start.html → {ok}
+ *
+ * @typedef {{tel?: string, channels?: {id: string, name: string, url: string, verified: boolean}[]}} HelpData
+ *   111 and its channels, for the in-page shield
+ * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
+ *   redirect?: string, help?: HelpData, words?: string[], error?: undefined} | {error: string, action?: undefined}} PageTextAnswer
+ * @typedef {{masks: boolean[], hide: boolean, error?: undefined} | {error: string, masks?: undefined}} PostsAnswer
  */
-/** @param {string} text @param {boolean} [union] @returns {PageText} */
-export const pageText = (text, union = false) => ({ type: 'pageText', text, union });
+/** @param {string} text @param {boolean} [union] @param {{article?: boolean, perf?: object}} [more]
+ * the page marks itself up as an article; the scan's main-thread cost (diagnostics)
+ * @returns {PageText} */
+export const pageText = (text, union = false, more = {}) => ({ type: 'pageText', text, union, ...more });
+/** @param {string[]} texts @returns {Posts} */
+export const postsCheck = (texts) => ({ type: 'posts', texts });
 /** @returns {LeavePage} */
 export const leavePage = () => ({ type: 'leavePage' });
 
 /**
- * The options page (issue 5; src/background/parent.js). Accepted from the
+ * The options page (src/background/parent.js). Accepted from the
  * extension's own pages only; those with `token` need a parent PIN to exist
  * (else {ok: false, error: 'setupNeeded'}, or {ok: false, refused:
  * ['optionsPage']} when a school closes the page) and the live unlock token

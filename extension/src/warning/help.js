@@ -20,7 +20,7 @@ export function channelItem(c) {
   label.className = 'channel-label';
   label.textContent = `${t(`channel_${c.id.replace(/[^A-Za-z0-9_]/g, '')}`)}: `;
   li.append(label);
-  if (c.verified && c.url) {
+  if (c.verified && /^https:\/\//.test(c.url)) {
     const a = document.createElement('a');
     a.href = c.url;
     a.target = '_blank';
