@@ -6,7 +6,7 @@
 // Produces <dir>/chromium/ and <dir>/firefox/ (loadable unpacked) and
 // <dir>/lachan-chromium.zip, <dir>/lachan-firefox.zip. Steps:
 //   1. WASM core: cargo (wasm32, unless --skip-wasm-build) → wasm-bindgen
-//      --target web → wasm-opt -O3.
+//      --target web → wasm-opt -O3; its declarations must equal types/wasm/lachan.d.ts.
 //   2. Open the bundle with that same WASM in Node and verify its checksum.
 //   3. Chromium: static declarativeNetRequest rulesets from Engine.exportRules()
 //      (tools/dnr.mjs: per block category and its `_warn` twin, sub-resource
@@ -97,6 +97,12 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   const wasm = buildWasm({ root: ROOT, outDir: join(work, 'wasm'), cargo: !args.skipWasm, optimize: true,
     log: (s) => console.log(`[build]   ${s}`) });
+  // The worker's types of the engine (tsc, make lint) must be the ones this core has.
+  const typesFile = join(EXT, 'types/wasm/lachan.d.ts');
+  if (readFileSync(wasm.dts, 'utf8') !== readFileSync(typesFile, 'utf8')) {
+    throw new Error(`the WASM core's declarations changed: copy ${wasm.dts} to extension/types/wasm/lachan.d.ts`
+      + ' (the worker is type-checked against it) and run make lint');
+  }
   const wasmGz = gzipSync(readFileSync(wasm.wasm), { level: 9 }).length;
   step(`wasm: ${kb(wasm.bytes)} (gzip -9 ${kb(wasmGz)})${args.skipWasm ? ' (cargo skipped)' : ''}`);
 
@@ -180,7 +186,7 @@ async function main() {
     mkdirSync(join(dir, 'icons'), { recursive: true });
     for (const [path, png] of icons) writeFileSync(join(dir, path), png);
     cpSync(join(EXT, 'src/managed_schema.json'), join(dir, 'managed_schema.json'));
-    cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true });
+    cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.d.ts') });
     cpSync(args.bundle, join(dir, 'lachan.lcb'));
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(join(dir, 'data/contacts.json'), JSON.stringify(contacts, null, 1));

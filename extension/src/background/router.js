@@ -24,6 +24,7 @@ import { blockedNavigation } from './navigation.js';
 import { syncBadge } from './badge.js';
 
 /** @typedef {chrome.runtime.MessageSender} Sender */
+/** @typedef {import('../shared/settings.js').LocalStore} LocalStore */
 
 /** @param {Sender} sender */
 const fromExtensionPage = (sender) =>
@@ -89,7 +90,8 @@ const HANDLERS = {
   },
   async engineState() {
     await engineReady().catch(() => {}); // a load under way: its outcome, not "not yet"
-    const [update, { source }, { updateSource }, hashes] = await Promise.all([updateStatus(), currentSource(), api.storage.local.get('updateSource'),
+    const [update, { source }, { updateSource }, hashes] = await Promise.all([updateStatus(), currentSource(),
+      /** @type {Promise<Partial<LocalStore>>} */ (api.storage.local.get('updateSource')),
       updateStatus('hashes')]);
     return { ...engineState(), update, source: source ? { url: source.url, from: source.from } : null,
       hashList: { inForce: hashListMeta(), status: hashes },

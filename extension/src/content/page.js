@@ -175,7 +175,8 @@ async function run() {
   } finally {
     scan.running = false;
   }
-  if (scan.queue.size && !scan.stopped) enqueue(scan.queue.values().next().value);
+  const [waiting] = scan.queue;
+  if (waiting && !scan.stopped) enqueue(waiting);
 }
 
 /** Whether the page marks itself up as an article (`<article>`, `og:type`

@@ -74,6 +74,7 @@ export async function renderHelp() {
   }
   $('channels').replaceChildren(...(contacts.channel ?? []).map(channelItem));
   // The cached copy first (instant), then managed storage itself (slow on first read).
+  /** @type {Partial<import('../shared/settings.js').LocalStore>} */
   const { managedCache } = await api.storage.local.get('managedCache');
   renderCounsellor(managedCache?.counsellor);
   const managed = await optional(() => api.storage.managed.get('counsellor'), {});

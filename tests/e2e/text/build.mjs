@@ -47,7 +47,7 @@ export function buildTextE2e(root, { skipCargo = false } = {}) {
   run(join(root, 'target/release/lachan'), ['build', '--quiet', '--offline', '--strict', '--registry', join(reg, 'registry.toml'), '--out', bundle], root);
   const wasm = join(root, 'target/wasm32-unknown-unknown/release/lachan_wasm.wasm');
   const args = [join(root, 'extension/build.mjs'), '--bundle', bundle, '--out', join(out, 'dist')];
-  if (skipWasm || (existsSync(wasm) && process.env.LACHAN_E2E_CARGO !== '1')) args.push('--skip-wasm-build');
+  if (skipCargo || (existsSync(wasm) && process.env.LACHAN_E2E_CARGO !== '1')) args.push('--skip-wasm-build');
   run('node', args, root);
   const ids = JSON.parse(readFileSync(join(root, 'extension/ids.json'), 'utf8'));
   return { chromium: resolve(out, 'dist/chromium'), firefox: resolve(out, 'dist/firefox'), chromiumId: ids.chromium, geckoId: ids.gecko };
