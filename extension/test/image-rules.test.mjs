@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as R from '../src/content/image-rules.js';
 
 test('isCandidate: both natural and displayed size must reach 64×64', () => {
+  /** @param {number} nw @param {number} nh @param {number} w @param {number} h */
   const s = (nw, nh, w, h) => R.isCandidate({ naturalWidth: nw, naturalHeight: nh, width: w, height: h });
   assert.equal(R.MIN_SIDE, 64);
   assert.equal(s(64, 64, 64, 64), true);

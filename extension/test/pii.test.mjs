@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectPii } from '../src/content/pii.js';
 
+/** @type {[string, string[]][]} */
 const MUST = [
   // phone
   ['số của mình là 0912 345 678 nhé', ['phone']],

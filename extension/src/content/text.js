@@ -16,6 +16,9 @@
 //                              head is scored batch by batch (BATCH_CHARS each,
 //                              with a short overlap so a phrase cut at a batch
 //                              edge is still seen). Nothing beyond TOTAL_CHARS.
+/** @typedef {{batchChars: number, headChars: number, overlapChars: number, totalChars: number}} TextLimits */
+
+/** @type {Readonly<TextLimits>} */
 export const LIMITS = Object.freeze({
   /** One message's new text (UTF-16 code units). */
   batchChars: 64 * 1024,
@@ -101,7 +104,7 @@ export function splitText(s, max) {
 const tailOf = (s, n) => (n > 0 ? s.slice(-n) : '');
 
 export class PageText {
-  /** @param {Partial<typeof LIMITS>} [limits] */
+  /** @param {Partial<TextLimits>} [limits] */
   constructor(limits = {}) {
     this.limits = { ...LIMITS, ...limits };
     /** Scored as one page: grows until headChars. */

@@ -257,8 +257,8 @@ export function approvedUntil(approvals, host, now) {
 }
 
 /** Whether protection is paused at `now`.
- * @param {{pausedUntil?: number} | null | undefined} settings @param {number} now
- * @returns {settings is {pausedUntil: number}} */
+ * @template {{pausedUntil?: number}} S @param {S | null | undefined} settings @param {number} now
+ * @returns {settings is S & {pausedUntil: number}} */
 export function isPaused(settings, now) {
   return typeof settings?.pausedUntil === 'number' && settings.pausedUntil > now;
 }
