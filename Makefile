@@ -53,6 +53,8 @@ demo: $(LACHAN)
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	# The extension's JavaScript against its JSDoc types and the browsers' API types (extension/jsconfig.json).
+	cd extension && npx --no-install tsc -p jsconfig.json
 
 test: setup lint bundle test-rust test-wasm test-extension test-e2e
 
