@@ -50,10 +50,11 @@ package: extension
 demo: $(LACHAN)
 	$(LACHAN) check --bundle $(BUNDLE) https://www.00224118.com/x https://vnexpress.net/
 
+# Rust formatting and clippy; the extension's JavaScript type-checked against
+# its JSDoc types and the browsers' API types (tsc, extension/jsconfig.json).
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	# The extension's JavaScript against its JSDoc types and the browsers' API types (extension/jsconfig.json).
 	cd extension && npx --no-install tsc -p jsconfig.json
 
 test: setup lint bundle test-rust test-wasm test-extension test-e2e
