@@ -90,7 +90,7 @@ async function flushPosts() {
     while (posts.pending.length) {
       const batch = posts.pending.splice(0, POST_LIMITS.batch).filter((el) => el.isConnected);
       const texts = batch.map(postText);
-      if (!texts.some((t) => t)) continue;
+      if (!texts.some((s) => s)) continue;
       /** @type {PostsAnswer | undefined} */
       const res = await api.runtime.sendMessage(postsCheck(texts));
       if (!res || res.error !== undefined || !Array.isArray(res.masks)) continue;

@@ -98,6 +98,11 @@ export const imageStatsRequest = () => ({ type: 'imageStats' });
  *   redirect?: string, help?: HelpData, words?: string[], error?: undefined} | {error: string, action?: undefined}} PageTextAnswer
  * @typedef {{masks: boolean[], hide: boolean, error?: undefined} | {error: string, masks?: undefined}} PostsAnswer
  */
+/**
+ * What the background answers the content scripts (the router's handlers
+ * are typed by it, so an answer cannot drift from what its reader expects):
+ * @typedef {{navCheck: NavAnswer, pageText: PageTextAnswer, posts: PostsAnswer, imageCheck: ImageCheckAnswer}} Answers
+ */
 /** @param {string} text @param {boolean} [union] @param {{article?: boolean, perf?: object}} [more]
  * the page marks itself up as an article; the scan's main-thread cost (diagnostics)
  * @returns {PageText} */
