@@ -50,12 +50,15 @@ package: extension
 demo: $(LACHAN)
 	$(LACHAN) check --bundle $(BUNDLE) https://www.00224118.com/x https://vnexpress.net/
 
-# deny.toml: the licences the dependency tree may have, crates.io only, no
-# wildcard versions.
+# Rust formatting and clippy; deny.toml: the licences the dependency tree may
+# have, crates.io only, no wildcard versions; the extension's JavaScript
+# type-checked against its JSDoc types and the browsers' API types (tsc,
+# extension/jsconfig.json).
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) deny check licenses sources bans
+	cd extension && npx --no-install tsc -p jsconfig.json
 
 test: setup lint bundle test-rust test-wasm test-extension test-e2e
 

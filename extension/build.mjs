@@ -6,17 +6,19 @@
 // Produces <dir>/chromium/ and <dir>/firefox/ (loadable unpacked) and
 // <dir>/lachan-chromium.zip, <dir>/lachan-firefox.zip. Steps:
 //   1. WASM core: cargo (wasm32, unless --skip-wasm-build) → wasm-bindgen
-//      --target web → wasm-opt -O3.
+//      --target web → wasm-opt -O3; its declarations must equal types/wasm/lachan.d.ts.
 //   2. Open the bundle with that same WASM in Node and verify its checksum.
 //   3. Chromium: static declarativeNetRequest rulesets from Engine.exportRules()
 //      (tools/dnr.mjs: per block category and its `_warn` twin, sub-resource
 //      sets, the allow-lists, the check-page hops), checked against
 //      Chromium's limits.
-//   4. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
+//   4. Content scripts: src/content/ bundled by esbuild, one IIFE per entry
+//      (tools/content.mjs).
+//   5. Merge manifest/base.json5 + manifest/<browser>.json, copy sources,
 //      locales, the bundle, lists/contacts.toml (as JSON) and each list's
 //      credit and report address (lists/issues.toml → data/lists.json); draw the icons
 //      from icons/shield.svg (tools/icons.mjs).
-//   5. Zip each browser directory.
+//   6. Zip each browser directory.
 // Every step prints a line with its time; any failure exits 1 with a message.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -33,6 +35,7 @@ import { extensionIdFromKey, merge, readJson5 } from './tools/manifest.mjs';
 import { LIMITS, makeRulesets, worstCase } from './tools/dnr.mjs';
 import { expandIncludes } from './tools/pages.mjs';
 import { expandGuide } from './tools/guide.mjs';
+import { bundleContent } from './tools/content.mjs';
 import { PRIORITY } from './src/background/rule-shapes.js';
 
 const EXT = dirname(fileURLToPath(import.meta.url));
@@ -94,6 +97,12 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   const wasm = buildWasm({ root: ROOT, outDir: join(work, 'wasm'), cargo: !args.skipWasm, optimize: true,
     log: (s) => console.log(`[build]   ${s}`) });
+  // The worker's types of the engine (tsc, make lint) must be the ones this core has.
+  const typesFile = join(EXT, 'types/wasm/lachan.d.ts');
+  if (readFileSync(wasm.dts, 'utf8') !== readFileSync(typesFile, 'utf8')) {
+    throw new Error(`the WASM core's declarations changed: copy ${wasm.dts} to extension/types/wasm/lachan.d.ts`
+      + ' (the worker is type-checked against it) and run make lint');
+  }
   const wasmGz = gzipSync(readFileSync(wasm.wasm), { level: 9 }).length;
   step(`wasm: ${kb(wasm.bytes)} (gzip -9 ${kb(wasmGz)})${args.skipWasm ? ' (cargo skipped)' : ''}`);
 
@@ -132,7 +141,11 @@ async function main() {
   if (topStatic >= PRIORITY.parentAllow) throw new Error(`a static rule has priority ${topStatic}: the parent's rules start at ${PRIORITY.parentAllow}`);
   if (worst.regexRules > LIMITS.enabledRegexRules) throw new Error(`a policy could enable ${worst.regexRules} regex rules: Chrome allows ${LIMITS.enabledRegexRules}`);
 
-  // 4. Assemble each browser.
+  // 4. Content scripts (the same files in every browser).
+  const content = await bundleContent({ src: join(EXT, 'src'), outDir: join(work, 'content') });
+  step(`content scripts: ${content.map((c) => `${c.file.split('/').pop()} ${kb(c.bytes)}`).join(', ')}`);
+
+  // 5. Assemble each browser.
   /** @type {import('./tools/notice.mjs').Credits} */
   const credits = { project: { name: 'Lá Chắn', licence: 'MIT OR Apache-2.0' }, lists: listCredits([...info.sources, ...trainingCredits(info.trained_on)]),
     crates: crateCredits(cargoMetadata(ROOT), 'lachan-wasm'), npm: npmCredits(pkg) };
@@ -156,12 +169,8 @@ async function main() {
     const manifest = merge(baseManifest, over);
     manifest.version = pkg.version;
     for (const sub of ['background', 'shared', 'warning', 'start', 'report', 'popup', 'selfcheck', 'options', 'welcome', 'check', 'notready', 'guide']) cpSync(join(EXT, 'src', sub), join(dir, sub), { recursive: true });
-    if (browser === 'chromium') cpSync(join(EXT, 'src/content'), join(dir, 'content'), { recursive: true });
-    // The image-check scripts (registered at run time by background/images.js) in every browser.
-    mkdirSync(join(dir, 'content'), { recursive: true });
-    for (const f of ['image-rules.js', 'images.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
-    // Page text, overlay and typing guard (manifest content_scripts) in every browser.
-    for (const f of ['text.js', 'posts.js', 'pii.js', 'overlay.js', 'page.js']) cpSync(join(EXT, 'src/content', f), join(dir, 'content', f));
+    // The bundled content scripts: manifest content_scripts and the image check.
+    cpSync(join(work, 'content/content'), join(dir, 'content'), { recursive: true });
     cpSync(join(EXT, 'src/support'), join(dir, 'support'), { recursive: true });
     // Pages at the extension root (warning.html is part of the e2e contract).
     // Shared head and header markup expanded once here (tools/pages.mjs).
@@ -177,7 +186,7 @@ async function main() {
     mkdirSync(join(dir, 'icons'), { recursive: true });
     for (const [path, png] of icons) writeFileSync(join(dir, path), png);
     cpSync(join(EXT, 'src/managed_schema.json'), join(dir, 'managed_schema.json'));
-    cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true });
+    cpSync(join(work, 'wasm'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.d.ts') });
     cpSync(args.bundle, join(dir, 'lachan.lcb'));
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(join(dir, 'data/contacts.json'), JSON.stringify(contacts, null, 1));
@@ -200,7 +209,7 @@ async function main() {
     step(`${browser}: ${kb(dirBytes(dir))} in ${dir}`);
   }
 
-  // 5. Zips.
+  // 6. Zips.
   for (const browser of ['chromium', 'firefox']) {
     const bytes = zipDir(join(args.out, browser), join(args.out, `lachan-${browser}.zip`));
     step(`lachan-${browser}.zip: ${kb(bytes)}`);

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DAYS, addEvent, chartBars, dayKey, mergeCounts, niceMax, prune, series, totals } from '../src/shared/activity.js';
 
-/** Runs `fn` with the process time zone set to `tz` (Node re-reads TZ on assignment). */
+/** Runs `fn` with the process time zone set to `tz` (Node re-reads TZ on assignment).
+ * @template T @param {string} tz @param {() => T} fn @returns {T} */
 function inZone(tz, fn) {
   const old = process.env.TZ;
   process.env.TZ = tz;
@@ -16,7 +17,7 @@ function inZone(tz, fn) {
   }
 }
 
-/** Day keys must be consecutive calendar days. */
+/** Day keys must be consecutive calendar days. @param {string[]} days */
 function assertConsecutive(days) {
   for (let i = 1; i < days.length; i++) {
     const [y, m, d] = days[i - 1].split('-').map(Number);
@@ -72,6 +73,7 @@ test('addEvent: unknown action returns the input unchanged', () => {
 });
 
 test('addEvent: a malformed category is counted as other', () => {
+  /** @type {import('../src/shared/activity.js').Activity} */
   let a = {};
   for (const cat of ['Adult', 'a-b', 'x'.repeat(41), '', 'porn site', '__proto__', 42, null, undefined]) {
     a = addEvent(a, '2026-03-05', cat, 'block');
@@ -203,7 +205,8 @@ test('niceMax: 1, 2, 5, 10, 20, 50, …', () => {
 });
 
 /** A 30-day series ending at 2026-03-05 with the given [blocked, warned] per day (rest zero). */
-function seriesWith(counts) {
+function seriesWith(/** @type {Record<number, [number, number]>} */ counts) {
+  /** @type {import('../src/shared/activity.js').Activity} */
   const a = {};
   const s = series(a, '2026-03-05');
   for (const [i, [b, w]] of Object.entries(counts)) Object.assign(s[Number(i)], { blocked: b, warned: w });
@@ -253,7 +256,7 @@ test('chartBars: ticks every 7 days ending at the last day', () => {
   const g = chartBars(s, { width: 300, height: 100, pad: 0 });
   assert.deepEqual(g.ticks.map((t) => t.day), ['2026-02-05', '2026-02-12', '2026-02-19', '2026-02-26', '2026-03-05']);
   const last = g.bars[29];
-  assert.equal(g.ticks.at(-1).x, last.x + last.w / 2, 'tick under the middle of the last bar');
+  assert.equal(g.ticks.at(-1)?.x, last.x + last.w / 2, 'tick under the middle of the last bar');
   assert.equal(g.ticks[0].x, g.bars[1].x + g.bars[1].w / 2);
   assert.deepEqual(chartBars(series({}, '2026-03-05', 7), { width: 70, height: 10 }).ticks.map((t) => t.day), ['2026-03-05']);
   assert.deepEqual(chartBars(series({}, '2026-03-05', 8), { width: 80, height: 10 }).ticks.map((t) => t.day), ['2026-02-26', '2026-03-05']);

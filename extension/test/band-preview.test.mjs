@@ -10,13 +10,19 @@ const BANDS = ['under-6', '6-10', '11-14', '15-17'];
 /** The shipped policy as engine.defaultTable() gives it: every band spelled out. */
 function shippedDefaults() {
   const text = readFileSync(new URL('../../lists/policy/default.toml', import.meta.url), 'utf8');
-  const section = text.split(/^\[categories\]$/m)[1].split(/^\[/m)[0];
-  /** @type {Record<string, Record<string, string>>} */
+  const section = (text.split(/^\[categories\]$/m)[1] ?? '').split(/^\[/m)[0] ?? '';
+  /** @param {string | undefined} v @returns {import('../src/options/band-preview.js').Action} */
+  const action = (v) => {
+    assert.ok(v === 'allow' || v === 'warn' || v === 'block', `not an action in default.toml: ${v}`);
+    return v;
+  };
+  /** @type {Record<string, Record<string, import('../src/options/band-preview.js').Action>>} */
   const out = {};
-  for (const [, cat, value] of section.matchAll(/^([a-z_]+) = (.+)$/gm)) {
+  for (const [, cat = '', value = ''] of section.matchAll(/^([a-z_]+) = (.+)$/gm)) {
     const one = value.match(/^"(\w+)"$/);
-    out[cat] = Object.fromEntries(BANDS.map((b) => [b, one ? one[1] : value.match(new RegExp(`"${b}" = "(\\w+)"`))[1]]));
+    out[cat] = Object.fromEntries(BANDS.map((b) => [b, action(one ? one[1] : value.match(new RegExp(`"${b}" = "(\\w+)"`))?.[1])]));
   }
+  assert.ok(Object.keys(out).length > 0, 'default.toml has categories');
   return out;
 }
 const defaults = shippedDefaults();
@@ -43,7 +49,8 @@ test('from 6-10 to 15-17: what loosens, and adult and gambling never do', () => 
 });
 
 test('the parent and the school override the shipped default, the school first', () => {
-  const p = { defaults, categories, parent: { games: /** @type {const} */ ('block'), chat: null }, school: { chat: /** @type {const} */ ('allow') } };
+  /** @type {import('../src/options/band-preview.js').Policy} */
+  const p = { defaults, categories, parent: { games: 'block', chat: null }, school: { chat: 'allow' } };
   assert.equal(actionFor(p, 'games', '15-17'), 'block');
   assert.equal(actionFor(p, 'chat', '6-10'), 'allow');
   assert.equal(actionFor(p, 'dating', '15-17'), 'warn');

@@ -11,6 +11,7 @@ const BANDS = ['under-6', '6-10', '11-14', '15-17'];
 const every = (/** @type {string} */ a) => Object.fromEntries(BANDS.map((b) => [b, a]));
 /** The default policy's shape: adult/drugs blocked at every age, dating warns for 15-17. */
 const TABLE = { adult: every('block'), drugs: every('block'), dating: { ...every('block'), '15-17': 'warn' }, shortener: every('warn') };
+/** @type {{name: string, category: string, kind: 'allow' | 'block'}[]} */
 const SOURCES = [
   { name: 'a', category: 'adult', kind: 'block' },
   { name: 'd', category: 'drugs', kind: 'block' },
@@ -62,7 +63,7 @@ test('sub-resource sets only for the categories blocked at every age, for every 
 test('pages, frames and <object>/<embed> are redirected; allow-lists lift every request type', () => {
   const domain = byId.block_adult.rules.find((r) => r.condition.requestDomains);
   assert.deepEqual(domain.condition.resourceTypes, FRAME_TYPES);
-  assert.ok(FRAME_TYPES.includes('object'));
+  assert.ok(/** @type {readonly string[]} */ (FRAME_TYPES).includes('object'));
   assert.equal(domain.condition.regexFilter, '^.+$');
   assert.equal(domain.action.redirect.regexSubstitution, `chrome-extension://${ID}/warning.html?c=adult&a=block&u=\\0`);
   for (const r of byId.allow.rules) assert.deepEqual(r.condition.resourceTypes, ALLOW_TYPES);

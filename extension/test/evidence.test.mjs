@@ -6,23 +6,26 @@ import { readFileSync } from 'node:fs';
 import { formatMistake, issuesLink, mistakeHost } from '../src/shared/mistake.js';
 import { CAPTURE_CATEGORIES, evidenceFile, evidencePlan, NO_PICTURE_CATEGORIES } from '../src/shared/evidence.js';
 
+/** @typedef {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} Messages */
+/** @param {string} lang @returns {Messages} */
 const messages = (lang) => JSON.parse(readFileSync(new URL(`../_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
-/** chrome.i18n.getMessage over the real messages: named placeholders → $1…$9. */
+/** chrome.i18n.getMessage over the real messages: named placeholders → $1…$9.
+ * @param {string} lang @returns {(k: string, subs?: string | string[]) => string} */
 const tOf = (lang) => {
   const m = messages(lang);
   return (k, subs = []) => {
     assert.ok(m[k], `missing ${lang} message ${k}`);
     const args = Array.isArray(subs) ? subs : [subs];
     const ph = m[k].placeholders ?? {};
-    return m[k].message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, name) => {
+    return m[k].message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, /** @type {string} */ name) => {
       const p = Object.entries(ph).find(([n]) => n.toLowerCase() === name.toLowerCase());
       assert.ok(p, `${lang} ${k}: no placeholder ${name}`);
-      return p[1].content.replace(/\$(\d)/g, (__, i) => args[Number(i) - 1] ?? '');
+      return p[1].content.replace(/\$(\d)/g, (__, /** @type {string} */ i) => args[Number(i) - 1] ?? '');
     });
   };
 };
-const esc = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const nameOf = (lang) => { const m = messages(lang); return (c) => m[`catName_${c}`]?.message ?? c; };
+const esc = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const nameOf = (/** @type {string} */ lang) => { const m = messages(lang); return (/** @type {string} */ c) => m[`catName_${c}`]?.message ?? c; };
 const TIME = Date.UTC(2026, 10, 24, 10, 5); // 17:05 in Vietnam
 const HASH = 'd8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22';
 const LISTS = {
@@ -129,7 +132,7 @@ test('data/lists.json: each bundle source with its credit, and its report page f
   assert.deepEqual(out['hostsvn-gambling'], { credit: 'hostsVN (c) BigDargon (github.com/bigdargon/hostsVN)',
     issues: 'https://github.com/bigdargon/hostsVN/issues' });
   assert.equal(out['ut1-arjel'].credit, 'UT1 blacklists');
-  assert.match(out['ut1-arjel'].issues, /^https:\/\/dsi\.ut-capitole\.fr\//);
+  assert.match(out['ut1-arjel'].issues ?? '', /^https:\/\/dsi\.ut-capitole\.fr\//);
   assert.deepEqual(out['e2e-adult'], { credit: 'Lá Chắn e2e fixture' });
   // A prefix is a whole name part: "hostsvnx" is not a hostsVN list.
   assert.deepEqual(out.hostsvnx, { credit: '' });

@@ -1,12 +1,11 @@
 // node --test extension/test/ : size thresholds and the per-page budget of
-// the image check (src/content/image-rules.js, a classic script that sets a global).
+// the image check (src/content/image-rules.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/image-rules.js';
-
-const R = /** @type {any} */ (globalThis).lachanImageRules;
+import * as R from '../src/content/image-rules.js';
 
 test('isCandidate: both natural and displayed size must reach 64×64', () => {
+  /** @param {number} nw @param {number} nh @param {number} w @param {number} h */
   const s = (nw, nh, w, h) => R.isCandidate({ naturalWidth: nw, naturalHeight: nh, width: w, height: h });
   assert.equal(R.MIN_SIDE, 64);
   assert.equal(s(64, 64, 64, 64), true);

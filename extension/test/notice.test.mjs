@@ -42,6 +42,7 @@ test('the data a learned section was trained on is credited like a list', () => 
 });
 
 test('only the normal dependencies of the shipped crate are credited', () => {
+  /** @param {string} name @param {string | null} [source] */
   const pkg = (name, source = 'registry+https://github.com/rust-lang/crates.io-index') =>
     ({ id: `${name}-id`, name, version: '1.0.0', license: 'MIT', repository: '', source });
   const metadata = {

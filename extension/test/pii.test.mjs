@@ -1,10 +1,9 @@
 // node --test extension/test/ : the typing guard's personal-information patterns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/pii.js';
+import { detectPii } from '../src/content/pii.js';
 
-const { detectPii } = /** @type {any} */ (globalThis).lachanContent;
-
+/** @type {[string, string[]][]} */
 const MUST = [
   // phone
   ['số của mình là 0912 345 678 nhé', ['phone']],

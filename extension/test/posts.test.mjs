@@ -1,13 +1,18 @@
 // node --test extension/test/ : finding the posts of a comment page (content/posts.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/posts.js';
+import { postList, PostFinder, postText, POST_LIMITS } from '../src/content/posts.js';
 
-const { postList, PostFinder, postText, POST_LIMITS } = /** @type {any} */ (globalThis).lachanContent;
-
-/** An element stand-in: tag, classes, children (elements or strings). */
+/**
+ * An element stand-in: tag, classes, children (elements or strings).
+ * @typedef {{tagName: string, className: string, children: FakeElement[], parentElement: FakeElement | null,
+ *   readonly firstElementChild: FakeElement | null, readonly childElementCount: number,
+ *   readonly textContent: string, querySelectorAll: (sel: string) => FakeElement[], matches: (sel: string) => boolean}} FakeElement
+ */
+/** @param {string} tag @param {string} [classes] @param {...(FakeElement | string)} children @returns {FakeElement} */
 function el(tag, classes = '', ...children) {
   const kids = children.filter((c) => typeof c !== 'string');
+  /** @type {FakeElement} */
   const n = {
     tagName: tag.toUpperCase(),
     className: classes,
@@ -22,26 +27,29 @@ function el(tag, classes = '', ...children) {
   for (const k of kids) k.parentElement = n;
   return n;
 }
+/** @param {FakeElement} n @returns {FakeElement[]} */
 const descendants = (n) => n.children.flatMap((c) => [c, ...descendants(c)]);
+/** @param {number} i @param {string} words */
 const comment = (i, words) => el('div', `comment c-${i}`, el('span', 'author', `bạn ${i}`), el('p', 'body', words));
 
 test('siblings of one signature, short and not links, are posts', () => {
   const list = el('section', 'comments', ...[0, 1, 2, 3, 4].map((i) => comment(i, `bình luận số ${i}`)), el('button', 'more', 'Xem thêm'));
   const l = postList(list);
+  assert.ok(l);
   assert.equal(l.posts.length, 5);
   assert.equal(l.signature, 'DIV.comment', 'generated class names with digits are ignored');
   assert.equal(postText(l.posts[2]), 'bạn 2 bình luận số 2');
 });
 
 test('menus, navigation, too few siblings, paragraphs and long sections are not posts', () => {
-  const link = (i) => el('li', '', el('a', '', `Mục ${i}`));
+  const link = (/** @type {number} */ i) => el('li', '', el('a', '', `Mục ${i}`));
   assert.equal(postList(el('ul', 'menu', ...[0, 1, 2, 3, 4].map(link))), null, 'mostly link text');
   assert.equal(postList(el('nav', '', ...[0, 1, 2, 3].map((i) => comment(i, 'x')))), null, 'inside navigation');
   assert.equal(postList(el('div', '', ...[0, 1, 2].map((i) => comment(i, 'x')))), null, `fewer than ${POST_LIMITS.minPosts}`);
-  const para = (i) => el('p', '', `Đoạn ${i} của bài báo.`);
+  const para = (/** @type {number} */ i) => el('p', '', `Đoạn ${i} của bài báo.`);
   assert.equal(postList(el('article', '', ...[0, 1, 2, 3, 4].map(para))), null, 'paragraphs of an article');
   const long = 'chữ '.repeat(POST_LIMITS.maxPostChars);
-  assert.equal(postList(el('div', '', ...[0, 1, 2, 3].map((i) => el('section', 's', el('p', '', long))))), null, 'long sections');
+  assert.equal(postList(el('div', '', ...[0, 1, 2, 3].map(() => el('section', 's', el('p', '', long))))), null, 'long sections');
   assert.equal(postList(el('div', '', ...[0, 1, 2, 3].map((i) => el('div', 'msg', `tin ${i}`)))), null, 'no structure inside');
 });
 
@@ -49,7 +57,7 @@ test('a parent of thousands of children is classified from a sample', () => {
   const list = el('ul', 'feed', ...Array.from({ length: 5000 }, (_, i) => comment(i, `ý kiến ${i}`)));
   let reads = 0;
   for (const k of list.children) {
-    const get = Object.getOwnPropertyDescriptor(k, 'textContent').get;
+    const get = /** @type {() => string} */ (Object.getOwnPropertyDescriptor(k, 'textContent')?.get);
     Object.defineProperty(k, 'textContent', { get() { reads++; return get.call(this); } });
   }
   const f = PostFinder(() => {});
@@ -60,6 +68,7 @@ test('a parent of thousands of children is classified from a sample', () => {
 
 test('the finder classifies each parent once and takes later siblings of the same signature', () => {
   const list = el('div', 'thread', ...[0, 1, 2, 3].map((i) => comment(i, `ý kiến ${i}`)));
+  /** @type {FakeElement[]} */
   const found = [];
   const f = PostFinder((p) => found.push(p));
   for (const c of list.children) f.visit(c);
@@ -80,6 +89,7 @@ test('the finder classifies each parent once and takes later siblings of the sam
 test('a site adapter names a post the generic rule cannot see', () => {
   const yt = el('ytd-comment-renderer', '', 'một bình luận');
   const host = el('div', '', yt, el('span', '', 'khác'));
+  /** @type {FakeElement[]} */
   const found = [];
   const f = PostFinder((p) => found.push(p));
   f.visit(yt);

@@ -119,6 +119,8 @@ test('params: false (Firefox) leaves only the header rule', () => {
 test('exclude (Chromium): domains the filter stops are left out of the redirect rules only', () => {
   const ex = makeSafeSearchRules(engines, { exclude: ['bing.com'] });
   for (const r of ex.filter((x) => x.action.type === 'redirect')) assert.deepEqual(r.condition.excludedRequestDomains, ['bing.com']);
-  assert.equal(ex.find((x) => x.action.type === 'modifyHeaders').condition.excludedRequestDomains, undefined);
+  const headers = ex.find((x) => x.action.type === 'modifyHeaders');
+  assert.ok(headers, 'a modifyHeaders rule');
+  assert.equal(headers.condition.excludedRequestDomains, undefined);
   assert.equal(rules[0].condition.excludedRequestDomains, undefined);
 });

@@ -13,11 +13,12 @@ const locales = Object.fromEntries(['vi', 'en'].map((l) => [l,
 /** @param {any} items */
 const byId = (items) => Object.fromEntries(items.map((/** @type {any} */ i) => [i.id, i]));
 
+/** @type {import('../src/selfcheck/status.js').Facts} */
 const unpacked = { browser: 'chromium', incognitoAllowed: false, installType: 'development', managed: { state: 'empty', keys: [] },
   pin: { set: false, optionsPage: true }, engine: { ready: true, detail: '' } };
 
 test('school view, unpacked, non-force-installed Chromium: incognito, force-install and policy missing; DevTools and dev mode unknown', () => {
-  const it = byId(evaluate(/** @type {any} */ (unpacked), 'school'));
+  const it = byId(evaluate(unpacked, 'school'));
   assert.deepEqual(Object.keys(it), [...ITEM_IDS]);
   assert.equal(it.browser.status, 'ok');
   assert.equal(it.browser.detail, 'Chromium');
@@ -34,8 +35,8 @@ test('school view, unpacked, non-force-installed Chromium: incognito, force-inst
 });
 
 test('home view: no school policy and no locked install are optional, not missing; the rest is unchanged', () => {
-  assert.equal(defaultView(/** @type {any} */ (unpacked)), 'home');
-  const home = byId(evaluate(/** @type {any} */ (unpacked)));
+  assert.equal(defaultView(unpacked), 'home');
+  const home = byId(evaluate(unpacked));
   assert.equal(home.policy.status, 'optional');
   assert.equal(home.forceInstalled.status, 'optional');
   assert.equal(home.incognito.status, 'missing', 'private windows matter at home too');
@@ -43,16 +44,17 @@ test('home view: no school policy and no locked install are optional, not missin
   assert.deepEqual(summarise(Object.values(home)), { ok: 2, missing: 2, unknown: 2, optional: 2 });
   assert.deepEqual([...SCHOOL_ONLY].sort(), ['forceInstalled', 'policy']);
   // A home that did lock its install sees it in place.
-  assert.equal(byId(evaluate({ .../** @type {any} */ (unpacked), installType: 'admin' }, 'home')).forceInstalled.status, 'ok');
+  assert.equal(byId(evaluate({ ...unpacked, installType: 'admin' }, 'home')).forceInstalled.status, 'ok');
   // Unknown stays unknown: optional only replaces a red mark.
-  assert.equal(byId(evaluate({ .../** @type {any} */ (unpacked), managed: null }, 'home')).policy.status, 'unknown');
+  assert.equal(byId(evaluate({ ...unpacked, managed: null }, 'home')).policy.status, 'unknown');
 });
 
 test('a managed policy opens the school view', () => {
-  const managed = { .../** @type {any} */ (unpacked), managed: { state: 'present', keys: ['ageBand'] } };
+  /** @type {import('../src/selfcheck/status.js').Facts} */
+  const managed = { ...unpacked, managed: { state: 'present', keys: ['ageBand'] } };
   assert.equal(defaultView(managed), 'school');
   assert.equal(byId(evaluate(managed)).forceInstalled.status, 'missing');
-  assert.equal(defaultView({ .../** @type {any} */ (unpacked), managed: { state: 'timeout', keys: [] } }), 'home');
+  assert.equal(defaultView({ ...unpacked, managed: { state: 'timeout', keys: [] } }), 'home');
 });
 
 test('no bundle open: the engine item is missing and says why; no answer from the worker is unknown', () => {

@@ -1,14 +1,19 @@
 // node --test extension/test/ : page-text extraction and batching limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/content/text.js';
+import { textNodes, PageText, LIMITS, insideSkipped, splitText } from '../src/content/text.js';
 
-const { textNodes, PageText, LIMITS, insideSkipped, splitText } = /** @type {any} */ (globalThis).lachanContent;
-
-/** A tiny DOM stand-in: el(tag, attrs, ...children), text(data). */
+/**
+ * A tiny DOM stand-in: el(tag, attrs, ...children), text(data).
+ * @typedef {{nodeType: number, nodeName?: string, data?: string, attrs: Record<string, string>,
+ *   firstChild: FakeNode | null, nextSibling: FakeNode | null, parentNode: FakeNode | null,
+ *   getAttribute?: (k: string) => string | null}} FakeNode
+ */
+/** @param {string} tag @param {Record<string, string>} [attrs] @param {...FakeNode} children @returns {FakeNode} */
 function el(tag, attrs = {}, ...children) {
+  /** @type {FakeNode} */
   const n = { nodeType: 1, nodeName: tag.toUpperCase(), attrs, firstChild: null, nextSibling: null, parentNode: null,
-    getAttribute: (k) => (k in attrs ? attrs[k] : null) };
+    getAttribute: (k) => (k in attrs ? attrs[k] ?? null : null) };
   let prev = null;
   for (const c of children) {
     c.parentNode = n;
@@ -17,9 +22,10 @@ function el(tag, attrs = {}, ...children) {
   }
   return n;
 }
-const text = (data) => ({ nodeType: 3, data, firstChild: null, nextSibling: null, parentNode: null });
-const hiddenAttr = (e) => 'hidden' in e.attrs;
-const read = (root) => [...textNodes(root, hiddenAttr)].map((n) => n.data);
+/** @param {string} data @returns {FakeNode} */
+const text = (data) => ({ nodeType: 3, data, attrs: {}, firstChild: null, nextSibling: null, parentNode: null });
+const hiddenAttr = (/** @type {FakeNode} */ e) => 'hidden' in e.attrs;
+const read = (/** @type {FakeNode} */ root) => [...textNodes(root, hiddenAttr)].map((/** @type {FakeNode} */ n) => n.data);
 
 test('visible text in document order; script, style, noscript, template, fields, svg skipped', () => {
   const root = el('body', {},

@@ -27,7 +27,8 @@ function serve(files, etag = '"v"') {
     if (!files) throw new TypeError('fetch failed');
     if (init.headers?.['If-None-Match'] === etag) return new Response(null, { status: 304 });
     const name = url.slice(url.lastIndexOf('/') + 1);
-    return files[name] ? new Response(files[name], { headers: { ETag: etag } }) : new Response('no', { status: 404 });
+    const body = files[name];
+    return body ? new Response(new Uint8Array(body), { headers: { ETag: etag } }) : new Response('no', { status: 404 });
   });
 }
 const opts = (/** @type {any} */ o = {}) => ({ current: 0, etag: null, extensionVersion: '0.1.0', kind: 'bundle',

@@ -62,7 +62,7 @@ export const urlFilters = (rule) => (rule.endsWith('/') ? [`||${rule}`] : [`||${
 export const rank = (text) => Math.floor(text.length / 2);
 /** Steps within a rank: the block twin < the rule < an allow entry. */
 const STEP = { twin: 0, rule: 1, allow: 2 };
-/** @param {string} text @param {keyof STEP} [step] */
+/** @param {string} text @param {keyof typeof STEP} [step] */
 export const priority = (text, step = 'rule') => 3 * rank(text) + STEP[step];
 
 /** @param {string[]} list */

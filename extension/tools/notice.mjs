@@ -82,7 +82,7 @@ export function cargoMetadata(root) {
 /**
  * The npm packages a package ships: the extension's runtime dependencies
  * (its devDependencies are build tools and never ship).
- * @param {{ dependencies?: Record<string, string> }} pkg
+ * @param {{ dependencies?: Record<string, string>, devDependencies?: Record<string, string> }} pkg
  */
 export function npmCredits(pkg) {
   return Object.entries(pkg.dependencies ?? {}).map(([n, v]) => `${n}@${v}`);

@@ -1,5 +1,6 @@
 // Builds the WASM core for the extension: cargo (wasm32) → wasm-bindgen
-// --target web → wasm-opt. Output: <outDir>/lachan.js + lachan_bg.wasm.
+// --target web → wasm-opt. Output: <outDir>/lachan.js + lachan_bg.wasm, and
+// wasm-bindgen's declarations lachan.d.ts (checked against types/wasm/, not shipped).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -44,7 +45,7 @@ function run(cmd, args, cwd) {
 
 /**
  * @param {{root: string, outDir: string, cargo: boolean, optimize: boolean, log: (s: string) => void}} o
- * @returns {{js: string, wasm: string, bytes: number}}
+ * @returns {{js: string, wasm: string, dts: string, bytes: number}}
  */
 export function buildWasm({ root, outDir, cargo, optimize, log }) {
   const raw = join(root, 'target/wasm32-unknown-unknown/release/lachan_wasm.wasm');
@@ -56,18 +57,19 @@ export function buildWasm({ root, outDir, cargo, optimize, log }) {
   mkdirSync(outDir, { recursive: true });
   // wasm-opt -O3 takes 15–25 s here: reuse the output for an unchanged input
   // (and unchanged flags: the salt names them).
-  const hash = createHash('sha256').update(BINDGEN_FLAGS.join(' ')).update(readFileSync(raw)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(BINDGEN_FLAGS.join(' ')).update('typescript').update(readFileSync(raw)).digest('hex').slice(0, 16);
   const cache = join(root, 'target/lachan-extension-wasm', `${hash}${optimize ? '-opt' : ''}`);
   if (existsSync(join(cache, 'lachan_bg.wasm'))) {
     cpSync(cache, outDir, { recursive: true });
     log(`wasm-bindgen + wasm-opt output reused from ${cache}`);
-    return { js: join(outDir, 'lachan.js'), wasm: join(outDir, 'lachan_bg.wasm'), bytes: statSync(join(outDir, 'lachan_bg.wasm')).size };
+    return { js: join(outDir, 'lachan.js'), wasm: join(outDir, 'lachan_bg.wasm'), dts: join(outDir, 'lachan.d.ts'),
+      bytes: statSync(join(outDir, 'lachan_bg.wasm')).size };
   }
-  run('wasm-bindgen', ['--target', 'web', ...BINDGEN_FLAGS, '--out-dir', outDir, '--out-name', 'lachan', '--no-typescript', raw], root);
+  run('wasm-bindgen', ['--target', 'web', ...BINDGEN_FLAGS, '--out-dir', outDir, '--out-name', 'lachan', raw], root);
   const wasm = join(outDir, 'lachan_bg.wasm');
   const opt = optimize ? wasmOpt(root) : null;
   if (opt) run(opt, ['-O3', wasm, '-o', wasm, ...WASM_OPT_FEATURES], root);
   else if (optimize) log('wasm-opt skipped: extension/node_modules/.bin/wasm-opt missing (cd extension && npm ci)');
   if (opt || !optimize) cpSync(outDir, cache, { recursive: true });
-  return { js: join(outDir, 'lachan.js'), wasm, bytes: statSync(wasm).size };
+  return { js: join(outDir, 'lachan.js'), wasm, dts: join(outDir, 'lachan.d.ts'), bytes: statSync(wasm).size };
 }

@@ -37,7 +37,8 @@ export function policyHosts() {
 
 /** Whether a bundle is open, and why not when it is not (the self-check
  * and the not-ready page say so). */
-const state = { ready: false, /** @type {string | null} */ error: null };
+/** @type {{ready: boolean, error: string | null}} */
+const state = { ready: false, error: null };
 
 /** @returns {Promise<Loaded>} */
 export function engineReady() {

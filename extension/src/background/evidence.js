@@ -6,6 +6,7 @@
 // sent anywhere.
 import { api } from '../shared/platform.js';
 import { evidencePlan } from '../shared/evidence.js';
+import { evidenceReveal } from '../shared/messages.js';
 
 /** Time for the tab to be painted after it is brought to the front (and its shield lifted). */
 const SETTLE_MS = 400;
@@ -26,7 +27,7 @@ export async function captureEvidence(m, backTo) {
   const tab = await api.tabs.get(m.tabId).catch(() => null);
   if (!tab?.id || tab.windowId === undefined) return { ok: false, error: 'noTab' };
   const [here] = backTo === undefined ? await api.tabs.query({ active: true, windowId: tab.windowId }) : [{ id: backTo }];
-  const reveal = (/** @type {boolean} */ on) => api.tabs.sendMessage(/** @type {number} */ (tab.id), { type: 'evidenceReveal', on })
+  const reveal = (/** @type {boolean} */ on) => api.tabs.sendMessage(/** @type {number} */ (tab.id), evidenceReveal(on))
     .catch(() => null); // extension pages (the warning page) have no shield
   try {
     await api.tabs.update(tab.id, { active: true });

@@ -130,6 +130,9 @@ export function loadContacts() {
   return contacts;
 }
 
+/** The image content script: src/content/images.js bundled by build.mjs. */
+const IMAGE_SCRIPTS = ['content/images.js'];
+
 /** Registers the image content script when the bundle has a hash list,
  * and removes it when it has none. Runs at every background start. */
 export async function syncImageScript() {
@@ -147,11 +150,16 @@ export async function syncImageScript() {
     imageStats.registered = false;
     return;
   }
+  // A registration kept from an older version may name other files.
+  if (existing.length && String(existing[0].js) !== String(IMAGE_SCRIPTS)) {
+    await scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
+    existing.length = 0;
+  }
   if (!existing.length) {
     await scripting.registerContentScripts([{
       id: SCRIPT_ID,
       matches: ['http://*/*', 'https://*/*'],
-      js: ['content/image-rules.js', 'content/images.js'],
+      js: IMAGE_SCRIPTS,
       runAt: 'document_start',
       allFrames: true,
     }]);

@@ -133,12 +133,12 @@ async function dnrCovers(url, v) {
   return dnrActive(v.category ?? '', v.action);
 }
 
-/** @param {chrome.webNavigation.WebNavigationParentedCallbackDetails} d */
+/** @param {chrome.webNavigation.WebNavigationBaseCallbackDetails} d */
 async function onBeforeNavigate(d) {
   if (d.tabId < 0 || !isWebUrl(d.url)) return;
   remember(d.tabId, d.frameId, d.url);
   if (d.frameId !== 0) return;
-  if (/** @type {any} */ (d).documentLifecycle === 'prerender') return; // the guard covers activation
+  if (d.documentLifecycle === 'prerender') return; // the guard covers activation
   try {
     const v = await decide(d.url);
     if (passes(v)) {

@@ -12,6 +12,8 @@ import { ALLOW_TYPES, PRIORITY } from './rule-shapes.js';
 import { recordError } from './stats.js';
 import { serialQueue } from './serial.js';
 
+/** @typedef {import('../shared/settings.js').LocalStore} LocalStore */
+
 /** Session rule ids: the pause rule, then one per approved host. */
 const PAUSE_RULE_ID = 800_000;
 const APPROVAL_ID_BASE = 800_001;
@@ -26,10 +28,11 @@ export const overrides = {
 
 /** Reads the overrides from storage into memory. */
 export async function loadOverrides() {
+  /** @type {Partial<LocalStore>} */
   const { approvals, settings } = await api.storage.local.get(['approvals', 'settings']);
   const now = Date.now();
-  overrides.approvals = liveApprovals(approvals ?? {}, now);
-  overrides.pausedUntil = isPaused(settings ?? { parentPolicy: null }, now) ? settings.pausedUntil : 0;
+  overrides.approvals = liveApprovals(approvals, now);
+  overrides.pausedUntil = isPaused(settings, now) ? settings.pausedUntil : 0;
 }
 
 /** Whether a parent's pause is in force now (text.js lifts the page-text shield too). */
@@ -85,6 +88,7 @@ async function syncRules() {
  * so only an alarm that found nothing to drop syncs here. */
 export async function expireOverrides() {
   const now = Date.now();
+  /** @type {Partial<LocalStore>} */
   const { approvals = {}, settings } = await api.storage.local.get(['approvals', 'settings']);
   /** @type {Record<string, unknown>} */
   const write = {};

@@ -23,6 +23,8 @@ import { liveRequests } from '../shared/requests.js';
 export const UNLOCK_MS = 10 * 60 * 1000;
 
 /** @typedef {import('../shared/parent.js').Settings} Settings */
+/** @typedef {import('../shared/settings.js').LocalStore} LocalStore */
+/** @typedef {import('../shared/settings.js').SessionStore} SessionStore */
 
 /** @returns {Promise<Settings>} */
 const settingsNow = async () => /** @type {Settings} */ (await loadSettings());
@@ -44,6 +46,7 @@ async function issueToken() {
 /** Whether `token` is the live unlock token; a valid one is extended.
  * @param {unknown} token */
 export async function tokenValid(token) {
+  /** @type {Partial<SessionStore>} */
   const { unlock } = await api.storage.session.get('unlock');
   if (typeof token !== 'string' || !unlock || unlock.token !== token || unlock.until <= Date.now()) return false;
   await api.storage.session.set({ unlock: { token, until: Date.now() + UNLOCK_MS } });
@@ -55,6 +58,7 @@ export async function tokenValid(token) {
  * @param {(stored: any) => Promise<boolean>} check
  * @returns {Promise<{ok: true} | {ok: false, error: string, waitMs: number, triesLeft: number}>} */
 async function guarded(check) {
+  /** @type {Partial<LocalStore>} */
   const { pin: stored, pinGuard } = await api.storage.local.get(['pin', 'pinGuard']);
   const now = Date.now();
   const wait = waitMs(pinGuard, now);
@@ -74,7 +78,7 @@ async function guarded(check) {
  * @param {unknown} token */
 export async function optionsState(token) {
   const [{ pin, pinGuard, askRequests: stored, approvals = {} }, settings, managed, { engine }] = await Promise.all([
-    api.storage.local.get(['pin', 'pinGuard', 'askRequests', 'approvals']), settingsNow(), managedNow(), engineReady()]);
+    /** @type {Promise<Partial<LocalStore>>} */ (api.storage.local.get(['pin', 'pinGuard', 'askRequests', 'approvals'])), settingsNow(), managedNow(), engineReady()]);
   const now = Date.now();
   const askRequests = liveRequests(stored, now);
   const view = managedView(managed);
@@ -113,7 +117,7 @@ export async function optionsState(token) {
 async function choosableCategories(engine) {
   const kinds = await fetch(api.runtime.getURL('data/categories.json')).then((r) => r.json()).catch(() => []);
   const allowKind = new Set(kinds.filter((/** @type {any} */ c) => c.kind === 'allow').map((/** @type {any} */ c) => c.key));
-  return JSON.parse(engine.categories()).map((/** @type {{key: string}} */ c) => c.key).filter((k) => !allowKind.has(k));
+  return JSON.parse(engine.categories()).map((/** @type {{key: string}} */ c) => c.key).filter((/** @type {string} */ k) => !allowKind.has(k));
 }
 
 /** Stores a new PIN with a new recovery code (their hashes only) and
@@ -157,6 +161,7 @@ export async function pinRecover(code, pin) {
 export async function pinChange(pin) {
   const problem = pinProblem(pin);
   if (problem) return { ok: false, error: problem };
+  /** @type {Partial<LocalStore>} */
   const { pin: stored } = await api.storage.local.get('pin');
   await api.storage.local.set({ pin: { ...stored, pin: await hashSecret(/** @type {string} */ (pin)) } });
   return { ok: true };
@@ -222,16 +227,19 @@ export async function decideRequest(url, decision) {
     const r = await settingsUpdate({ allow: [...((await settingsNow()).parentPolicy?.allow ?? []), host] });
     if (!r.ok) return r;
   } else if (decision === 'hour') {
+    /** @type {Partial<LocalStore>} */
     const { approvals = {} } = await api.storage.local.get('approvals');
     await api.storage.local.set({ approvals: { ...liveApprovals(approvals, Date.now()), [host]: Date.now() + APPROVE_MS } });
   }
+  /** @type {Partial<LocalStore>} */
   const { askRequests = [] } = await api.storage.local.get('askRequests');
-  await api.storage.local.set({ askRequests: askRequests.filter((/** @type {{url: string}} */ r) => r.url !== url) });
+  await api.storage.local.set({ askRequests: askRequests.filter((r) => r.url !== url) });
   return { ok: true, host };
 }
 
 /** Ends an approval early. @param {string} host */
 export async function revokeApproval(host) {
+  /** @type {Partial<LocalStore>} */
   const { approvals = {} } = await api.storage.local.get('approvals');
   const { [host]: _, ...rest } = approvals;
   await api.storage.local.set({ approvals: liveApprovals(rest, Date.now()) });
@@ -245,6 +253,7 @@ export async function pause(minutes) {
   if (closed || locks.includes('pause')) return { ok: false, refused: ['pause'] };
   if (minutes !== 0 && !PAUSE_MINUTES.includes(/** @type {any} */ (minutes))) return { ok: false, error: 'badPause' };
   const { pausedUntil: _, ...settings } = await settingsNow();
+  /** @type {Settings} */
   const next = minutes ? { ...settings, pausedUntil: Date.now() + minutes * 60_000 } : settings;
   await api.storage.local.set({ settings: next });
   return { ok: true, pausedUntil: next.pausedUntil ?? 0 };

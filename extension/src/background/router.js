@@ -24,6 +24,7 @@ import { blockedNavigation } from './navigation.js';
 import { syncBadge } from './badge.js';
 
 /** @typedef {chrome.runtime.MessageSender} Sender */
+/** @typedef {import('../shared/settings.js').LocalStore} LocalStore */
 
 /** @param {Sender} sender */
 const fromExtensionPage = (sender) =>
@@ -36,7 +37,7 @@ const pageOnly = (fn) => async (/** @type {any} */ m, /** @type {Sender} */ send
 
 /** May this frame show `url` (the guard and check.html ask)? When the
  * filter cannot decide, the answer is the not-ready page, never "allow".
- * @param {string} url @param {Sender} sender */
+ * @param {string} url @param {Sender} sender @returns {Promise<import('../shared/messages.js').NavAnswer>} */
 async function navAnswer(url, sender) {
   let v;
   try {
@@ -46,7 +47,8 @@ async function navAnswer(url, sender) {
     stats.notReady++;
     return { action: 'block', redirect: notReadyUrl(url) };
   }
-  if (!passes(v)) return { action: v.action, redirect: warningUrl(url, v) };
+  // (`!passes(v)` already means warn or block: the second test tells tsc so.)
+  if (!passes(v) && v.action !== 'allow') return { action: v.action, redirect: warningUrl(url, v) };
   const search = sender.frameId === 0 ? await searchRedirect(url) : null; // search queries (search.js)
   return search ? { action: 'block', redirect: search } : { action: 'allow' };
 }
@@ -62,8 +64,9 @@ const unlocked = (fn) => pageOnly(async (m) => {
   return (await parent.tokenValid(m.token)) ? fn(m) : { ok: false, error: 'locked' };
 });
 
+/** @typedef {import('../shared/messages.js').Answers} Answers */
 /** @type {{[K in import('../shared/messages.js').Message['type']]:
- *   (m: Extract<import('../shared/messages.js').Message, {type: K}>, s: Sender) => Promise<unknown>}} */
+ *   (m: Extract<import('../shared/messages.js').Message, {type: K}>, s: Sender) => Promise<K extends keyof Answers ? Answers[K] : unknown>}} */
 const HANDLERS = {
   async navCheck(m, sender) {
     stats.guardChecks++;
@@ -85,11 +88,12 @@ const HANDLERS = {
     }
     if (!/^https?:/i.test(m.url)) return { ready: true, action: 'allow' };
     const answer = await navAnswer(m.url, { ...sender, frameId: 0 });
-    return { ready: !answer.redirect?.startsWith(notReadyUrl('')), ...answer };
+    return { ready: !('redirect' in answer && answer.redirect.startsWith(notReadyUrl(''))), ...answer };
   },
   async engineState() {
     await engineReady().catch(() => {}); // a load under way: its outcome, not "not yet"
-    const [update, { source }, { updateSource }, hashes] = await Promise.all([updateStatus(), currentSource(), api.storage.local.get('updateSource'),
+    const [update, { source }, { updateSource }, hashes] = await Promise.all([updateStatus(), currentSource(),
+      /** @type {Promise<Partial<LocalStore>>} */ (api.storage.local.get('updateSource')),
       updateStatus('hashes')]);
     return { ...engineState(), update, source: source ? { url: source.url, from: source.from } : null,
       hashList: { inForce: hashListMeta(), status: hashes },
@@ -169,10 +173,9 @@ const HANDLERS = {
     const host = hostOf(sender.url ?? '') || 'page';
     if (m.union && v.support) void recordSupport(host);
     else if (m.union) void recordStop(host, v.category ?? 'other', v.action === 'block' ? 'block' : 'warn');
-    /** @type {Record<string, unknown>} */
     const answer = { ...v, help: await helpData() };
     if (v.action === 'block' && !v.support && sender.url) {
-      answer.redirect = warningUrl(sender.url, /** @type {any} */ ({ action: 'block', category: v.category, source: 'page text' }));
+      return { ...answer, redirect: warningUrl(sender.url, /** @type {any} */ ({ action: 'block', category: v.category, source: 'page text' })) };
     }
     return answer;
   },

@@ -35,6 +35,10 @@ export const stats = {
   /** @type {string | null} the last hash-list check's outcome */ lastHashCheck: null,
   /** Chromium: block domains a list update adds to the packed bundle, and those in dynamic rules */ updateDomains: 0,
   updateDomainsInRules: 0,
+  /** Page text and search queries scored (text.js, search.js), posts judged and masked. */
+  textChecks: 0, textChars: 0, textMs: 0, textOver: 0, textLastAt: 0,
+  /** @type {object | null} the last page's main-thread cost, as its content script measured it */ textPerf: null,
+  searchChecks: 0, searchStopped: 0, postChecks: 0, postsMasked: 0, textContinued: 0,
   /** @type {string[]} */ errors: [],
 };
 

@@ -24,7 +24,7 @@ const POLICY_BAND = 255;
 /** Category ids blocked at every age, for the policy version they were made for. */
 let cache = { version: -1, ids: /** @type {Set<number>} */ (new Set()) };
 
-/** @param {import('../wasm/lachan.js').Engine} engine */
+/** @param {import('./resilient.js').ResilientEngine} engine */
 function everyAgeIds(engine) {
   const version = policyVersion();
   if (cache.version !== version) {

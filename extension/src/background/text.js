@@ -13,9 +13,6 @@ export const MAX_TEXT_CHARS = 512 * 1024;
 /** @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
  *   score: number, limit: number, band: string, words: string[], continuable: boolean}} TextAnswer */
 
-Object.assign(stats, { textChecks: 0, textChars: 0, textMs: 0, textOver: 0, textLastAt: 0,
-  /** @type {any} */ textPerf: null, searchChecks: 0, searchStopped: 0, postChecks: 0, postsMasked: 0, textContinued: 0 });
-
 /** The action the policy gives `category` in its band, when it names one. @param {any} engine @param {string} category */
 function policyAction(engine, category) {
   try {

@@ -62,7 +62,7 @@ export function parseManifest(text) {
 }
 
 /** Verifies a detached Ed25519 signature (standard base64) with WebCrypto.
- * @param {CryptoKey} key @param {string} sigText @param {Uint8Array} bytes */
+ * @param {CryptoKey} key @param {string} sigText @param {Uint8Array<ArrayBuffer>} bytes */
 async function signatureOk(key, sigText, bytes) {
   let sig;
   try { sig = fromBase64(sigText); } catch { return false; }
@@ -70,7 +70,7 @@ async function signatureOk(key, sigText, bytes) {
   return crypto.subtle.verify({ name: 'Ed25519' }, key, sig, bytes);
 }
 
-/** @param {ArrayBuffer | Uint8Array} bytes */
+/** @param {ArrayBuffer | Uint8Array<ArrayBuffer>} bytes */
 async function sha256Hex(bytes) {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return [...d].map((b) => b.toString(16).padStart(2, '0')).join('');

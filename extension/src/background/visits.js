@@ -54,6 +54,7 @@ export function isNewVisit(kind, host) {
   return serial(async () => {
     const key = await digest(`${kind}\n${host}`);
     try {
+      /** @type {Partial<import('../shared/settings.js').SessionStore>} */
       const { [KEY]: seen } = await api.storage.session.get(KEY);
       const r = visitCheck(seen ?? {}, key, Date.now());
       await api.storage.session.set({ [KEY]: r.seen });

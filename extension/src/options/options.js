@@ -233,6 +233,7 @@ function renderBandPreview(band, before) {
   const policy = { defaults: state.defaults, categories: state.categories, parent: state.parent.categories ?? {}, school: state.managed.sets.categories };
   const groups = bandPreview(policy, band);
   const names = (/** @type {string[]} */ cats) => (cats.length ? cats.map(catName).join(', ') : t('optBandPreviewNone'));
+  /** @type {HTMLElement[]} */
   const lines = [Object.assign(document.createElement('p'), { textContent: t('optBandPreviewTitle', bandName(band)) })];
   const list = document.createElement('ul');
   for (const action of /** @type {const} */ (['block', 'warn', 'allow'])) {

@@ -57,6 +57,7 @@ async function main() {
   }
   // The parent's cues: setup not finished (no PIN, and no school managing
   // the settings), and how many "ask a grown-up" requests wait (a count only).
+  /** @type {Partial<import('../shared/settings.js').LocalStore>} */
   const { askRequests = [], pin, managedCache } = await api.storage.local.get(['askRequests', 'pin', 'managedCache']).catch(() => ({}));
   if (!pin && managedCache?.optionsPage !== false) {
     $('setup-needed').hidden = false;

@@ -87,8 +87,9 @@ export function addEvent(activity, day, category, action) {
   return { ...activity, [day]: { ...oldDay, [cat]: next } };
 }
 
-/** A copy of `activity` with every count of `pending` (same shape) added.
- * @param {Activity} activity @param {Activity} pending @returns {Activity} */
+/** A copy of `activity` with every count of `pending` (same shape) added;
+ * either may be anything storage held (what is not counts counts as 0).
+ * @param {unknown} activity @param {unknown} pending @returns {Activity} */
 export function mergeCounts(activity, pending) {
   /** @type {Activity} */
   const out = { ...(isObject(activity) ? activity : {}) };
@@ -111,8 +112,8 @@ export function mergeCounts(activity, pending) {
 }
 
 /** A copy of `activity` with only the `days` days ending at `today`
- * (malformed or future day keys dropped too).
- * @param {Activity} activity @param {string} today @param {number} [days] @returns {Activity} */
+ * (malformed or future day keys dropped too; not an object: none).
+ * @param {unknown} activity @param {string} today @param {number} [days] @returns {Activity} */
 export function prune(activity, today, days = DAYS) {
   const first = shiftDay(today, -(days - 1));
   /** @type {Activity} */

@@ -38,6 +38,7 @@ const esc = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The matched words, each once, at most MAX_WORDS. @param {unknown} words @returns {string[]} */
 export function evidenceWords(words) {
+  /** @type {string[]} */
   const out = [];
   for (const w of Array.isArray(words) ? words : []) {
     const c = clean(w).slice(0, 80);

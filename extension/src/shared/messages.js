@@ -1,10 +1,7 @@
 // Every message between the extension's parts: one constructor per type and
 // one guard, so the background's router dispatches on a known `type` and
-// never trusts a shape it did not check.
-//
-// The content-script guard (src/content/guard.js) is a classic script and
-// cannot import this module; it builds the `navCheck` shape by hand: keep
-// the two in step.
+// never trusts a shape it did not check. The content scripts import these
+// builders too (build.mjs bundles them), so no shape is written by hand.
 
 /**
  * @typedef {{type: 'navCheck', url: string}} NavCheck
@@ -12,7 +9,11 @@
  * @typedef {{type: 'verdict', url: string}} VerdictRequest
  *   warning page → background: the full verdict for `url` → {@link VerdictAnswer}
  * @typedef {{type: 'askGrownUp', url: string, category: string}} AskGrownUp
- *   warning page → background: record a local unblock request → {ok, count}
+ *   warning page or in-page shield → background: record a local unblock
+ *   request (from a web page, for the address the browser reports) → {ok, count}
+ * @typedef {{type: 'textContinued', category: string}} TextContinued
+ *   in-page shield → background: the child pressed "continue" after the
+ *   countdown (counted, no URL) → {ok}
  * @typedef {{type: 'allowSession', url: string}} AllowSession
  *   warning page → background: the child chose "continue" on a warn-level
  *   page → {ok}; refused (ok: false) for block-level verdicts; ok for
@@ -20,7 +21,7 @@
  * @typedef {{type: 'stats'}} StatsRequest
  *   tests and diagnostics → background: counters and timings (no URLs)
  * @typedef {NavCheck | VerdictRequest | AskGrownUp | AllowSession | StatsRequest | ImageCheck | OpenReport | EvidenceCapture | ImageStatsRequest
- *   | PageText | LeavePage | WarningShown | SupportShown | WaitingRequests | OptionsMessage | HopCheck | BlockedNavigation
+ *   | PageText | Posts | TextContinued | LeavePage | WarningShown | SupportShown | WaitingRequests | OptionsMessage | HopCheck | BlockedNavigation
  *   | RetryEngine | EngineState | UpdateMessage} Message
  *
  * @typedef {{action: 'allow'} | {action: 'warn' | 'block', redirect: string}} NavAnswer
@@ -58,6 +59,21 @@ export const statsRequest = () => ({ type: 'stats' });
  * @typedef {{type: 'imageStats'}} ImageStatsRequest
  *   tests and diagnostics → background: image-check counters and timings (no URLs)
  */
+/**
+ * @typedef {{hash: string, source: string | null, id: string | null, distance: number}} ImageMatch
+ * @typedef {{ok: true, matched: ImageMatch | null, fetchMs?: number, decodeMs?: number, hashMs?: number,
+ *   contacts?: {hotline?: {tel?: string}, channel?: {id: string, name: string, url: string, verified: boolean}[]}}
+ *   | {ok: false, error: string}} ImageCheckAnswer
+ *
+ * The other way, background → the top frame's content script:
+ * @typedef {{type: 'evidenceReveal', on: boolean}} EvidenceReveal
+ *   lift the in-page shield for the moment of an evidence picture (on), or put it back → {ok, shield}
+ */
+/** @param {boolean} on @returns {EvidenceReveal} */
+export const evidenceReveal = (on) => ({ type: 'evidenceReveal', on });
+/** @param {unknown} m @returns {m is EvidenceReveal} */
+export const isEvidenceReveal = (m) => typeof m === 'object' && m !== null
+  && /** @type {{type?: unknown}} */ (m).type === 'evidenceReveal' && typeof (/** @type {{on?: unknown}} */ (m).on) === 'boolean';
 /** @param {string} src @returns {ImageCheck} */
 export const imageCheck = (src) => ({ type: 'imageCheck', src });
 /** @param {string} url @param {string | null} [category] @param {OpenReport['image']} [image] @returns {OpenReport} */
@@ -68,8 +84,7 @@ export const openEvidence = (url, category, words = []) => ({ type: 'openReport'
 export const imageStatsRequest = () => ({ type: 'imageStats' });
 
 /**
- * Page text and search (src/background/text.js, src/content/page.js;
- * the content scripts are classic scripts and build these shapes by hand):
+ * Page text and search (src/background/text.js, src/content/page.js):
  * @typedef {{type: 'pageText', text: string, union?: boolean, article?: boolean, perf?: object}} PageText
  *   page content script → background: score `text` (the page's first 256 KiB
  *   as one union, later 64 KiB batches alone) → {action, category, support,
@@ -80,9 +95,27 @@ export const imageStatsRequest = () => ({ type: 'imageStats' });
  *   or {error}
  * @typedef {{type: 'leavePage'}} LeavePage
  *   in-page shield's "Go back" with no history → background: the tab opens start.html → {ok}
+ *
+ * @typedef {{tel?: string, channels?: {id: string, name: string, url: string, verified: boolean}[]}} HelpData
+ *   111 and its channels, for the in-page shield
+ * @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
+ *   score?: number, limit?: number, band?: string, continuable?: boolean,
+ *   redirect?: string, help?: HelpData, words?: string[], error?: undefined} | {error: string, action?: undefined}} PageTextAnswer
+ * @typedef {{masks: boolean[], hide: boolean, error?: undefined} | {error: string, masks?: undefined}} PostsAnswer
  */
-/** @param {string} text @param {boolean} [union] @returns {PageText} */
-export const pageText = (text, union = false) => ({ type: 'pageText', text, union });
+/**
+ * What the background answers the content scripts (the router's handlers
+ * are typed by it, so an answer cannot drift from what its reader expects):
+ * @typedef {{navCheck: NavAnswer, pageText: PageTextAnswer, posts: PostsAnswer, imageCheck: ImageCheckAnswer}} Answers
+ */
+/** @param {string} text @param {boolean} [union] @param {{article?: boolean, perf?: object}} [more]
+ * the page marks itself up as an article; the scan's main-thread cost (diagnostics)
+ * @returns {PageText} */
+export const pageText = (text, union = false, more = {}) => ({ type: 'pageText', text, union, ...more });
+/** @param {string[]} texts @returns {Posts} */
+export const postsCheck = (texts) => ({ type: 'posts', texts });
+/** @param {string} category @returns {TextContinued} */
+export const textContinued = (category) => ({ type: 'textContinued', category });
 /** @returns {LeavePage} */
 export const leavePage = () => ({ type: 'leavePage' });
 
@@ -153,8 +186,10 @@ export const engineStateRequest = () => ({ type: 'engineState' });
 
 const str = (/** @type {unknown} */ x) => typeof x === 'string';
 
-/** Field checks per message type: each returns true when the shape is right. */
-const SHAPES = {
+/** Field checks per message type: each returns true when the shape is right.
+ * Exactly one per type of {@link Message} (tsc checks both ways); `m` is
+ * whatever arrived, so the checks read it as `any`. */
+const SHAPES = /** @satisfies {Record<Message['type'], (m: any) => boolean>} */ ({
   navCheck: (/** @type {any} */ m) => typeof m.url === 'string',
   verdict: (/** @type {any} */ m) => typeof m.url === 'string',
   askGrownUp: (/** @type {any} */ m) => typeof m.url === 'string' && typeof m.category === 'string',
@@ -192,16 +227,16 @@ const SHAPES = {
   engineState: () => true,
   updateCheck: (/** @type {any} */ m) => str(m.token),
   updateSource: (/** @type {any} */ m) => str(m.token) && str(m.url) && str(m.key),
-};
+});
 
 /** Every message type the background answers. */
-export const MESSAGE_TYPES = Object.freeze(Object.keys(SHAPES));
+export const MESSAGE_TYPES = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.keys(SHAPES));
 
 /** @param {unknown} m @returns {m is Message} */
 export function isMessage(m) {
   if (typeof m !== 'object' || m === null) return false;
   const type = /** @type {any} */ (m).type;
-  return Object.hasOwn(SHAPES, type) && SHAPES[/** @type {keyof SHAPES} */ (type)](m);
+  return Object.hasOwn(SHAPES, type) && SHAPES[/** @type {keyof typeof SHAPES} */ (type)](m);
 }
 
 /** @template {Message['type']} T @param {unknown} m @param {T} type

@@ -93,7 +93,7 @@ export function applyPatch(settings, patch, locks) {
     if (locks.includes(lock)) { refused.push(lock); continue; }
     if (key === 'age_band') {
       if (value === null) delete policy.age_band;
-      else if (/** @type {readonly string[]} */ (BANDS).includes(value)) policy.age_band = value;
+      else if (typeof value === 'string' && /** @type {readonly string[]} */ (BANDS).includes(value)) policy.age_band = value;
       else errors.push(`age_band: ${JSON.stringify(value)} is not an age band (${BANDS.join(', ')})`);
     } else if (key === 'categories') {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) { errors.push('categories: not an object'); continue; }
@@ -239,10 +239,11 @@ export function siteProblem(entry) {
   return 'other';
 }
 
-/** Drops expired approvals. @param {Record<string, number>} approvals host → until @param {number} now */
+/** Drops expired approvals (and anything in storage that is not one).
+ * @param {unknown} approvals host → until, as stored @param {number} now @returns {Record<string, number>} */
 export function liveApprovals(approvals, now) {
-  return Object.fromEntries(Object.entries(approvals ?? {})
-    .filter(([h, until]) => typeof h === 'string' && Number.isFinite(until) && until > now));
+  const entries = typeof approvals === 'object' && approvals !== null ? Object.entries(approvals) : [];
+  return Object.fromEntries(entries.filter(([h, until]) => typeof h === 'string' && typeof until === 'number' && Number.isFinite(until) && until > now));
 }
 
 /** The approval covering `host` (the host or a parent domain), or 0.
@@ -255,8 +256,12 @@ export function approvedUntil(approvals, host, now) {
   return best;
 }
 
-/** Whether protection is paused at `now`. @param {Settings} settings @param {number} now */
-export const isPaused = (settings, now) => typeof settings?.pausedUntil === 'number' && settings.pausedUntil > now;
+/** Whether protection is paused at `now`.
+ * @template {{pausedUntil?: number}} S @param {S | null | undefined} settings @param {number} now
+ * @returns {settings is S & {pausedUntil: number}} */
+export function isPaused(settings, now) {
+  return typeof settings?.pausedUntil === 'number' && settings.pausedUntil > now;
+}
 
 /** The soonest future time in `times` (for one alarm), or 0. @param {number[]} times @param {number} now */
 export function nextExpiry(times, now) {

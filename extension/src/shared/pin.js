@@ -52,7 +52,7 @@ export function normaliseRecoveryCode(code) {
   return String(code).toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
-/** @param {string} secret @param {Uint8Array} salt @param {number} iterations */
+/** @param {string} secret @param {Uint8Array<ArrayBuffer>} salt @param {number} iterations */
 async function derive(secret, salt, iterations) {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), 'PBKDF2', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256);

@@ -11,9 +11,20 @@ import { api, optional } from './platform.js';
 import { liveRequests } from './requests.js';
 
 /** @typedef {{age_band?: string, categories?: Record<string, unknown>, allow?: string[], block?: string[]}} PolicyLayer */
-/** @typedef {{parentPolicy: PolicyLayer | null}} Settings */
+/** @typedef {{parentPolicy: PolicyLayer | null, safeSearch?: boolean, pausedUntil?: number}} Settings */
 /** @typedef {{url: string, host: string, category: string, time: number}} GrownUpRequest */
-/** @typedef {{ageBand?: string, categories?: Record<string, string>, allow?: string[], block?: string[], schoolName?: string, counsellor?: {name?: string, phone?: string, email?: string}}} Managed */
+/** @typedef {{ageBand?: string, categories?: Record<string, string>, allow?: string[], block?: string[], schoolName?: string,
+ *   counsellor?: {name?: string, phone?: string, email?: string}, safeSearch?: boolean, optionsPage?: boolean}} Managed */
+/**
+ * What storage.local and storage.session hold, to read them typed:
+ * chrome.storage types every value `unknown`, and only this extension writes
+ * them (readers still check what a damaged or older value could break).
+ * @typedef {{settings: Settings, askRequests: GrownUpRequest[], approvals: Record<string, number>, managedCache: Managed,
+ *   pin: {pin: import('./pin.js').Secret, recovery: import('./pin.js').Secret},
+ *   pinGuard: import('./pin.js').Guard, updateSource: {url: string, key: string}}} LocalStore
+ * @typedef {{unlock: {token: string, until: number}, sessionAllow: Record<string, number>,
+ *   recentStops: Record<string, number>}} SessionStore
+ */
 
 /** @type {Settings} */
 export const DEFAULT_SETTINGS = { parentPolicy: null };

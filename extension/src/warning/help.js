@@ -20,7 +20,7 @@ export function channelItem(c) {
   label.className = 'channel-label';
   label.textContent = `${t(`channel_${c.id.replace(/[^A-Za-z0-9_]/g, '')}`)}: `;
   li.append(label);
-  if (c.verified && c.url) {
+  if (c.verified && /^https:\/\//.test(c.url)) {
     const a = document.createElement('a');
     a.href = c.url;
     a.target = '_blank';
@@ -74,6 +74,7 @@ export async function renderHelp() {
   }
   $('channels').replaceChildren(...(contacts.channel ?? []).map(channelItem));
   // The cached copy first (instant), then managed storage itself (slow on first read).
+  /** @type {Partial<import('../shared/settings.js').LocalStore>} */
   const { managedCache } = await api.storage.local.get('managedCache');
   renderCounsellor(managedCache?.counsellor);
   const managed = await optional(() => api.storage.managed.get('counsellor'), {});
