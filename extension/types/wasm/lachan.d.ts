@@ -121,6 +121,15 @@ export class Engine {
 export function __wbg_reset_state(): void;
 
 /**
+ * What the engine reads from a URL, as JSON: `{scheme, host, kind, port,
+ * path}` (`kind` is `domain`, `ipv4` or `ipv6`, the host without brackets;
+ * `port` is null when absent or the scheme's default), or `{error,
+ * not_web}` when the URL gives no host to filter. The host is the one every
+ * verdict is about; the parity test compares it with Node's `URL`.
+ */
+export function parseUrl(url: string): string;
+
+/**
  * Runs when the module is instantiated (again after a reset): a panic's
  * message reaches the console before the trap.
  */
@@ -156,6 +165,7 @@ export interface InitOutput {
     readonly engine_setPolicy: (a: number, b: number, c: number, d: number, e: number) => [number, number];
     readonly engine_validatePolicy: (a: number, b: number, c: number, d: number, e: number) => [number, number];
     readonly engine_verify: (a: number) => [number, number];
+    readonly parseUrl: (a: number, b: number) => [number, number];
     readonly start: () => void;
     readonly wasmMemory: () => any;
     readonly __wbindgen_externrefs: WebAssembly.Table;
