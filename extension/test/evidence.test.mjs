@@ -6,24 +6,7 @@ import { readFileSync } from 'node:fs';
 import { formatMistake, issuesLink, mistakeHost } from '../src/shared/mistake.js';
 import { CAPTURE_CATEGORIES, evidenceFile, evidencePlan, NO_PICTURE_CATEGORIES } from '../src/shared/evidence.js';
 
-/** @typedef {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} Messages */
-/** @param {string} lang @returns {Messages} */
-const messages = (lang) => JSON.parse(readFileSync(new URL(`../_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
-/** chrome.i18n.getMessage over the real messages: named placeholders → $1…$9.
- * @param {string} lang @returns {(k: string, subs?: string | string[]) => string} */
-const tOf = (lang) => {
-  const m = messages(lang);
-  return (k, subs = []) => {
-    assert.ok(m[k], `missing ${lang} message ${k}`);
-    const args = Array.isArray(subs) ? subs : [subs];
-    const ph = m[k].placeholders ?? {};
-    return m[k].message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, /** @type {string} */ name) => {
-      const p = Object.entries(ph).find(([n]) => n.toLowerCase() === name.toLowerCase());
-      assert.ok(p, `${lang} ${k}: no placeholder ${name}`);
-      return p[1].content.replace(/\$(\d)/g, (__, /** @type {string} */ i) => args[Number(i) - 1] ?? '');
-    });
-  };
-};
+import { messages, tOf } from '../tools/i18n-stub.mjs';
 const esc = (/** @type {string} */ s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const nameOf = (/** @type {string} */ lang) => { const m = messages(lang); return (/** @type {string} */ c) => m[`catName_${c}`]?.message ?? c; };
 const TIME = Date.UTC(2026, 10, 24, 10, 5); // 17:05 in Vietnam

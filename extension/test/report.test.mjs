@@ -4,24 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { formatReport, reportHash, reportParams, reportQuery, reportTime, reportUrl, MAX_URL_CHARS } from '../src/shared/report.js';
 
-/** @typedef {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} Messages */
-/** @param {string} lang @returns {Messages} */
-const messages = (lang) => JSON.parse(readFileSync(new URL(`../_locales/${lang}/messages.json`, import.meta.url), 'utf8'));
-/** chrome.i18n.getMessage over the real messages: named placeholders → $1…$9.
- * @param {string} lang @returns {(k: string, subs?: string | string[]) => string} */
-const tOf = (lang) => {
-  const m = messages(lang);
-  return (k, subs = []) => {
-    assert.ok(m[k], `missing ${lang} message ${k}`);
-    const args = Array.isArray(subs) ? subs : [subs];
-    const ph = m[k].placeholders ?? {};
-    return m[k].message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, /** @type {string} */ name) => {
-      const p = Object.entries(ph).find(([n]) => n.toLowerCase() === name.toLowerCase());
-      assert.ok(p, `${lang} ${k}: no placeholder ${name}`);
-      return p[1].content.replace(/\$(\d)/g, (__, /** @type {string} */ i) => args[Number(i) - 1] ?? '');
-    });
-  };
-};
+import { messages, tOf } from '../tools/i18n-stub.mjs';
 const HASH = 'd8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22';
 const TIME = Date.UTC(2026, 10, 24, 10, 5); // 2026-11-24 10:05 UTC
 

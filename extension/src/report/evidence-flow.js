@@ -6,27 +6,10 @@
 // time and the hash, and the page says why. Nothing leaves the computer.
 import { api, t } from '../shared/platform.js';
 import { evidenceFile, evidencePlan } from '../shared/evidence.js';
+import { categoryName, el } from './flow.js';
 
 /** @typedef {{url: string, category?: string | null, image?: import('../shared/report.js').ImageInfo | null,
  *   evidenceTab?: number, words?: string[]}} EvidenceSubject */
-
-/** @param {string} tag @param {Record<string, string>} [props] @param {(Node | string)[]} [kids] */
-function el(tag, props = {}, kids = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'testid') e.dataset.testid = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...kids);
-  return e;
-}
-
-/** @param {string} c */
-const categoryName = (c) => {
-  const name = t(`catName_${c}`);
-  return name && name !== `catName_${c}` ? name : t('catName_other');
-};
 
 /** Why an unlock failed, in words. @param {any} r */
 const unlockProblem = (r) => t(r?.error === 'noPin' ? 'evidencePinNone' : r?.error === 'wait' ? 'evidencePinWait' : 'evidencePinWrong');

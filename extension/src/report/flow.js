@@ -12,8 +12,9 @@ import { channelItem } from '../warning/help.js';
 
 /** @typedef {{url: string, category?: string | null, image?: import('../shared/report.js').ImageInfo | null}} ReportSubject */
 
-/** @param {string} tag @param {Record<string, string>} [props] @param {(Node | string)[]} [kids] */
-function el(tag, props = {}, kids = []) {
+/** An element with attributes (`testid` and `text` as shorthands) and children.
+ * @param {string} tag @param {Record<string, string>} [props] @param {(Node | string)[]} [kids] */
+export function el(tag, props = {}, kids = []) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k === 'testid') e.dataset.testid = v;
@@ -24,8 +25,8 @@ function el(tag, props = {}, kids = []) {
   return e;
 }
 
-/** @param {string} c */
-const categoryName = (c) => {
+/** A category in the child's words. @param {string} c */
+export const categoryName = (c) => {
   const name = t(`catName_${c}`);
   return name && name !== `catName_${c}` ? name : t('catName_other');
 };
