@@ -256,7 +256,7 @@ fn comment_model(
     let recall: Vec<String> = lachan_text::AgeBand::ALL
         .iter()
         .zip(trained.recall)
-        .map(|(b, r)| format!("{} {:.0}%", b.name(), r as f64 / 10.0))
+        .map(|(b, r)| format!("{} {:.0}%", b.as_str(), r as f64 / 10.0))
         .collect();
     Ok(format!(
         "comment model: {} comments ({} offensive) from {} and {} own posts, {}; out-of-fold recall {}",

@@ -68,7 +68,7 @@ pub(crate) fn comment(
     let v = set.comment(text, lachan_text::AgeBand::ALL[band.index()], model);
     CommentCheck {
         mask: v.mask,
-        category: v.category.map(|c| c.name().to_string()),
+        category: v.category.map(|c| c.as_str().to_string()),
         phrase_score: v.phrase_score,
         model_permille: v.probability.map(|p| (p * 1000.0).round() as u16),
     }
@@ -129,7 +129,7 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         .iter()
         .map(|m| TextMatch {
             phrase: m.phrase.clone(),
-            category: m.category.name().to_string(),
+            category: m.category.as_str().to_string(),
             weight: m.weight,
             start: m.start,
             end: m.end,
@@ -142,7 +142,7 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         .scores()
         .iter()
         .filter(|(_, s)| *s != 0)
-        .map(|(c, s)| (c.name().to_string(), *s))
+        .map(|(c, s)| (c.as_str().to_string(), *s))
         .collect();
     let (action, category, support, score_v, limit) = match decision {
         Some(d) => (
@@ -151,7 +151,7 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
             } else {
                 Action::Warn
             },
-            Some(d.category.name().to_string()),
+            Some(d.category.as_str().to_string()),
             d.support,
             d.score,
             d.limit,

@@ -6,6 +6,8 @@
 //! applies-to `u16`, part count `u8`, parts, reason and origin as `u32` length + UTF-8; finally
 //! an FNV-1a 64-bit checksum of everything before it.
 
+use lachan_vocab::checksum::fnv1a64;
+
 use crate::list::{check_rule, PhraseRule, MAX_PARTS};
 use crate::set::PhraseSet;
 use crate::{Categories, Category, Error, Limits};
@@ -13,15 +15,6 @@ use crate::{Categories, Category, Error, Limits};
 const MAGIC: &[u8; 6] = b"LCTXT\0";
 /// Current format version.
 pub const FORMAT_VERSION: u16 = 1;
-
-pub(crate) fn fnv1a(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -50,7 +43,7 @@ impl PhraseSet {
             put_str(&mut out, &r.reason);
             put_str(&mut out, &r.origin);
         }
-        let sum = fnv1a(&out);
+        let sum = fnv1a64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
     }
@@ -85,7 +78,7 @@ fn decode(bytes: &[u8]) -> Result<(Vec<PhraseRule>, Limits), Error> {
     let (body, sum) = bytes.split_at(bytes.len() - 8);
     let mut sum_bytes = [0u8; 8];
     sum_bytes.copy_from_slice(sum);
-    if fnv1a(body) != u64::from_le_bytes(sum_bytes) {
+    if fnv1a64(body) != u64::from_le_bytes(sum_bytes) {
         return Err(Error::Checksum);
     }
     let mut r = Reader { data: body, pos: 8 };

@@ -115,7 +115,7 @@ impl CommentModel {
             out.extend_from_slice(&t.to_le_bytes());
         }
         out.extend(self.weights.iter().map(|w| *w as u8));
-        let sum = crate::bytes::fnv1a(&out);
+        let sum = lachan_vocab::checksum::fnv1a64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
     }
@@ -131,7 +131,7 @@ impl CommentModel {
             return Err(Error::Truncated);
         }
         let (body, sum) = b.split_at(b.len() - 8);
-        if crate::bytes::fnv1a(body).to_le_bytes() != sum {
+        if lachan_vocab::checksum::fnv1a64(body).to_le_bytes() != sum {
             return Err(Error::Checksum);
         }
         let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);

@@ -58,6 +58,7 @@ mod set;
 mod tables;
 
 pub use bytes::FORMAT_VERSION;
+pub use lachan_vocab::{AgeBand, Category, N_CATEGORIES};
 pub use comments::{
     comment_features, parse_labelled_csv, parse_labelled_tsv, train_comment_model, CommentModel,
     CommentVerdict, Trained, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
@@ -89,79 +90,6 @@ pub fn bench_normalize_only(text: &str) -> usize {
     }
 }
 
-/// Number of categories (including `Exception`).
-pub const N_CATEGORIES: usize = 9;
-
-/// A phrase category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Category {
-    /// Sexual content.
-    Adult = 0,
-    /// Betting, casinos, lotteries.
-    Gambling = 1,
-    /// Illegal drugs.
-    Drugs = 2,
-    /// Violence and gore.
-    Violence = 3,
-    /// Suicide and self-harm (decisions carry `support`).
-    SelfHarm = 4,
-    /// Bullying and insults.
-    Bullying = 5,
-    /// Grooming: requests for photos, secrecy, meeting, gifts.
-    Grooming = 6,
-    /// Scams and fraud.
-    Scam = 7,
-    /// Educational, health and child-protection context (negative weights).
-    Exception = 8,
-}
-
-impl Category {
-    /// All categories, in index order.
-    pub const ALL: [Category; N_CATEGORIES] = [
-        Category::Adult,
-        Category::Gambling,
-        Category::Drugs,
-        Category::Violence,
-        Category::SelfHarm,
-        Category::Bullying,
-        Category::Grooming,
-        Category::Scam,
-        Category::Exception,
-    ];
-
-    /// The name used in lists and JSON (`self_harm`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::Adult => "adult",
-            Category::Gambling => "gambling",
-            Category::Drugs => "drugs",
-            Category::Violence => "violence",
-            Category::SelfHarm => "self_harm",
-            Category::Bullying => "bullying",
-            Category::Grooming => "grooming",
-            Category::Scam => "scam",
-            Category::Exception => "exception",
-        }
-    }
-
-    /// Parses a name (case-insensitive; `-` accepted for `_`).
-    pub fn from_name(name: &str) -> Option<Category> {
-        let n = name.trim().to_ascii_lowercase().replace('-', "_");
-        Category::ALL.into_iter().find(|c| c.name() == n)
-    }
-
-    pub(crate) fn from_u8(v: u8) -> Option<Category> {
-        Category::ALL.get(v as usize).copied()
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// A set of categories (bit set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -195,46 +123,12 @@ impl Categories {
         }
         let mut set = Categories::EMPTY;
         for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            match Category::from_name(name) {
+            match name.parse::<Category>().ok() {
                 Some(c) if c != Category::Exception => set.insert(c),
                 _ => return Err(name.to_string()),
             }
         }
         Ok(set)
-    }
-}
-
-/// Age bands of the policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum AgeBand {
-    /// `under-6`
-    Under6 = 0,
-    /// `6-10`
-    Age6To10 = 1,
-    /// `11-14`
-    Age11To14 = 2,
-    /// `15-17`
-    Age15To17 = 3,
-}
-
-impl AgeBand {
-    /// All bands, youngest first.
-    pub const ALL: [AgeBand; 4] = [
-        AgeBand::Under6,
-        AgeBand::Age6To10,
-        AgeBand::Age11To14,
-        AgeBand::Age15To17,
-    ];
-
-    /// The policy name (`under-6`, `6-10`, `11-14`, `15-17`).
-    pub fn name(self) -> &'static str {
-        ["under-6", "6-10", "11-14", "15-17"][self as usize]
-    }
-
-    /// Parses a policy name.
-    pub fn from_name(name: &str) -> Option<AgeBand> {
-        AgeBand::ALL.into_iter().find(|b| b.name() == name.trim())
     }
 }
 
