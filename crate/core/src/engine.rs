@@ -412,7 +412,7 @@ impl Engine {
             // pre-filter (case-insensitive) rules most out, over the slice
             // of the URL that spells host + path when there is one. Then
             // only the name checks are left.
-            let may = self.expressions_in_band[band.index()] && {
+            let may = self.expressions_in_band[band as usize] && {
                 let compiled = self
                     .expressions
                     .get_or_init(|| Expressions::compile(&self.bundle.meta.expressions));
@@ -548,7 +548,7 @@ impl Engine {
                     continue;
                 }
                 let cat = self.source_categories[sid as usize];
-                let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band.index()]);
+                let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band as usize]);
                 let better = best.category.is_none()
                     || action > best.action
                     || (action == best.action && spec > best_spec);
@@ -595,7 +595,7 @@ impl Engine {
     }
 
     fn decide_expressions(&self, url: &UrlParts<'_>, band: AgeBand) -> Option<Decision> {
-        if !self.expressions_in_band[band.index()] {
+        if !self.expressions_in_band[band as usize] {
             return None;
         }
         let exprs = &self.bundle.meta.expressions;
@@ -631,7 +631,7 @@ impl Engine {
                 continue;
             }
             let cat = self.source_categories[source as usize];
-            let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band.index()]);
+            let action = cat.map_or(Action::Block, |c| self.actions[c as usize][band as usize]);
             if best.is_none_or(|b| action > b.action) {
                 best = Some(Decision {
                     action,
@@ -682,7 +682,7 @@ impl Engine {
                 }
             };
             let Some(category) = category else { continue };
-            let mut action = self.actions[category as usize][band.index()];
+            let mut action = self.actions[category as usize][band as usize];
             // A brand or a look-alike alone is a name that chance can
             // spell; it blocks only where the model also finds the host
             // harmful enough, and warns otherwise.

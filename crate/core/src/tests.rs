@@ -174,7 +174,7 @@ fn run(cases: &[Case]) {
     let mut failures = Vec::new();
     for c in cases {
         let v = engine.check_url(c.url, c.band);
-        let got = (v.action.key(), v.category.as_deref(), v.rule.as_deref());
+        let got = (v.action.as_str(), v.category.as_deref(), v.rule.as_deref());
         let want_rule = if c.action == "allow" { got.2 } else { c.rule };
         let want_cat = if c.action == "allow" {
             got.1
@@ -250,24 +250,27 @@ fn parent_and_school_layers() {
     );
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(
-        e.check_url("https://example.org/", None).action.key(),
+        e.check_url("https://example.org/", None).action.as_str(),
         "block"
     );
-    assert_eq!(e.check_url("https://bad.com/", None).action.key(), "allow");
+    assert_eq!(
+        e.check_url("https://bad.com/", None).action.as_str(),
+        "allow"
+    );
     // The school's block of a sub-path wins over the parent's allow.
     let v = e.check_url("https://www.bad.com/casino/x", None);
     assert_eq!(
-        (v.action.key(), v.source.as_deref()),
+        (v.action.as_str(), v.source.as_deref()),
         ("block", Some("school"))
     );
     assert_eq!(
-        e.check_url("https://meet.example/", None).action.key(),
+        e.check_url("https://meet.example/", None).action.as_str(),
         "allow"
     );
     // Clearing the layers restores the defaults.
     e.set_policy(None, None);
     assert_eq!(
-        e.check_url("https://example.org/", None).action.key(),
+        e.check_url("https://example.org/", None).action.as_str(),
         "allow"
     );
 }
@@ -280,7 +283,10 @@ fn bad_policy_json_is_reported_and_ignored() {
         Some(r#"{"categories":{"gambling":"sometimes"}}"#),
     );
     assert_eq!(w.len(), 2, "{w:?}");
-    assert_eq!(e.check_url("https://bad.com/", None).action.key(), "block");
+    assert_eq!(
+        e.check_url("https://bad.com/", None).action.as_str(),
+        "block"
+    );
 }
 
 #[test]
@@ -292,7 +298,7 @@ fn embedded_urls_are_checked() {
         "https://web.archive.org/web/2020/https://bad.com/",
     ] {
         let v = e.check_url(url, None);
-        assert_eq!(v.action.key(), "block", "{url}: {}", v.reason);
+        assert_eq!(v.action.as_str(), "block", "{url}: {}", v.reason);
         assert!(
             v.matched_url
                 .as_deref()
@@ -625,7 +631,7 @@ mod text_checks {
             Some(AgeBand::Age6To10),
         );
         assert_eq!(
-            (v.action.key(), v.category.as_deref()),
+            (v.action.as_str(), v.category.as_deref()),
             ("warn", Some("gambling"))
         );
         assert_eq!((v.score, v.limit), (110, 60));
@@ -635,7 +641,7 @@ mod text_checks {
         assert_eq!(
             e.check_text("nha cai ca cuoc", Some(AgeBand::Age15To17))
                 .action
-                .key(),
+                .as_str(),
             "allow"
         );
     }
@@ -647,7 +653,7 @@ mod text_checks {
             "Chiến dịch phòng chống cờ bạc: cảnh giác với nhà cái, cá cược",
             None,
         );
-        assert_eq!(v.action.key(), "allow", "{v:?}");
+        assert_eq!(v.action.as_str(), "allow", "{v:?}");
         let v = e.check_text("em muốn tự tử", None);
         assert!(
             v.support && v.category.as_deref() == Some("self_harm"),
@@ -678,19 +684,19 @@ mod text_checks {
         let text = "nhà cái cá cược";
         let band = Some(AgeBand::Age11To14);
         let on = |url, article| e.check_text_on(text, band, Some(TextPage { url, article }));
-        assert_eq!(e.check_text(text, band).action.key(), "warn");
+        assert_eq!(e.check_text(text, band).action.as_str(), "warn");
         let v = on("https://cand.com.vn/phap-luat/triet-pha-duong-day", true);
-        assert_eq!(v.action.key(), "allow", "{v:?}");
+        assert_eq!(v.action.as_str(), "allow", "{v:?}");
         let c = v.context.expect("the context is reported");
         assert_eq!(
             (c.site.as_str(), c.article, c.keep_percent),
             ("news", true, 30)
         );
-        assert_eq!(on("https://CAND.com.vn./", false).action.key(), "allow");
+        assert_eq!(on("https://CAND.com.vn./", false).action.as_str(), "allow");
         assert_eq!(
             on("https://thpt-abc.hanoi.edu.vn/bai-hoc", false)
                 .action
-                .key(),
+                .as_str(),
             "allow"
         );
         // Markup alone, a look-alike host or a URL that does not parse: the words decide.
@@ -700,7 +706,7 @@ mod text_checks {
             ("not a url", true),
         ] {
             let v = on(url, article);
-            assert_eq!(v.action.key(), "warn", "{url}: {v:?}");
+            assert_eq!(v.action.as_str(), "warn", "{url}: {v:?}");
             assert!(v.context.is_none());
         }
         // Self-harm is never lowered: it shows support wherever it is read.
@@ -730,7 +736,7 @@ mod text_checks {
             article: true,
         };
         let v = e.check_text_on("nhà cái cá cược", Some(AgeBand::Age11To14), Some(page));
-        assert_eq!(v.action.key(), "warn", "{v:?}");
+        assert_eq!(v.action.as_str(), "warn", "{v:?}");
     }
 
     /// A bundle whose comment model learned `óc lợn` as an insult; no
@@ -786,7 +792,10 @@ mod text_checks {
     #[test]
     fn no_phrase_section_allows() {
         let e = Engine::from_bytes(BundleBuilder::new().build().unwrap()).unwrap();
-        assert_eq!(e.check_text("nhà cái cá cược", None).action.key(), "allow");
+        assert_eq!(
+            e.check_text("nhà cái cá cược", None).action.as_str(),
+            "allow"
+        );
     }
 }
 
@@ -806,9 +815,9 @@ fn validating_a_layer_reports_without_applying() {
         w[1].message
     );
     // Nothing was applied: the band and the lists are still the defaults'.
-    assert_eq!(e.policy().band().key(), "6-10");
+    assert_eq!(e.policy().band().as_str(), "6-10");
     assert_eq!(
-        e.check_url("https://ok.example/", None).action.key(),
+        e.check_url("https://ok.example/", None).action.as_str(),
         "allow"
     );
     // The default table ignores a parent layer that is applied.
@@ -824,7 +833,7 @@ fn action(e: &Engine, url: &str) -> &'static str {
     let v = e.check_url(url, None);
     let code = e.check_code(url, None);
     assert_eq!(code & 3, v.action as u32, "check_code disagrees for {url}");
-    v.action.key()
+    v.action.as_str()
 }
 
 #[test]

@@ -65,7 +65,7 @@ pub(crate) fn comment(
     band: AgeBand,
     model: Option<&lachan_text::CommentModel>,
 ) -> CommentCheck {
-    let v = set.comment(text, lachan_text::AgeBand::ALL[band.index()], model);
+    let v = set.comment(text, band, model);
     CommentCheck {
         mask: v.mask,
         category: v.category.map(|c| c.as_str().to_string()),
@@ -122,8 +122,7 @@ pub(crate) fn allow(band: AgeBand) -> TextVerdict {
 }
 
 fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
-    let tband = lachan_text::AgeBand::ALL[band.index()];
-    let decision = score.decide(tband);
+    let decision = score.decide(band);
     let mut matches: Vec<TextMatch> = score
         .matches()
         .iter()

@@ -58,12 +58,12 @@ mod set;
 mod tables;
 
 pub use bytes::FORMAT_VERSION;
-pub use lachan_vocab::{AgeBand, Category, N_CATEGORIES};
 pub use comments::{
     comment_features, parse_labelled_csv, parse_labelled_tsv, train_comment_model, CommentModel,
     CommentVerdict, Trained, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
 };
 pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_KEEP, SITE_KEEP};
+pub use lachan_vocab::{AgeBand, Category, N_CATEGORIES};
 pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
 };
@@ -89,7 +89,6 @@ pub fn bench_normalize_only(text: &str) -> usize {
         }
     }
 }
-
 
 /// A set of categories (bit set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -30,7 +30,7 @@ fn fixture_cases() {
         }
         let cols: Vec<&str> = line.splitn(4, '\t').collect();
         assert_eq!(cols.len(), 4, "cases.tsv:{}: bad line", i + 1);
-        let band = cols[1].parse::<AgeBand>().ok().expect("band");
+        let band = cols[1].parse::<AgeBand>().expect("band");
         let cat = cols[2].parse::<Category>().ok();
         let text = unescape(cols[3]);
         let score = set.score(&text);
