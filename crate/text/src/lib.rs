@@ -51,6 +51,7 @@ mod bytes;
 mod comments;
 mod context;
 mod dfa;
+mod error;
 mod fold;
 mod list;
 mod normalize;
@@ -63,14 +64,13 @@ pub use comments::{
     CommentVerdict, Trained, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
 };
 pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_KEEP, SITE_KEEP};
+pub use error::{Error, ErrorKind};
 pub use lachan_vocab::{AgeBand, Category, N_CATEGORIES};
 pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
 };
 pub use normalize::{normalize, Normalized, TEEN_CODE};
 pub use set::{Decision, PhraseMatch, PhraseSet, Scanner, Scorer, TextScore, GROOMING_LIMIT};
-
-use std::fmt;
 
 /// Benchmark helper (not part of the stable API): runs only the normaliser over `text`, in the
 /// same chunks as the scorer, and returns the number of normalised bytes.
@@ -154,41 +154,3 @@ impl Default for Limits {
         }
     }
 }
-
-/// Errors from compiling or loading a phrase set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
-    /// The bytes do not start with the phrase-set magic.
-    BadMagic,
-    /// A format version this build cannot read.
-    UnsupportedVersion(u16),
-    /// The bytes end too early (or declare impossible sizes).
-    Truncated,
-    /// The checksum does not match: the bytes are corrupt.
-    Checksum,
-    /// A string is not valid UTF-8.
-    Utf8,
-    /// An unknown category number.
-    BadCategory(u8),
-    /// Bytes left over after the last rule.
-    TrailingBytes,
-    /// An invalid rule (with its origin) or an automaton build failure.
-    Rule(String),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::BadMagic => f.write_str("not a Lá Chắn phrase set"),
-            Error::UnsupportedVersion(v) => write!(f, "unsupported phrase-set version {v}"),
-            Error::Truncated => f.write_str("phrase set is truncated"),
-            Error::Checksum => f.write_str("phrase set checksum mismatch (corrupt)"),
-            Error::Utf8 => f.write_str("phrase set contains invalid UTF-8"),
-            Error::BadCategory(c) => write!(f, "unknown category number {c}"),
-            Error::TrailingBytes => f.write_str("phrase set has trailing bytes"),
-            Error::Rule(m) => write!(f, "invalid rule: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
