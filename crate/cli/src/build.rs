@@ -175,10 +175,10 @@ pub fn extra_sections(
     }
     let hash_files = text_files(&reg.dir.join("hashes"), &mut notes)?;
     if !hash_files.is_empty() {
-        let mut index = lachan_core::pdq::HashIndexBuilder::new();
+        let mut index = lachan_pdq::HashIndexBuilder::new();
         let mut count = 0usize;
         for (path, text) in &hash_files {
-            let list = lachan_core::pdq::parse_hash_list(text);
+            let list = lachan_pdq::parse_hash_list(text);
             for e in &list.errors {
                 notes.push(format!("{}:{}: {}", path.display(), e.line, e.reason));
             }

@@ -379,7 +379,7 @@ mod bundle_format {
         }
         b.add_url(s, "host1.example/path").unwrap();
         b.add_expression(s, r"^x[0-9]+\.example/").unwrap();
-        let set = crate::text::PhraseSet::from_lists([(
+        let set = lachan_text::PhraseSet::from_lists([(
             "g.txt",
             "# category: gambling\n60 | nhà cái | whole | operator\n",
         )])
@@ -523,8 +523,8 @@ mod bundle_format {
 }
 
 mod image_checks {
-    use crate::pdq::{parse_hash_list, pdq_hash_rgba, HashIndex};
     use crate::{BundleBuilder, Engine};
+    use lachan_pdq::{parse_hash_list, pdq_hash_rgba, HashIndex};
 
     /// A w×h RGBA test pattern; `seed` changes the picture.
     fn pattern(w: u32, h: u32, seed: u32) -> Vec<u8> {
@@ -601,8 +601,8 @@ mod image_checks {
 }
 
 mod text_checks {
-    use crate::text::PhraseSet;
     use crate::{AgeBand, BundleBuilder, Engine};
+    use lachan_text::PhraseSet;
 
     const GAMBLING: &str =
         "# category: gambling\n60 | nhà cái | whole | operator\n50 | cá cược | whole | betting\n";
@@ -664,7 +664,7 @@ mod text_checks {
     fn engine_with_sites() -> Engine {
         let set = PhraseSet::from_lists([("gambling.txt", GAMBLING), ("self_harm.txt", SELF_HARM)])
             .unwrap();
-        let sites = crate::text::Sites::parse([(
+        let sites = lachan_text::Sites::parse([(
             "sites.txt",
             "news | cand.com.vn | police newspaper\neducation | edu.vn | schools\n",
         )])
