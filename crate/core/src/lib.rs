@@ -29,6 +29,8 @@ mod bundle;
 pub mod context;
 mod engine;
 mod error;
+mod explain;
+mod fast_path;
 mod filter;
 pub mod host;
 mod host_index;
@@ -48,13 +50,15 @@ pub use bundle::{
     counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule, SourceInfo,
     SourceKind, TrainingInfo, FORMAT_VERSION, MAX_URL_RULE_LEN,
 };
-pub use engine::{Engine, TextPage, COMMENTS_TAG, SITES_TAG};
+pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use images::{ImageMatch, ImageVerdict};
 /// LCB64, the bundle's checksum function (see `lachan_vocab::checksum`).
 pub use lachan_vocab::checksum::lcb64 as checksum;
 pub use policy::{Action, AgeBand, ModelPolicy, Policy, PolicyLayer, PolicyWarning};
-pub use text_check::{CommentCheck, PageContextInfo, TextMatch, TextVerdict};
+pub use text_check::{
+    CommentCheck, PageContextInfo, TextMatch, TextPage, TextVerdict, COMMENTS_TAG, SITES_TAG,
+};
 pub use verdict::{MatchKind, Verdict};
 
 #[cfg(test)]
