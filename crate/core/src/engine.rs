@@ -22,12 +22,12 @@
 //! * `explain.rs` — a decision turned into a [`Verdict`]'s sentences.
 //! * `text_check.rs` — [`Engine::check_text`], [`Engine::check_comments`].
 //! * `images.rs` — [`Engine::check_image_rgba`], [`Engine::check_image_hash`].
+//! * `expressions.rs` — the compiled expression rules and their pre-filter.
 use std::sync::OnceLock;
 
-use regex_lite::Regex;
-
-use crate::bundle::{Bundle, SourceKind, REGEX_SIZE_LIMIT};
+use crate::bundle::{Bundle, SourceKind};
 use crate::error::{Error, ErrorKind};
+use crate::expressions::Expressions;
 use crate::fast_path::UrlParts;
 use crate::host::HostKind;
 use crate::matcher::{lookup, Hit};
@@ -75,67 +75,6 @@ impl Decision {
         rule: Rule::None,
         allow_override: false,
     };
-}
-
-/// Compiled expression rules with their literal pre-filter.
-pub(crate) struct Expressions {
-    regexes: Vec<Option<Regex>>,
-    /// Aho-Corasick over every expression's required literals.
-    literals: Option<aho_corasick::AhoCorasick>,
-    /// Expression index of each literal pattern.
-    literal_owner: Vec<usize>,
-    /// Expressions without literals: always run.
-    always: Vec<bool>,
-}
-
-impl Expressions {
-    pub(crate) fn compile(exprs: &[crate::bundle::ExpressionInfo]) -> Expressions {
-        let regexes = exprs
-            .iter()
-            .map(|e| {
-                regex_lite::RegexBuilder::new(&e.pattern)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .ok()
-            })
-            .collect();
-        let mut patterns = Vec::new();
-        let mut literal_owner = Vec::new();
-        for (i, e) in exprs.iter().enumerate() {
-            for l in e.literals.iter().flatten() {
-                patterns.push(l.as_str());
-                literal_owner.push(i);
-            }
-        }
-        let literals = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&patterns)
-            .ok()
-            .filter(|_| !patterns.is_empty());
-        let always = exprs.iter().map(|e| e.literals.is_none()).collect();
-        Expressions {
-            regexes,
-            literals,
-            literal_owner,
-            always,
-        }
-    }
-
-    /// Which expressions may match `text`, judged by their literals.
-    fn candidates(&self, text: &str) -> Vec<bool> {
-        let mut out = self.always.clone();
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                out[self.literal_owner[m.pattern().as_usize()]] = true;
-            }
-        }
-        out
-    }
-
-    /// Whether any expression could match: the fast path's question.
-    pub(crate) fn may_match(&self, text: &str) -> bool {
-        self.always.iter().any(|a| *a) || self.literals.as_ref().is_some_and(|ac| ac.is_match(text))
-    }
 }
 
 /// The filter engine. Cheap to query from many threads; the policy is

@@ -2,7 +2,8 @@
 //! straight from slices of the string, without building a `ParsedUrl`,
 //! when no policy layer has entries of its own.
 
-use crate::engine::{Decision, Engine, Expressions};
+use crate::engine::{Decision, Engine};
+use crate::expressions::Expressions;
 use crate::host::{is_canonical_domain, HostKind, MAX_HOST_LEN};
 use crate::policy::AgeBand;
 use crate::url::ParsedUrl;

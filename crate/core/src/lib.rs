@@ -30,6 +30,7 @@ pub mod context;
 mod engine;
 mod error;
 mod explain;
+mod expressions;
 mod fast_path;
 mod filter;
 pub mod host;
