@@ -18,9 +18,10 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use lachan_core::pdq::HashIndex;
-use lachan_core::text::PhraseSet;
 use lachan_core::{checksum, AgeBand, Bundle, BundleBuilder, Engine};
+use lachan_pdq::HashIndex;
+use lachan_text::PhraseSet;
+use lachan_vocab::checksum::{fnv1a64, lcb32};
 
 /// Mutants per run (release; debug runs a tenth).
 const MUTANTS: usize = 40_000;
@@ -105,31 +106,6 @@ fn crc32c_masked(data: &[u8]) -> u32 {
     (sum.rotate_right(15)).wrapping_add(0xa282_ead8)
 }
 
-fn fnv1a(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// `crate/pdq`'s index checksum.
-fn pdq_checksum(data: &[u8]) -> u32 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0x6C61_6368_616E_7064 ^ (data.len() as u64);
-    let mut words = data.chunks_exact(8);
-    for w in &mut words {
-        h = (h ^ u64::from_le_bytes(w.try_into().unwrap()))
-            .wrapping_mul(K)
-            .rotate_left(29);
-    }
-    let mut tail = [0u8; 8];
-    tail[..words.remainder().len()].copy_from_slice(words.remainder());
-    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(K);
-    h ^= h >> 32;
-    h as u32
-}
-
 /// Recomputes the checksums the sections carry themselves (the FST's CRC,
 /// the phrase set's and the image index's), so their decoders see the
 /// damage, then the bundle's.
@@ -149,11 +125,11 @@ fn reseal_deep(b: &mut [u8]) {
                 s[n - 4..].copy_from_slice(&sum.to_le_bytes());
             }
             b"PHRS" if n >= 16 => {
-                let sum = fnv1a(&s[..n - 8]);
+                let sum = fnv1a64(&s[..n - 8]);
                 s[n - 8..].copy_from_slice(&sum.to_le_bytes());
             }
             b"PDQI" if n >= 32 => {
-                let sum = pdq_checksum(&s[32..]);
+                let sum = lcb32(&s[32..]);
                 s[28..32].copy_from_slice(&sum.to_le_bytes());
             }
             _ => {}

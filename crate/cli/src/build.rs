@@ -175,10 +175,10 @@ pub fn extra_sections(
     }
     let hash_files = text_files(&reg.dir.join("hashes"), &mut notes)?;
     if !hash_files.is_empty() {
-        let mut index = lachan_core::pdq::HashIndexBuilder::new();
+        let mut index = lachan_pdq::HashIndexBuilder::new();
         let mut count = 0usize;
         for (path, text) in &hash_files {
-            let list = lachan_core::pdq::parse_hash_list(text);
+            let list = lachan_pdq::parse_hash_list(text);
             for e in &list.errors {
                 notes.push(format!("{}:{}: {}", path.display(), e.line, e.reason));
             }
@@ -256,7 +256,7 @@ fn comment_model(
     let recall: Vec<String> = lachan_text::AgeBand::ALL
         .iter()
         .zip(trained.recall)
-        .map(|(b, r)| format!("{} {:.0}%", b.name(), r as f64 / 10.0))
+        .map(|(b, r)| format!("{} {:.0}%", b.as_str(), r as f64 / 10.0))
         .collect();
     Ok(format!(
         "comment model: {} comments ({} offensive) from {} and {} own posts, {}; out-of-fold recall {}",

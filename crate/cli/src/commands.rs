@@ -378,7 +378,7 @@ pub fn verify(
                 " [ages {}]",
                 s.bands
                     .iter()
-                    .map(|b| b.key())
+                    .map(|b| b.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )

@@ -310,7 +310,7 @@ fn tally(
             }
             t.add(v.action, v.match_kind);
         }
-        bands.insert(band.key(), t);
+        bands.insert(band.as_str(), t);
     }
     Row { split, set, bands }
 }

@@ -249,7 +249,7 @@ impl ListArgs {
 }
 
 fn parse_band(s: &str) -> Result<AgeBand, String> {
-    AgeBand::parse(s).ok_or_else(|| {
+    s.parse::<AgeBand>().map_err(|_| {
         format!("unknown age band {s:?}: use under-6, 6-10, 11-14, 15-17 or an age in years")
     })
 }

@@ -390,7 +390,7 @@ impl Registry {
             }
             let mut bands = Vec::new();
             for b in &s.bands {
-                match AgeBand::parse(b) {
+                match b.parse::<AgeBand>().ok() {
                     Some(band) if !bands.contains(&band) => bands.push(band),
                     Some(_) => {}
                     None => problems.push(format!(

@@ -319,38 +319,11 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     ))
 }
 
-/// LCB64: a 64-bit multiply-rotate hash over little-endian words. It finds
-/// corruption (truncation, flipped bits, a bad download); it is not meant to
-/// resist tampering. A bundle's checksum is this over the whole file with
-/// the checksum field read as zero.
-pub fn checksum(bytes: &[u8]) -> u64 {
-    lcb64(bytes, usize::MAX)
-}
-
-/// LCB64 with word `hole` (8-byte aligned) read as zero.
-fn lcb64(bytes: &[u8], hole: usize) -> u64 {
-    const P1: u64 = 0x9E37_79B9_7F4A_7C15;
-    const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
-    let mut h = P2 ^ (bytes.len() as u64).wrapping_mul(P1);
-    let mut chunks = bytes.chunks_exact(8);
-    for (i, c) in (&mut chunks).enumerate() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let w = if i == hole { 0 } else { u64::from_le_bytes(w) };
-        h = (h ^ w.wrapping_mul(P1)).rotate_left(29).wrapping_mul(P2);
-    }
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h ^ u64::from_le_bytes(tail).wrapping_mul(P1))
-        .rotate_left(29)
-        .wrapping_mul(P2);
-    h ^= h >> 32;
-    h.wrapping_mul(P1) ^ (h >> 29)
-}
-
 /// The checksum a bundle's header must hold.
+/// (`lachan_vocab::checksum::lcb64_with_hole`: LCB64 of the whole file
+/// with the checksum field read as zero.)
 pub(crate) fn bundle_checksum(b: &[u8]) -> u64 {
-    lcb64(b, CHECKSUM_AT / 8)
+    lachan_vocab::checksum::lcb64_with_hole(b, CHECKSUM_AT / 8)
 }
 
 impl Bundle {

@@ -5,6 +5,9 @@ use serde::Serialize;
 
 use lachan_pdq::{pdq_dihedral_rgba, Hash256, HashIndex, MATCH_DISTANCE};
 
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind};
+
 /// The answer for one image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ImageVerdict {
@@ -78,5 +81,39 @@ fn to_match(m: &lachan_pdq::Match<'_>) -> ImageMatch {
         source: m.source.to_string(),
         id: m.id.to_string(),
         transform: format!("{:?}", m.transform),
+    }
+}
+
+impl Engine {
+    fn image_index(&self) -> Option<&lachan_pdq::HashIndex> {
+        self.images
+            .get_or_init(|| {
+                let bytes = self.bundle.section(b"PDQI")?;
+                lachan_pdq::HashIndex::from_bytes(bytes).ok()
+            })
+            .as_ref()
+    }
+
+    /// Number of image hashes in the bundle's hash list.
+    pub fn image_hashes(&self) -> usize {
+        self.image_index().map_or(0, |i| i.len())
+    }
+
+    /// PDQ-hashes an RGBA image (as a canvas gives it) and looks it up in the
+    /// bundle's hash list, all rotations and flips, within distance 31.
+    pub fn check_image_rgba(
+        &self,
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<ImageVerdict, Error> {
+        check_rgba(self.image_index(), pixels, width, height)
+            .map_err(|e| Error::new(ErrorKind::Entry, format!("cannot hash this image: {e}")))
+    }
+
+    /// Looks up a PDQ hash given as 64 hex digits.
+    pub fn check_image_hash(&self, hex: &str) -> Result<Option<ImageMatch>, Error> {
+        check_hex(self.image_index(), hex)
+            .map_err(|e| Error::new(ErrorKind::Entry, format!("not a PDQ hash: {e}")))
     }
 }

@@ -17,8 +17,10 @@ facade), so one engine gives the same verdict everywhere.
   IPv6, punycode) so that tricks cannot dodge a list.
 * [`policy`] — age bands, per-category actions, layered overrides
   (school > parent > defaults) with validation errors that say what to fix.
-* [`text`] — page-text scoring with Vietnamese-aware normalisation.
-* [`pdq`] — PDQ perceptual image hashes and a radius index over hash lists.
+* [`AgeBand`], [`Action`] — from `lachan-vocab`, shared with `lachan-text`
+  (page-text scoring, [`Engine::check_text`]) and `lachan-pdq` (image
+  hashes, [`Engine::check_image_rgba`]); those crates are dependencies of
+  the core, used by name, not re-exported.
 */
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -27,6 +29,9 @@ mod bundle;
 pub mod context;
 mod engine;
 mod error;
+mod explain;
+mod expressions;
+mod fast_path;
 mod filter;
 pub mod host;
 mod host_index;
@@ -42,18 +47,19 @@ pub mod unwrap;
 pub mod url;
 mod verdict;
 
-pub use lachan_pdq as pdq;
-pub use lachan_text as text;
-
 pub use bundle::{
-    checksum, counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule,
-    SourceInfo, SourceKind, TrainingInfo, FORMAT_VERSION, MAX_URL_RULE_LEN,
+    counts_by_category, Bundle, BundleBuilder, BundleInfo, CategoryInfo, ExportedRule, SourceInfo,
+    SourceKind, TrainingInfo, FORMAT_VERSION, MAX_URL_RULE_LEN,
 };
-pub use engine::{Engine, TextPage, COMMENTS_TAG, SITES_TAG};
+pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use images::{ImageMatch, ImageVerdict};
+/// LCB64, the bundle's checksum function (see `lachan_vocab::checksum`).
+pub use lachan_vocab::checksum::lcb64 as checksum;
 pub use policy::{Action, AgeBand, ModelPolicy, Policy, PolicyLayer, PolicyWarning};
-pub use text_check::{CommentCheck, PageContextInfo, TextMatch, TextVerdict};
+pub use text_check::{
+    CommentCheck, PageContextInfo, TextMatch, TextPage, TextVerdict, COMMENTS_TAG, SITES_TAG,
+};
 pub use verdict::{MatchKind, Verdict};
 
 #[cfg(test)]

@@ -18,10 +18,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::host::normalize_host;
+pub use lachan_vocab::{Action, AgeBand};
 
 /// The keys a layer's JSON object may hold that the policy reads; others
 /// belong to other parts of the product and pass through.
@@ -40,112 +41,6 @@ const MAX_ENTRY_LEN: usize = crate::bundle::MAX_URL_RULE_LEN;
 /// Category keys longer than this get no "did you mean" hint (the edit
 /// distance is quadratic in the length).
 const MAX_HINT_LEN: usize = 64;
-
-/// An age band. The bands follow Vietnam's school stages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum AgeBand {
-    /// Under 6 (pre-school).
-    #[serde(rename = "under-6")]
-    Under6,
-    /// 6 to 10 (primary school).
-    #[serde(rename = "6-10")]
-    Age6To10,
-    /// 11 to 14 (lower secondary).
-    #[serde(rename = "11-14")]
-    Age11To14,
-    /// 15 to 17 (upper secondary).
-    #[serde(rename = "15-17")]
-    Age15To17,
-}
-
-impl AgeBand {
-    /// Every band, youngest first.
-    pub const ALL: [AgeBand; 4] = [
-        AgeBand::Under6,
-        AgeBand::Age6To10,
-        AgeBand::Age11To14,
-        AgeBand::Age15To17,
-    ];
-
-    /// The band's key as written in policies: `under-6`, `6-10`, `11-14`, `15-17`.
-    pub fn key(self) -> &'static str {
-        match self {
-            AgeBand::Under6 => "under-6",
-            AgeBand::Age6To10 => "6-10",
-            AgeBand::Age11To14 => "11-14",
-            AgeBand::Age15To17 => "15-17",
-        }
-    }
-
-    /// Parses a band key; also accepts an age in years (`"9"` → 6-10).
-    pub fn parse(s: &str) -> Option<AgeBand> {
-        let s = s.trim();
-        if let Some(b) = AgeBand::ALL.iter().find(|b| b.key() == s) {
-            return Some(*b);
-        }
-        match s {
-            "under6" | "u6" | "0-5" => return Some(AgeBand::Under6),
-            _ => {}
-        }
-        match s.parse::<u32>().ok()? {
-            0..=5 => Some(AgeBand::Under6),
-            6..=10 => Some(AgeBand::Age6To10),
-            11..=14 => Some(AgeBand::Age11To14),
-            15..=17 => Some(AgeBand::Age15To17),
-            _ => None,
-        }
-    }
-
-    /// Position in [`AgeBand::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for AgeBand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-/// What to do with a page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Let it load.
-    Allow,
-    /// Show a warning the child may pass with some friction.
-    Warn,
-    /// Do not show it.
-    Block,
-}
-
-impl Action {
-    /// Parses `allow`, `warn` or `block`.
-    pub fn parse(s: &str) -> Option<Action> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "allow" => Some(Action::Allow),
-            "warn" => Some(Action::Warn),
-            "block" => Some(Action::Block),
-            _ => None,
-        }
-    }
-
-    /// `allow`, `warn` or `block`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Action::Allow => "allow",
-            Action::Warn => "warn",
-            Action::Block => "block",
-        }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
 
 /// A value in a policy layer that was reported and ignored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -201,9 +96,9 @@ impl ModelPolicy {
     pub fn action(&self, score: f32, band: AgeBand) -> Action {
         let per_mille = (score * 1000.0) as u16;
         if per_mille >= self.high {
-            self.high_action[band.index()]
+            self.high_action[band as usize]
         } else if per_mille >= self.low {
-            self.low_action[band.index()]
+            self.low_action[band as usize]
         } else {
             Action::Allow
         }
@@ -284,7 +179,7 @@ impl PolicyLayer {
     pub fn to_value(&self) -> Value {
         let mut obj = serde_json::Map::new();
         if let Some(b) = self.age_band {
-            obj.insert("age_band".into(), b.key().into());
+            obj.insert("age_band".into(), b.as_str().into());
         }
         if !self.actions.is_empty() {
             let cats = self
@@ -293,12 +188,15 @@ impl PolicyLayer {
                 .map(|(cat, per_band)| {
                     let v = match per_band {
                         [Some(a), rest @ ..] if rest.iter().all(|r| *r == Some(*a)) => {
-                            Value::from(a.key())
+                            Value::from(a.as_str())
                         }
                         _ => AgeBand::ALL
                             .iter()
                             .filter_map(|b| {
-                                Some((b.key().to_string(), per_band[b.index()]?.key().into()))
+                                Some((
+                                    b.as_str().to_string(),
+                                    per_band[*b as usize]?.as_str().into(),
+                                ))
                             })
                             .collect::<serde_json::Map<_, _>>()
                             .into(),
@@ -318,7 +216,7 @@ impl PolicyLayer {
             let per_band = |a: &[Action; 4]| -> Value {
                 AgeBand::ALL
                     .iter()
-                    .map(|b| (b.key().to_string(), Value::from(a[b.index()].key())))
+                    .map(|b| (b.as_str().to_string(), Value::from(a[*b as usize].as_str())))
                     .collect::<serde_json::Map<_, _>>()
                     .into()
             };
@@ -348,7 +246,7 @@ impl PolicyLayer {
 
     /// The action this layer sets for a category and band, if any.
     pub fn action(&self, category: &str, band: AgeBand) -> Option<Action> {
-        self.actions.get(category).and_then(|a| a[band.index()])
+        self.actions.get(category).and_then(|a| a[band as usize])
     }
 
     /// Category keys this layer mentions.
@@ -413,8 +311,11 @@ impl Validator {
 
     fn band(&mut self, path: &str, val: &Value) -> Option<AgeBand> {
         let parsed = match val {
-            Value::String(s) => AgeBand::parse(s),
-            Value::Number(n) => n.as_u64().and_then(|n| AgeBand::parse(&n.to_string())),
+            Value::String(s) => s.parse::<AgeBand>().ok(),
+            Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .and_then(AgeBand::of_age),
             _ => None,
         };
         if parsed.is_none() {
@@ -427,7 +328,7 @@ impl Validator {
     }
 
     fn action(&mut self, path: &str, val: &Value) -> Option<Action> {
-        let parsed = val.as_str().and_then(Action::parse);
+        let parsed = val.as_str().and_then(|s| s.parse::<Action>().ok());
         if parsed.is_none() {
             self.warn(
                 path,
@@ -444,13 +345,13 @@ impl Validator {
                 let mut seen = [false; 4];
                 for (band_key, act) in bands {
                     let bpath = format!("{path}.{band_key}");
-                    let Some(band) = AgeBand::parse(band_key) else {
+                    let Some(band) = band_key.parse::<AgeBand>().ok() else {
                         self.warn(&bpath, "not an age band; use under-6, 6-10, 11-14 or 15-17");
                         continue;
                     };
                     if let Some(a) = self.action(&bpath, act) {
-                        out[band.index()] = a;
-                        seen[band.index()] = true;
+                        out[band as usize] = a;
+                        seen[band as usize] = true;
                     }
                 }
                 if seen.iter().all(|s| *s) {
@@ -561,11 +462,11 @@ impl Validator {
                 Value::Object(bands) => {
                     for (band_key, act) in bands {
                         let bpath = format!("{path}.{band_key}");
-                        let Some(band) = AgeBand::parse(band_key) else {
+                        let Some(band) = band_key.parse::<AgeBand>().ok() else {
                             self.warn(&bpath, "not an age band; use under-6, 6-10, 11-14 or 15-17");
                             continue;
                         };
-                        per_band[band.index()] = self.action(&bpath, act);
+                        per_band[band as usize] = self.action(&bpath, act);
                     }
                 }
                 other => {
@@ -750,7 +651,7 @@ impl Policy {
     pub fn action(&self, category: &str, band: AgeBand) -> Action {
         self.actions
             .get(category)
-            .map(|a| a[band.index()])
+            .map(|a| a[band as usize])
             .unwrap_or(self.unknown_category_action)
     }
 
@@ -763,7 +664,7 @@ impl Policy {
                     cat.clone(),
                     AgeBand::ALL
                         .iter()
-                        .map(|b| (b.key(), a[b.index()]))
+                        .map(|b| (b.as_str(), a[*b as usize]))
                         .collect(),
                 )
             })
@@ -966,7 +867,7 @@ mod tests {
             ("18", None),
             ("teen", None),
         ] {
-            assert_eq!(AgeBand::parse(s), b, "{s}");
+            assert_eq!(s.parse::<AgeBand>().ok(), b, "{s}");
         }
     }
 

@@ -184,7 +184,7 @@ fn run(cases: &[Case]) {
     let mut failures = Vec::new();
     for c in cases {
         let v = engine.check_url(c.url, c.band);
-        let got = (v.action.key(), v.category.as_deref(), v.rule.as_deref());
+        let got = (v.action.as_str(), v.category.as_deref(), v.rule.as_deref());
         let want_rule = if c.action == "allow" { got.2 } else { c.rule };
         let want_cat = if c.action == "allow" {
             got.1
@@ -260,24 +260,27 @@ fn parent_and_school_layers() {
     );
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(
-        e.check_url("https://example.org/", None).action.key(),
+        e.check_url("https://example.org/", None).action.as_str(),
         "block"
     );
-    assert_eq!(e.check_url("https://bad.com/", None).action.key(), "allow");
+    assert_eq!(
+        e.check_url("https://bad.com/", None).action.as_str(),
+        "allow"
+    );
     // The school's block of a sub-path wins over the parent's allow.
     let v = e.check_url("https://www.bad.com/casino/x", None);
     assert_eq!(
-        (v.action.key(), v.source.as_deref()),
+        (v.action.as_str(), v.source.as_deref()),
         ("block", Some("school"))
     );
     assert_eq!(
-        e.check_url("https://meet.example/", None).action.key(),
+        e.check_url("https://meet.example/", None).action.as_str(),
         "allow"
     );
     // Clearing the layers restores the defaults.
     e.set_policy(None, None);
     assert_eq!(
-        e.check_url("https://example.org/", None).action.key(),
+        e.check_url("https://example.org/", None).action.as_str(),
         "allow"
     );
 }
@@ -290,7 +293,10 @@ fn bad_policy_json_is_reported_and_ignored() {
         Some(r#"{"categories":{"gambling":"sometimes"}}"#),
     );
     assert_eq!(w.len(), 2, "{w:?}");
-    assert_eq!(e.check_url("https://bad.com/", None).action.key(), "block");
+    assert_eq!(
+        e.check_url("https://bad.com/", None).action.as_str(),
+        "block"
+    );
 }
 
 #[test]
@@ -302,7 +308,7 @@ fn embedded_urls_are_checked() {
         "https://web.archive.org/web/2020/https://bad.com/",
     ] {
         let v = e.check_url(url, None);
-        assert_eq!(v.action.key(), "block", "{url}: {}", v.reason);
+        assert_eq!(v.action.as_str(), "block", "{url}: {}", v.reason);
         assert!(
             v.matched_url
                 .as_deref()
@@ -383,7 +389,7 @@ mod bundle_format {
         }
         b.add_url(s, "host1.example/path").unwrap();
         b.add_expression(s, r"^x[0-9]+\.example/").unwrap();
-        let set = crate::text::PhraseSet::from_lists([(
+        let set = lachan_text::PhraseSet::from_lists([(
             "g.txt",
             "# category: gambling\n60 | nhà cái | whole | operator\n",
         )])
@@ -527,8 +533,8 @@ mod bundle_format {
 }
 
 mod image_checks {
-    use crate::pdq::{parse_hash_list, pdq_hash_rgba, HashIndex};
     use crate::{BundleBuilder, Engine};
+    use lachan_pdq::{parse_hash_list, pdq_hash_rgba, HashIndex};
 
     /// A w×h RGBA test pattern; `seed` changes the picture.
     fn pattern(w: u32, h: u32, seed: u32) -> Vec<u8> {
@@ -605,8 +611,8 @@ mod image_checks {
 }
 
 mod text_checks {
-    use crate::text::PhraseSet;
     use crate::{AgeBand, BundleBuilder, Engine};
+    use lachan_text::PhraseSet;
 
     const GAMBLING: &str =
         "# category: gambling\n60 | nhà cái | whole | operator\n50 | cá cược | whole | betting\n";
@@ -635,7 +641,7 @@ mod text_checks {
             Some(AgeBand::Age6To10),
         );
         assert_eq!(
-            (v.action.key(), v.category.as_deref()),
+            (v.action.as_str(), v.category.as_deref()),
             ("warn", Some("gambling"))
         );
         assert_eq!((v.score, v.limit), (110, 60));
@@ -645,7 +651,7 @@ mod text_checks {
         assert_eq!(
             e.check_text("nha cai ca cuoc", Some(AgeBand::Age15To17))
                 .action
-                .key(),
+                .as_str(),
             "allow"
         );
     }
@@ -657,7 +663,7 @@ mod text_checks {
             "Chiến dịch phòng chống cờ bạc: cảnh giác với nhà cái, cá cược",
             None,
         );
-        assert_eq!(v.action.key(), "allow", "{v:?}");
+        assert_eq!(v.action.as_str(), "allow", "{v:?}");
         let v = e.check_text("em muốn tự tử", None);
         assert!(
             v.support && v.category.as_deref() == Some("self_harm"),
@@ -668,7 +674,7 @@ mod text_checks {
     fn engine_with_sites() -> Engine {
         let set = PhraseSet::from_lists([("gambling.txt", GAMBLING), ("self_harm.txt", SELF_HARM)])
             .unwrap();
-        let sites = crate::text::Sites::parse([(
+        let sites = lachan_text::Sites::parse([(
             "sites.txt",
             "news | cand.com.vn | police newspaper\neducation | edu.vn | schools\n",
         )])
@@ -688,19 +694,19 @@ mod text_checks {
         let text = "nhà cái cá cược";
         let band = Some(AgeBand::Age11To14);
         let on = |url, article| e.check_text_on(text, band, Some(TextPage { url, article }));
-        assert_eq!(e.check_text(text, band).action.key(), "warn");
+        assert_eq!(e.check_text(text, band).action.as_str(), "warn");
         let v = on("https://cand.com.vn/phap-luat/triet-pha-duong-day", true);
-        assert_eq!(v.action.key(), "allow", "{v:?}");
+        assert_eq!(v.action.as_str(), "allow", "{v:?}");
         let c = v.context.expect("the context is reported");
         assert_eq!(
             (c.site.as_str(), c.article, c.keep_percent),
             ("news", true, 30)
         );
-        assert_eq!(on("https://CAND.com.vn./", false).action.key(), "allow");
+        assert_eq!(on("https://CAND.com.vn./", false).action.as_str(), "allow");
         assert_eq!(
             on("https://thpt-abc.hanoi.edu.vn/bai-hoc", false)
                 .action
-                .key(),
+                .as_str(),
             "allow"
         );
         // Markup alone, a look-alike host or a URL that does not parse: the words decide.
@@ -710,7 +716,7 @@ mod text_checks {
             ("not a url", true),
         ] {
             let v = on(url, article);
-            assert_eq!(v.action.key(), "warn", "{url}: {v:?}");
+            assert_eq!(v.action.as_str(), "warn", "{url}: {v:?}");
             assert!(v.context.is_none());
         }
         // Self-harm is never lowered: it shows support wherever it is read.
@@ -740,7 +746,7 @@ mod text_checks {
             article: true,
         };
         let v = e.check_text_on("nhà cái cá cược", Some(AgeBand::Age11To14), Some(page));
-        assert_eq!(v.action.key(), "warn", "{v:?}");
+        assert_eq!(v.action.as_str(), "warn", "{v:?}");
     }
 
     /// A bundle whose comment model learned `óc lợn` as an insult; no
@@ -796,7 +802,10 @@ mod text_checks {
     #[test]
     fn no_phrase_section_allows() {
         let e = Engine::from_bytes(BundleBuilder::new().build().unwrap()).unwrap();
-        assert_eq!(e.check_text("nhà cái cá cược", None).action.key(), "allow");
+        assert_eq!(
+            e.check_text("nhà cái cá cược", None).action.as_str(),
+            "allow"
+        );
     }
 }
 
@@ -816,9 +825,9 @@ fn validating_a_layer_reports_without_applying() {
         w[1].message
     );
     // Nothing was applied: the band and the lists are still the defaults'.
-    assert_eq!(e.policy().band().key(), "6-10");
+    assert_eq!(e.policy().band().as_str(), "6-10");
     assert_eq!(
-        e.check_url("https://ok.example/", None).action.key(),
+        e.check_url("https://ok.example/", None).action.as_str(),
         "allow"
     );
     // The default table ignores a parent layer that is applied.
@@ -834,7 +843,7 @@ fn action(e: &Engine, url: &str) -> &'static str {
     let v = e.check_url(url, None);
     let code = e.check_code(url, None);
     assert_eq!(code & 3, v.action as u32, "check_code disagrees for {url}");
-    v.action.key()
+    v.action.as_str()
 }
 
 #[test]

@@ -1,9 +1,11 @@
-//! Page-text checks: score text with the bundle's phrase set (`PHRS`) and
+//! Page-text checks ([`Engine::check_text`], [`Engine::check_comments`]):
+//! score text with the bundle's phrase set (`PHRS`) and
 //! turn the per-band decision into a verdict the extension can act on.
 use serde::Serialize;
 
 use lachan_text::{PhraseSet, TextScore};
 
+use crate::engine::Engine;
 use crate::policy::{Action, AgeBand};
 
 /// Matches reported per verdict at most: enough to explain, bounded.
@@ -65,10 +67,10 @@ pub(crate) fn comment(
     band: AgeBand,
     model: Option<&lachan_text::CommentModel>,
 ) -> CommentCheck {
-    let v = set.comment(text, lachan_text::AgeBand::ALL[band.index()], model);
+    let v = set.comment(text, band, model);
     CommentCheck {
         mask: v.mask,
-        category: v.category.map(|c| c.name().to_string()),
+        category: v.category.map(|c| c.as_str().to_string()),
         phrase_score: v.phrase_score,
         model_permille: v.probability.map(|p| (p * 1000.0).round() as u16),
     }
@@ -122,14 +124,13 @@ pub(crate) fn allow(band: AgeBand) -> TextVerdict {
 }
 
 fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
-    let tband = lachan_text::AgeBand::ALL[band.index()];
-    let decision = score.decide(tband);
+    let decision = score.decide(band);
     let mut matches: Vec<TextMatch> = score
         .matches()
         .iter()
         .map(|m| TextMatch {
             phrase: m.phrase.clone(),
-            category: m.category.name().to_string(),
+            category: m.category.as_str().to_string(),
             weight: m.weight,
             start: m.start,
             end: m.end,
@@ -142,7 +143,7 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         .scores()
         .iter()
         .filter(|(_, s)| *s != 0)
-        .map(|(c, s)| (c.name().to_string(), *s))
+        .map(|(c, s)| (c.as_str().to_string(), *s))
         .collect();
     let (action, category, support, score_v, limit) = match decision {
         Some(d) => (
@@ -151,7 +152,7 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
             } else {
                 Action::Warn
             },
-            Some(d.category.name().to_string()),
+            Some(d.category.as_str().to_string()),
             d.support,
             d.score,
             d.limit,
@@ -168,5 +169,99 @@ fn verdict(score: &TextScore, band: AgeBand) -> TextVerdict {
         scores,
         matches,
         context: None,
+    }
+}
+
+/// Section tag of the page-context sites (`lachan_text::Sites`).
+pub const SITES_TAG: [u8; 4] = *b"PCTX";
+/// Section tag of the learned scorer of short posts (`lachan_text::CommentModel`).
+pub const COMMENTS_TAG: [u8; 4] = *b"TMDL";
+
+/// The page a text was read on, for [`Engine::check_text_on`].
+#[derive(Clone, Copy, Debug)]
+pub struct TextPage<'a> {
+    /// The page's URL.
+    pub url: &'a str,
+    /// Whether it marks itself up as an article (`<article>`, `og:type`).
+    pub article: bool,
+}
+impl Engine {
+    fn phrase_set(&self) -> Option<&lachan_text::PhraseSet> {
+        self.phrases
+            .get_or_init(|| lachan_text::PhraseSet::from_bytes(self.bundle.section(b"PHRS")?).ok())
+            .as_ref()
+    }
+
+    /// Whether the bundle carries page-text phrases.
+    pub fn has_phrases(&self) -> bool {
+        self.phrase_set().is_some()
+    }
+
+    /// Scores page text (or a search query) for the band in force (or
+    /// `band`). Without a phrase section everything is allowed.
+    pub fn check_text(&self, text: &str, band: Option<AgeBand>) -> TextVerdict {
+        self.check_text_on(text, band, None)
+    }
+
+    /// Scores page text in its page's context: the page's URL (its host is
+    /// looked up in the bundle's context sites, `PCTX`) and whether the page
+    /// marks itself up as an article (see `lachan_text::PageContext`). A URL
+    /// that does not parse, or a bundle without context sites, gives no
+    /// context: the words alone decide.
+    pub fn check_text_on(
+        &self,
+        text: &str,
+        band: Option<AgeBand>,
+        page: Option<TextPage<'_>>,
+    ) -> TextVerdict {
+        let band = band.unwrap_or(self.policy.band());
+        let Some(set) = self.phrase_set() else {
+            return allow(band);
+        };
+        let context = page
+            .map(|p| lachan_text::PageContext {
+                site: self.context_site(p.url),
+                article: p.article,
+            })
+            .unwrap_or_default();
+        score(set, text, band, context)
+    }
+
+    /// Judges short posts one by one (comments, replies, forum posts) for
+    /// the band in force (or `band`): which to mask where they stand, by the
+    /// bullying and adult phrases and the bundle's learned scorer (`TMDL`).
+    /// Without the scorer (or with a damaged one) the phrases alone decide;
+    /// without phrases nothing is masked.
+    pub fn check_comments(&self, texts: &[&str], band: Option<AgeBand>) -> Vec<CommentCheck> {
+        let band = band.unwrap_or(self.policy.band());
+        let Some(set) = self.phrase_set() else {
+            return texts.iter().map(|_| CommentCheck::default()).collect();
+        };
+        let model = self
+            .comments
+            .get_or_init(|| {
+                lachan_text::CommentModel::from_bytes(self.bundle.section(&COMMENTS_TAG)?).ok()
+            })
+            .as_ref();
+        texts.iter().map(|t| comment(set, t, band, model)).collect()
+    }
+
+    /// Whether the bundle carries a readable learned scorer of short posts.
+    pub fn has_comment_model(&self) -> bool {
+        self.comments
+            .get_or_init(|| {
+                lachan_text::CommentModel::from_bytes(self.bundle.section(&COMMENTS_TAG)?).ok()
+            })
+            .is_some()
+    }
+
+    /// The kind of context site `url` is on, if the bundle lists its host.
+    pub fn context_site(&self, url: &str) -> Option<lachan_text::SiteKind> {
+        let sites = self
+            .sites
+            .get_or_init(|| lachan_text::Sites::from_bytes(self.bundle.section(&SITES_TAG)?))
+            .as_ref()?;
+        let parsed = crate::url::ParsedUrl::parse(url).ok()?;
+        sites.kind_of(parsed.host().as_str())
     }
 }

@@ -1,6 +1,6 @@
 //! The 256-bit PDQ hash value, its hex form and Hamming distance.
 
-use crate::Error;
+use crate::{Error, ErrorKind};
 use core::fmt;
 
 /// Number of bytes in a PDQ hash.
@@ -32,12 +32,18 @@ impl Hash256 {
 
     /// Parses 64 hex digits (upper or lower case), in the reference word order.
     pub fn from_hex(s: &str) -> Result<Hash256, Error> {
+        Hash256::parse_hex(s)
+            .map_err(|why| Error::new(ErrorKind::InvalidHex, format!("invalid PDQ hash: {why}")))
+    }
+
+    /// [`Hash256::from_hex`] with the reason alone as the error.
+    pub(crate) fn parse_hex(s: &str) -> Result<Hash256, String> {
         let b = s.as_bytes();
         if b.len() != HASH_HEX_LEN {
-            return Err(Error::InvalidHex(format!(
+            return Err(format!(
                 "expected {HASH_HEX_LEN} hex digits, got {} characters",
                 s.chars().count()
-            )));
+            ));
         }
         let mut out = [0u8; HASH_BYTES];
         for (i, pair) in b.chunks_exact(2).enumerate() {
@@ -47,10 +53,7 @@ impl Hash256 {
                 (Some(h), Some(l)) => out[i] = (h << 4) | l,
                 _ => {
                     let bad = if hi.is_none() { 2 * i } else { 2 * i + 1 };
-                    return Err(Error::InvalidHex(format!(
-                        "non-hex character at position {}",
-                        bad + 1
-                    )));
+                    return Err(format!("non-hex character at position {}", bad + 1));
                 }
             }
         }
@@ -295,7 +298,7 @@ mod tests {
         assert_eq!(Hash256::from_hex(&s.to_uppercase()).unwrap(), h);
         assert!(matches!(
             Hash256::from_hex("abc"),
-            Err(Error::InvalidHex(_))
+            Err(e) if e.kind() == &ErrorKind::InvalidHex
         ));
         let mut bad = s.to_string();
         bad.replace_range(10..11, "g");

@@ -21,7 +21,7 @@
 //!    (the lower median: the 128th smallest of the 256 values).
 
 use crate::hash::{DihedralHashes, Hash256, PdqHash};
-use crate::Error;
+use crate::{Error, ErrorKind};
 use std::sync::OnceLock;
 
 /// Images smaller than this in either dimension get the zero hash with
@@ -161,18 +161,32 @@ impl PdqHasher {
         format: PixelFormat,
     ) -> Result<Option<(Box<Dct16>, u8)>, Error> {
         if width == 0 || height == 0 {
-            return Err(Error::EmptyImage { width, height });
+            return Err(Error::new(
+                ErrorKind::EmptyImage,
+                format!("image has an empty dimension ({width}x{height})"),
+            ));
         }
         let bpp = format.bytes_per_pixel();
         let expected = (width as usize)
             .checked_mul(height as usize)
             .and_then(|n| n.checked_mul(bpp))
-            .ok_or(Error::ImageTooLarge { width, height })?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ImageTooLarge,
+                    format!("image too large ({width}x{height})"),
+                )
+            })?;
         if pixels.len() != expected {
-            return Err(Error::BufferSize {
-                expected,
-                actual: pixels.len(),
-            });
+            return Err(Error::new(
+                ErrorKind::BufferSize {
+                    expected,
+                    actual: pixels.len(),
+                },
+                format!(
+                    "pixel buffer has {} bytes, expected {expected}",
+                    pixels.len()
+                ),
+            ));
         }
         if width < MIN_HASHABLE_DIM || height < MIN_HASHABLE_DIM {
             return Ok(None);
@@ -841,14 +855,11 @@ mod tests {
     fn errors_and_tiny_images() {
         assert!(matches!(
             pdq_hash_rgba(&[], 0, 5),
-            Err(Error::EmptyImage { .. })
+            Err(e) if e.kind() == &ErrorKind::EmptyImage
         ));
         assert!(matches!(
             pdq_hash_rgba(&[0; 10], 2, 2),
-            Err(Error::BufferSize {
-                expected: 16,
-                actual: 10
-            })
+            Err(e) if e.kind() == &ErrorKind::BufferSize { expected: 16, actual: 10 }
         ));
         let h = pdq_hash_rgba(&[7; 4 * 4 * 100], 4, 100).unwrap();
         assert_eq!(h.hash, Hash256::ZERO);
@@ -879,7 +890,7 @@ mod tests {
         #[cfg(target_pointer_width = "32")]
         assert!(matches!(
             pdq_hash_rgba(&[], 40_000, 40_000),
-            Err(Error::ImageTooLarge { .. })
+            Err(e) if e.kind() == &ErrorKind::ImageTooLarge
         ));
     }
 

@@ -29,14 +29,15 @@
 //!                  ids when n <= 2^24, else 4)
 //! ```
 //!
-//! The checksum is a 32-bit fold of a 64-bit multiply-xor hash over every byte
-//! after the header. Opening checks magic, version, sizes, checksum and the
+//! The checksum is `lachan_vocab::checksum::lcb32` (a 32-bit fold of a
+//! 64-bit multiply-xor hash) over every byte after the header. Opening checks magic, version, sizes, checksum and the
 //! chunk directories; queries also bounds-check, so even a checksum collision
 //! cannot make them panic.
 
 use crate::hash::{Dihedral, DihedralHashes, Hash256, HASH_BYTES};
 use crate::list::HashList;
-use crate::Error;
+use crate::{Error, ErrorKind};
+use lachan_vocab::checksum::lcb32;
 use std::collections::HashMap;
 
 /// The first 8 bytes of a serialised index.
@@ -114,15 +115,15 @@ impl HashIndexBuilder {
     }
 
     /// Adds one hash with its source and id (either may be empty).
-    /// Fails with [`Error::IndexTooLarge`] past 2³²−2 entries or 65535 sources.
+    /// Fails with [`ErrorKind::IndexTooLarge`] past 2³²−2 entries or 65535 sources.
     pub fn add(&mut self, hash: Hash256, source: &str, id: &str) -> Result<(), Error> {
         if self.hashes.len() >= (u32::MAX - 1) as usize {
-            return Err(Error::IndexTooLarge);
+            return Err(Error::too_large());
         }
         let s = match self.source_map.get(source) {
             Some(&s) => s,
             None => {
-                let s = u16::try_from(self.source_names.len()).map_err(|_| Error::IndexTooLarge)?;
+                let s = u16::try_from(self.source_names.len()).map_err(|_| Error::too_large())?;
                 self.source_names.push(source.to_string());
                 self.source_map.insert(source.to_string(), s);
                 s
@@ -147,8 +148,8 @@ impl HashIndexBuilder {
         let n = self.hashes.len();
         let strings_len: usize = self.ids.iter().map(String::len).sum::<usize>()
             + self.source_names.iter().map(String::len).sum::<usize>();
-        let n32 = u32::try_from(n).map_err(|_| Error::IndexTooLarge)?;
-        let strings32 = u32::try_from(strings_len).map_err(|_| Error::IndexTooLarge)?;
+        let n32 = u32::try_from(n).map_err(|_| Error::too_large())?;
+        let strings32 = u32::try_from(strings_len).map_err(|_| Error::too_large())?;
         let ns = self.source_names.len();
         let id_width = if n <= 1 << 24 && !self.wide_ids { 3 } else { 4 };
         let dir_bits = dir_bits_for(n);
@@ -220,7 +221,7 @@ impl HashIndexBuilder {
             }
         }
         debug_assert_eq!(b.len(), total);
-        let sum = checksum(&b[HEADER_LEN..]);
+        let sum = lcb32(&b[HEADER_LEN..]);
         b[28..32].copy_from_slice(&sum.to_le_bytes());
         HashIndex::from_vec(b)
     }
@@ -276,17 +277,26 @@ impl<B: AsRef<[u8]>> HashIndex<B> {
     fn open(buf: B) -> Result<HashIndex<B>, Error> {
         let bytes = buf.as_ref();
         if bytes.len() < 8 || bytes[..8] != INDEX_MAGIC {
-            return Err(Error::NotAnIndex);
+            return Err(Error::new(
+                ErrorKind::NotAnIndex,
+                "not a PDQ hash index (bad magic)",
+            ));
         }
         if bytes.len() < 12 {
-            return Err(Error::CorruptIndex("truncated header"));
+            return Err(Error::corrupt("truncated header"));
         }
         let version = read_u32(bytes, 8);
         if version != INDEX_FORMAT_VERSION {
-            return Err(Error::UnsupportedVersion(version));
+            return Err(Error::new(
+                ErrorKind::Version {
+                    expected: INDEX_FORMAT_VERSION,
+                    got: version,
+                },
+                format!("unsupported PDQ index version {version} (this build reads version {INDEX_FORMAT_VERSION})"),
+            ));
         }
         if bytes.len() < HEADER_LEN {
-            return Err(Error::CorruptIndex("truncated header"));
+            return Err(Error::corrupt("truncated header"));
         }
         let n = read_u32(bytes, 12) as usize;
         let n_sources = read_u32(bytes, 16) as usize;
@@ -295,10 +305,10 @@ impl<B: AsRef<[u8]>> HashIndex<B> {
         let id_width = (layout & 0xff) as usize;
         let dir_bits = (layout >> 8) & 0xff;
         if !(id_width == 4 || (id_width == 3 && n <= 1 << 24)) {
-            return Err(Error::CorruptIndex("bad id width"));
+            return Err(Error::corrupt("bad id width"));
         }
         if layout >> 16 != 0 || !(MIN_DIR_BITS..=MAX_DIR_BITS).contains(&dir_bits) {
-            return Err(Error::CorruptIndex("bad directory size"));
+            return Err(Error::corrupt("bad directory size"));
         }
         let dl = dir_len(dir_bits);
         let stored_sum = read_u32(bytes, 28);
@@ -311,10 +321,10 @@ impl<B: AsRef<[u8]>> HashIndex<B> {
         let chunks_at = strings_at + strings_len as u64;
         let total = chunks_at + NUM_CHUNKS as u64 * (dl as u64 * 4 + n64 * (1 + id_width as u64));
         if total != bytes.len() as u64 {
-            return Err(Error::CorruptIndex("length does not match the header"));
+            return Err(Error::corrupt("length does not match the header"));
         }
-        if checksum(&bytes[HEADER_LEN..]) != stored_sum {
-            return Err(Error::CorruptIndex("checksum mismatch"));
+        if lcb32(&bytes[HEADER_LEN..]) != stored_sum {
+            return Err(Error::corrupt("checksum mismatch"));
         }
         let idx = HashIndex {
             bytes: buf,
@@ -351,10 +361,10 @@ impl<B: AsRef<[u8]>> HashIndex<B> {
         if !monotonic(self.id_off_at, self.n + 1, self.strings_len)
             || !monotonic(self.source_off_at, self.n_sources + 1, self.strings_len)
         {
-            return Err(Error::CorruptIndex("string offsets out of order"));
+            return Err(Error::corrupt("string offsets out of order"));
         }
         if self.n > 0 && self.n_sources == 0 {
-            return Err(Error::CorruptIndex("entries without a source table"));
+            return Err(Error::corrupt("entries without a source table"));
         }
         for c in 0..NUM_CHUNKS {
             let dir = self.chunk_at(c);
@@ -362,16 +372,14 @@ impl<B: AsRef<[u8]>> HashIndex<B> {
                 || read_u32(self.bytes.as_ref(), dir + 4 * (self.dir_len - 1)) as usize != self.n
                 || !monotonic(dir, self.dir_len, self.n)
             {
-                return Err(Error::CorruptIndex("chunk directory inconsistent"));
+                return Err(Error::corrupt("chunk directory inconsistent"));
             }
         }
         if (0..self.n).any(|i| self.source(i).is_none() || self.id(i).is_none()) {
-            return Err(Error::CorruptIndex(
-                "an entry's source or id cannot be read",
-            ));
+            return Err(Error::corrupt("an entry's source or id cannot be read"));
         }
         if !(0..NUM_CHUNKS).all(|c| self.chunk_table_ok(c)) {
-            return Err(Error::CorruptIndex("chunk table inconsistent"));
+            return Err(Error::corrupt("chunk table inconsistent"));
         }
         Ok(())
     }
@@ -691,23 +699,6 @@ fn read_u32(b: &[u8], at: usize) -> u32 {
     }
 }
 
-/// 64-bit multiply-xor hash over 8-byte words, folded to 32 bits.
-fn checksum(data: &[u8]) -> u32 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0x6C61_6368_616E_7064 ^ (data.len() as u64);
-    let mut words = data.chunks_exact(8);
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(b)).wrapping_mul(K).rotate_left(29);
-    }
-    let mut tail = [0u8; 8];
-    tail[..words.remainder().len()].copy_from_slice(words.remainder());
-    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(K);
-    h ^= h >> 32;
-    h as u32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -841,16 +832,24 @@ mod tests {
         assert_eq!(back.query(&hs[3], 0)[0].entry, 3);
         assert_eq!(back.as_bytes(), &bytes[..]);
 
-        assert_eq!(HashIndex::from_bytes(b"").unwrap_err(), Error::NotAnIndex);
         assert_eq!(
-            HashIndex::from_bytes(b"hello world, not an index").unwrap_err(),
-            Error::NotAnIndex
+            HashIndex::from_bytes(b"").unwrap_err().kind(),
+            &ErrorKind::NotAnIndex
+        );
+        assert_eq!(
+            HashIndex::from_bytes(b"hello world, not an index")
+                .unwrap_err()
+                .kind(),
+            &ErrorKind::NotAnIndex
         );
         let mut v = bytes.clone();
         v[8] = 9;
         assert_eq!(
-            HashIndex::from_bytes(&v).unwrap_err(),
-            Error::UnsupportedVersion(9)
+            HashIndex::from_bytes(&v).unwrap_err().kind(),
+            &ErrorKind::Version {
+                expected: INDEX_FORMAT_VERSION,
+                got: 9
+            }
         );
         // Truncation at every length must give an error, never a panic.
         for cut in (0..bytes.len())
@@ -887,7 +886,7 @@ mod tests {
             }
             // Re-seal so that only the structural checks and the query-time
             // bounds checks stand between the damage and a panic.
-            let sum = checksum(&v[HEADER_LEN..]);
+            let sum = lcb32(&v[HEADER_LEN..]);
             v[28..32].copy_from_slice(&sum.to_le_bytes());
             if let Ok(bad) = HashIndex::from_bytes(&v) {
                 opened += 1;

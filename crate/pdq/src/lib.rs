@@ -42,11 +42,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod error;
 mod hash;
 mod hasher;
 mod index;
 mod list;
 
+pub use error::{Error, ErrorKind};
 pub use hash::{
     hamming, Dihedral, DihedralHashes, Hash256, PdqHash, HASH_BYTES, HASH_HEX_LEN, LOW_QUALITY_MAX,
     MATCH_DISTANCE,
@@ -57,64 +59,3 @@ pub use hasher::{
 };
 pub use index::{HashIndex, HashIndexBuilder, Match, INDEX_FORMAT_VERSION, INDEX_MAGIC};
 pub use list::{parse_hash_list, HashList, LineError, ListEntry};
-
-use core::fmt;
-
-/// Errors from hashing, parsing and index loading.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Error {
-    /// Width or height is zero.
-    EmptyImage {
-        /// Width given.
-        width: u32,
-        /// Height given.
-        height: u32,
-    },
-    /// The pixel buffer length does not match `width * height * bytes_per_pixel`.
-    BufferSize {
-        /// Expected length in bytes.
-        expected: usize,
-        /// Actual length in bytes.
-        actual: usize,
-    },
-    /// `width * height * bytes_per_pixel` overflows the address space.
-    ImageTooLarge {
-        /// Width given.
-        width: u32,
-        /// Height given.
-        height: u32,
-    },
-    /// A hash string is not 64 hex digits; the message says why.
-    InvalidHex(String),
-    /// The index bytes do not start with [`INDEX_MAGIC`].
-    NotAnIndex,
-    /// The index was written by an unsupported format version.
-    UnsupportedVersion(u32),
-    /// The index bytes are truncated or inconsistent; the message says where.
-    CorruptIndex(&'static str),
-    /// Too many entries (or too much text) for the index format (limit 2³²−1).
-    IndexTooLarge,
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::EmptyImage { width, height } => {
-                write!(f, "image has an empty dimension ({width}x{height})")
-            }
-            Error::BufferSize { expected, actual } => {
-                write!(f, "pixel buffer has {actual} bytes, expected {expected}")
-            }
-            Error::ImageTooLarge { width, height } => {
-                write!(f, "image too large ({width}x{height})")
-            }
-            Error::InvalidHex(why) => write!(f, "invalid PDQ hash: {why}"),
-            Error::NotAnIndex => f.write_str("not a PDQ hash index (bad magic)"),
-            Error::UnsupportedVersion(v) => write!(f, "unsupported PDQ index version {v}"),
-            Error::CorruptIndex(why) => write!(f, "corrupt PDQ index: {why}"),
-            Error::IndexTooLarge => f.write_str("too many entries for a PDQ index"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}

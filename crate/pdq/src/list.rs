@@ -82,13 +82,9 @@ pub fn parse_hash_list(text: &str) -> HashList {
             });
             continue;
         }
-        let hash = match Hash256::from_hex(fields[0]) {
+        let hash = match Hash256::parse_hex(fields[0]) {
             Ok(h) => h,
-            Err(e) => {
-                let reason = match e {
-                    crate::Error::InvalidHex(why) => why,
-                    other => other.to_string(),
-                };
+            Err(reason) => {
                 out.errors.push(LineError {
                     line: line_no,
                     reason: format!("bad hash ({reason}); a PDQ hash is {HASH_HEX_LEN} hex digits"),

@@ -23,7 +23,7 @@ fn main() {
             } else {
                 m.weight.to_string()
             },
-            m.category.name(),
+            m.category.as_str(),
             &text[m.start..m.end],
             m.phrase,
             m.reason,
@@ -37,6 +37,6 @@ fn main() {
         }
     }
     for band in AgeBand::ALL {
-        println!("  {:>7}: {:?}", band.name(), score.decide(band));
+        println!("  {:>7}: {:?}", band.as_str(), score.decide(band));
     }
 }

@@ -146,7 +146,7 @@ fn main() {
                 "    {}",
                 bands[i].line(&format!(
                     "decision at band {} (limit {})",
-                    band.name(),
+                    band.as_str(),
                     set.limits().get(*band)
                 ))
             );
@@ -162,7 +162,7 @@ fn main() {
             for (i, band) in AgeBand::ALL.iter().enumerate() {
                 println!(
                     "    {}  clean masked {:.1}%",
-                    posts[i].line(&format!("phrases + model at band {}", band.name())),
+                    posts[i].line(&format!("phrases + model at band {}", band.as_str())),
                     100.0 * posts[i].fp as f64 / clean
                 );
             }

@@ -6,22 +6,17 @@
 //! applies-to `u16`, part count `u8`, parts, reason and origin as `u32` length + UTF-8; finally
 //! an FNV-1a 64-bit checksum of everything before it.
 
+use lachan_vocab::checksum::fnv1a64;
+
 use crate::list::{check_rule, PhraseRule, MAX_PARTS};
 use crate::set::PhraseSet;
 use crate::{Categories, Category, Error, Limits};
 
 const MAGIC: &[u8; 6] = b"LCTXT\0";
+/// What the format is called in error messages.
+const WHAT: &str = "phrase set";
 /// Current format version.
 pub const FORMAT_VERSION: u16 = 1;
-
-pub(crate) fn fnv1a(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -50,7 +45,7 @@ impl PhraseSet {
             put_str(&mut out, &r.reason);
             put_str(&mut out, &r.origin);
         }
-        let sum = fnv1a(&out);
+        let sum = fnv1a64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
     }
@@ -73,20 +68,20 @@ impl PhraseSet {
 /// The rules and limits of a serialised set, each rule checked as compiling checks it.
 fn decode(bytes: &[u8]) -> Result<(Vec<PhraseRule>, Limits), Error> {
     if bytes.len() < MAGIC.len() + 2 || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(Error::BadMagic);
+        return Err(Error::bad_magic(WHAT));
     }
     let version = u16::from_le_bytes([bytes[6], bytes[7]]);
     if version != FORMAT_VERSION {
-        return Err(Error::UnsupportedVersion(version));
+        return Err(Error::version(WHAT, FORMAT_VERSION, version));
     }
     if bytes.len() < 8 + 16 + 4 + 8 {
-        return Err(Error::Truncated);
+        return Err(Error::truncated(WHAT));
     }
     let (body, sum) = bytes.split_at(bytes.len() - 8);
     let mut sum_bytes = [0u8; 8];
     sum_bytes.copy_from_slice(sum);
-    if fnv1a(body) != u64::from_le_bytes(sum_bytes) {
-        return Err(Error::Checksum);
+    if fnv1a64(body) != u64::from_le_bytes(sum_bytes) {
+        return Err(Error::checksum(WHAT));
     }
     let mut r = Reader { data: body, pos: 8 };
     let mut limits = Limits::default();
@@ -96,18 +91,19 @@ fn decode(bytes: &[u8]) -> Result<(Vec<PhraseRule>, Limits), Error> {
     let n = r.u32()? as usize;
     // Each rule takes at least 21 bytes: bound the allocation by the input size.
     if n > body.len() / 21 {
-        return Err(Error::Truncated);
+        return Err(Error::truncated(WHAT));
     }
     let mut rules = Vec::with_capacity(n);
     for _ in 0..n {
         let cat = r.u8()?;
-        let category = Category::from_u8(cat).ok_or(Error::BadCategory(cat))?;
+        let category = Category::from_u8(cat)
+            .ok_or_else(|| Error::corrupt(format!("unknown category number {cat}")))?;
         let flags = r.u8()?;
         let weight = r.i32()?;
         let applies_to = Categories(r.u16()? & Categories::ALL.0);
         let nparts = r.u8()? as usize;
         if nparts == 0 || nparts > MAX_PARTS {
-            return Err(Error::Rule(format!("bad part count {nparts}")));
+            return Err(Error::corrupt(format!("a rule with {nparts} parts")));
         }
         let mut parts = Vec::with_capacity(nparts);
         for _ in 0..nparts {
@@ -127,12 +123,12 @@ fn decode(bytes: &[u8]) -> Result<(Vec<PhraseRule>, Limits), Error> {
             origin,
         };
         if let Some(why) = check_rule(&rule) {
-            return Err(Error::Rule(format!("{}: {why}", rule.origin)));
+            return Err(Error::rule(format_args!("{}: {why}", rule.origin)));
         }
         rules.push(rule);
     }
     if r.pos != body.len() {
-        return Err(Error::TrailingBytes);
+        return Err(Error::corrupt("phrase set has trailing bytes"));
     }
     Ok((rules, limits))
 }
@@ -144,8 +140,14 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn take(&mut self, n: usize) -> Result<&[u8], Error> {
-        let end = self.pos.checked_add(n).ok_or(Error::Truncated)?;
-        let s = self.data.get(self.pos..end).ok_or(Error::Truncated)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or_else(|| Error::truncated(WHAT))?;
+        let s = self
+            .data
+            .get(self.pos..end)
+            .ok_or_else(|| Error::truncated(WHAT))?;
         self.pos = end;
         Ok(s)
     }
@@ -166,6 +168,7 @@ impl Reader<'_> {
     fn string(&mut self) -> Result<String, Error> {
         let n = self.u32()? as usize;
         let b = self.take(n)?;
-        String::from_utf8(b.to_vec()).map_err(|_| Error::Utf8)
+        String::from_utf8(b.to_vec())
+            .map_err(|_| Error::corrupt("phrase set contains invalid UTF-8"))
     }
 }

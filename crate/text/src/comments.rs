@@ -19,6 +19,8 @@ use crate::{AgeBand, Category, Error, PhraseSet};
 
 const MAGIC: &[u8; 6] = b"LCCMT\0";
 const VERSION: u16 = 1;
+/// What the format is called in error messages.
+const WHAT: &str = "comment model";
 /// log2 of the weight table's size: 64 Ki `i8` weights.
 pub const LOG2_BUCKETS: u32 = 16;
 
@@ -115,7 +117,7 @@ impl CommentModel {
             out.extend_from_slice(&t.to_le_bytes());
         }
         out.extend(self.weights.iter().map(|w| *w as u8));
-        let sum = crate::bytes::fnv1a(&out);
+        let sum = lachan_vocab::checksum::fnv1a64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         out
     }
@@ -125,29 +127,29 @@ impl CommentModel {
     pub fn from_bytes(b: &[u8]) -> Result<CommentModel, Error> {
         let head = MAGIC.len() + 2 + 4 + 4 * 6;
         if b.len() < MAGIC.len() || &b[..MAGIC.len()] != MAGIC {
-            return Err(Error::BadMagic);
+            return Err(Error::bad_magic(WHAT));
         }
         if b.len() < head + 8 {
-            return Err(Error::Truncated);
+            return Err(Error::truncated(WHAT));
         }
         let (body, sum) = b.split_at(b.len() - 8);
-        if crate::bytes::fnv1a(body).to_le_bytes() != sum {
-            return Err(Error::Checksum);
+        if lachan_vocab::checksum::fnv1a64(body).to_le_bytes() != sum {
+            return Err(Error::checksum(WHAT));
         }
         let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
         let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         let f32_at = |i: usize| f32::from_bits(u32_at(i));
         let version = u16_at(MAGIC.len());
         if version != VERSION {
-            return Err(Error::UnsupportedVersion(version));
+            return Err(Error::version(WHAT, VERSION, version));
         }
         if u32_at(MAGIC.len() + 2) != LOG2_BUCKETS {
-            return Err(Error::Rule("comment model of another size".into()));
+            return Err(Error::corrupt("comment model of another size"));
         }
         let at = MAGIC.len() + 6;
         let weights = &body[head..];
         if weights.len() != 1 << LOG2_BUCKETS {
-            return Err(Error::Truncated);
+            return Err(Error::truncated(WHAT));
         }
         let model = CommentModel {
             bias: f32_at(at),
@@ -160,7 +162,7 @@ impl CommentModel {
             .chain(&model.thresholds)
             .all(|x| x.is_finite());
         if !finite {
-            return Err(Error::Rule("comment model has a non-finite number".into()));
+            return Err(Error::corrupt("comment model has a non-finite number"));
         }
         Ok(model)
     }
@@ -443,6 +445,7 @@ pub fn parse_labelled_tsv(name: &str, text: &str) -> Result<Vec<(String, bool)>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn set() -> PhraseSet {
         let rules = crate::parse_lists([(
@@ -520,16 +523,25 @@ mod tests {
         assert_eq!(CommentModel::from_bytes(&bytes).unwrap(), m);
         let mut bad = bytes.clone();
         bad[100] ^= 1;
-        assert_eq!(CommentModel::from_bytes(&bad), Err(Error::Checksum));
+        let kind = |b: &[u8]| CommentModel::from_bytes(b).unwrap_err().kind().clone();
+        assert_eq!(kind(&bad), ErrorKind::Checksum);
+        assert_eq!(kind(&bytes[..bytes.len() - 9]), ErrorKind::Checksum);
+        assert_eq!(kind(&bytes[..10]), ErrorKind::Truncated);
+        assert_eq!(kind(b"nonsense"), ErrorKind::BadMagic);
+        let e = CommentModel::from_bytes(b"nonsense").unwrap_err();
+        assert_eq!(e.to_string(), "not a Lá Chắn comment model");
+        let mut v = bytes.clone();
+        v[MAGIC.len()] = 7;
+        let n = v.len() - 8;
+        let sum = lachan_vocab::checksum::fnv1a64(&v[..n]);
+        v[n..].copy_from_slice(&sum.to_le_bytes());
         assert_eq!(
-            CommentModel::from_bytes(&bytes[..bytes.len() - 9]),
-            Err(Error::Checksum)
+            kind(&v),
+            ErrorKind::Version {
+                expected: VERSION.into(),
+                got: 7
+            }
         );
-        assert_eq!(
-            CommentModel::from_bytes(&bytes[..10]),
-            Err(Error::Truncated)
-        );
-        assert_eq!(CommentModel::from_bytes(b"nonsense"), Err(Error::BadMagic));
     }
 
     #[test]

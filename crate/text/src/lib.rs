@@ -51,6 +51,7 @@ mod bytes;
 mod comments;
 mod context;
 mod dfa;
+mod error;
 mod fold;
 mod list;
 mod normalize;
@@ -63,13 +64,13 @@ pub use comments::{
     CommentVerdict, Trained, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
 };
 pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_KEEP, SITE_KEEP};
+pub use error::{Error, ErrorKind};
+pub use lachan_vocab::{AgeBand, Category, N_CATEGORIES};
 pub use list::{
     parse_list, parse_lists, ListError, PhraseRule, MAX_PARTS, MAX_PHRASE_LEN, MAX_WEIGHT,
 };
 pub use normalize::{normalize, Normalized, TEEN_CODE};
 pub use set::{Decision, PhraseMatch, PhraseSet, Scanner, Scorer, TextScore, GROOMING_LIMIT};
-
-use std::fmt;
 
 /// Benchmark helper (not part of the stable API): runs only the normaliser over `text`, in the
 /// same chunks as the scorer, and returns the number of normalised bytes.
@@ -86,80 +87,6 @@ pub fn bench_normalize_only(text: &str) -> usize {
         if done {
             return total;
         }
-    }
-}
-
-/// Number of categories (including `Exception`).
-pub const N_CATEGORIES: usize = 9;
-
-/// A phrase category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Category {
-    /// Sexual content.
-    Adult = 0,
-    /// Betting, casinos, lotteries.
-    Gambling = 1,
-    /// Illegal drugs.
-    Drugs = 2,
-    /// Violence and gore.
-    Violence = 3,
-    /// Suicide and self-harm (decisions carry `support`).
-    SelfHarm = 4,
-    /// Bullying and insults.
-    Bullying = 5,
-    /// Grooming: requests for photos, secrecy, meeting, gifts.
-    Grooming = 6,
-    /// Scams and fraud.
-    Scam = 7,
-    /// Educational, health and child-protection context (negative weights).
-    Exception = 8,
-}
-
-impl Category {
-    /// All categories, in index order.
-    pub const ALL: [Category; N_CATEGORIES] = [
-        Category::Adult,
-        Category::Gambling,
-        Category::Drugs,
-        Category::Violence,
-        Category::SelfHarm,
-        Category::Bullying,
-        Category::Grooming,
-        Category::Scam,
-        Category::Exception,
-    ];
-
-    /// The name used in lists and JSON (`self_harm`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::Adult => "adult",
-            Category::Gambling => "gambling",
-            Category::Drugs => "drugs",
-            Category::Violence => "violence",
-            Category::SelfHarm => "self_harm",
-            Category::Bullying => "bullying",
-            Category::Grooming => "grooming",
-            Category::Scam => "scam",
-            Category::Exception => "exception",
-        }
-    }
-
-    /// Parses a name (case-insensitive; `-` accepted for `_`).
-    pub fn from_name(name: &str) -> Option<Category> {
-        let n = name.trim().to_ascii_lowercase().replace('-', "_");
-        Category::ALL.into_iter().find(|c| c.name() == n)
-    }
-
-    pub(crate) fn from_u8(v: u8) -> Option<Category> {
-        Category::ALL.get(v as usize).copied()
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -195,46 +122,12 @@ impl Categories {
         }
         let mut set = Categories::EMPTY;
         for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            match Category::from_name(name) {
+            match name.parse::<Category>().ok() {
                 Some(c) if c != Category::Exception => set.insert(c),
                 _ => return Err(name.to_string()),
             }
         }
         Ok(set)
-    }
-}
-
-/// Age bands of the policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum AgeBand {
-    /// `under-6`
-    Under6 = 0,
-    /// `6-10`
-    Age6To10 = 1,
-    /// `11-14`
-    Age11To14 = 2,
-    /// `15-17`
-    Age15To17 = 3,
-}
-
-impl AgeBand {
-    /// All bands, youngest first.
-    pub const ALL: [AgeBand; 4] = [
-        AgeBand::Under6,
-        AgeBand::Age6To10,
-        AgeBand::Age11To14,
-        AgeBand::Age15To17,
-    ];
-
-    /// The policy name (`under-6`, `6-10`, `11-14`, `15-17`).
-    pub fn name(self) -> &'static str {
-        ["under-6", "6-10", "11-14", "15-17"][self as usize]
-    }
-
-    /// Parses a policy name.
-    pub fn from_name(name: &str) -> Option<AgeBand> {
-        AgeBand::ALL.into_iter().find(|b| b.name() == name.trim())
     }
 }
 
@@ -261,41 +154,3 @@ impl Default for Limits {
         }
     }
 }
-
-/// Errors from compiling or loading a phrase set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
-    /// The bytes do not start with the phrase-set magic.
-    BadMagic,
-    /// A format version this build cannot read.
-    UnsupportedVersion(u16),
-    /// The bytes end too early (or declare impossible sizes).
-    Truncated,
-    /// The checksum does not match: the bytes are corrupt.
-    Checksum,
-    /// A string is not valid UTF-8.
-    Utf8,
-    /// An unknown category number.
-    BadCategory(u8),
-    /// Bytes left over after the last rule.
-    TrailingBytes,
-    /// An invalid rule (with its origin) or an automaton build failure.
-    Rule(String),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::BadMagic => f.write_str("not a Lá Chắn phrase set"),
-            Error::UnsupportedVersion(v) => write!(f, "unsupported phrase-set version {v}"),
-            Error::Truncated => f.write_str("phrase set is truncated"),
-            Error::Checksum => f.write_str("phrase set checksum mismatch (corrupt)"),
-            Error::Utf8 => f.write_str("phrase set contains invalid UTF-8"),
-            Error::BadCategory(c) => write!(f, "unknown category number {c}"),
-            Error::TrailingBytes => f.write_str("phrase set has trailing bytes"),
-            Error::Rule(m) => write!(f, "invalid rule: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}

@@ -94,14 +94,14 @@ pub fn parse_list(name: &str, text: &str) -> Result<Vec<PhraseRule>, Vec<ListErr
             if let Some((key, value)) = comment.split_once(':') {
                 let value = value.trim();
                 match key.trim().to_ascii_lowercase().as_str() {
-                    "category" => match Category::from_name(value) {
+                    "category" => match value.parse::<Category>().ok() {
                         Some(c) => {
                             category = Some(c);
                             applies_to = Categories::ALL;
                         }
                         None => errors.push(err(format!(
                             "unknown category {value:?} (expected one of: {})",
-                            Category::ALL.map(|c| c.name()).join(", ")
+                            Category::ALL.map(|c| c.as_str()).join(", ")
                         ))),
                     },
                     "applies-to" => match Categories::parse(value) {

@@ -138,7 +138,10 @@ impl PhraseSet {
         };
         for (ri, rule) in rules.iter().enumerate() {
             if let Some(msg) = check_rule(rule) {
-                return Err(Error::Rule(format!("{} (rule {ri}): {msg}", rule.origin)));
+                return Err(Error::rule(format_args!(
+                    "{} (rule {ri}): {msg}",
+                    rule.origin
+                )));
             }
             let mut parts = Vec::with_capacity(rule.parts.len());
             for p in &rule.parts {

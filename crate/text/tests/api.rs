@@ -1,7 +1,7 @@
 //! API behaviour with small inline lists: counting, combinations, banned phrases, bands,
 //! diacritics, serialisation errors, chunking and incremental feeding.
 
-use lachan_text::{parse_list, AgeBand, Category, Error, Limits, PhraseSet};
+use lachan_text::{parse_list, AgeBand, Category, ErrorKind, Limits, PhraseSet, FORMAT_VERSION};
 
 fn set(list: &str) -> PhraseSet {
     PhraseSet::compile(&parse_list("t.txt", list).unwrap()).unwrap()
@@ -145,21 +145,26 @@ fn tricks_are_normalised() {
 fn corrupt_bytes_are_errors_not_panics() {
     let s = set(LIST);
     let bytes = s.to_bytes();
-    assert_eq!(PhraseSet::from_bytes(b"").unwrap_err(), Error::BadMagic);
+    let kind = |b: &[u8]| PhraseSet::from_bytes(b).unwrap_err().kind().clone();
+    assert_eq!(kind(b""), ErrorKind::BadMagic);
+    assert_eq!(kind(b"hello world"), ErrorKind::BadMagic);
     assert_eq!(
-        PhraseSet::from_bytes(b"hello world").unwrap_err(),
-        Error::BadMagic
+        PhraseSet::from_bytes(b"").unwrap_err().to_string(),
+        "not a Lá Chắn phrase set"
     );
     let mut v = bytes.clone();
     v[6] = 99;
     assert_eq!(
-        PhraseSet::from_bytes(&v).unwrap_err(),
-        Error::UnsupportedVersion(99)
+        kind(&v),
+        ErrorKind::Version {
+            expected: FORMAT_VERSION.into(),
+            got: 99
+        }
     );
     let mut v = bytes.clone();
     let mid = v.len() / 2;
     v[mid] ^= 0x55;
-    assert_eq!(PhraseSet::from_bytes(&v).unwrap_err(), Error::Checksum);
+    assert_eq!(kind(&v), ErrorKind::Checksum);
     // Every truncation and every single-byte flip fails cleanly.
     for len in 0..bytes.len() {
         assert!(PhraseSet::from_bytes(&bytes[..len]).is_err());
@@ -230,7 +235,9 @@ fn span_at_end_of_text_excludes_trailing_punctuation() {
 fn compile_rejects_bad_rules() {
     let mut rules = parse_list("t.txt", LIST).unwrap();
     rules[0].parts = vec!["!!!".into()];
-    assert!(matches!(PhraseSet::compile(&rules), Err(Error::Rule(_))));
+    let e = PhraseSet::compile(&rules).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Rule);
+    assert!(e.to_string().starts_with("invalid rule: t.txt:"), "{e}");
 }
 
 #[test]

@@ -30,8 +30,8 @@ fn fixture_cases() {
         }
         let cols: Vec<&str> = line.splitn(4, '\t').collect();
         assert_eq!(cols.len(), 4, "cases.tsv:{}: bad line", i + 1);
-        let band = AgeBand::from_name(cols[1]).expect("band");
-        let cat = Category::from_name(cols[2]);
+        let band = cols[1].parse::<AgeBand>().expect("band");
+        let cat = cols[2].parse::<Category>().ok();
         let text = unescape(cols[3]);
         let score = set.score(&text);
         let d = score.decide(band);

@@ -140,7 +140,7 @@ fn table(set: &PhraseSet, sites: Option<&Sites>, all: &[Passage]) -> Vec<String>
                     } else if harmful && p.category != "-" {
                         // Caught, but as what: the category named must be the one meant.
                         let got = d.map(|d| d.category);
-                        if got != Category::from_name(&p.category) {
+                        if got != p.category.parse::<Category>().ok() {
                             failures.push(format!(
                                 "{half} {band:?}: {:?} caught as {got:?}, not {}",
                                 p.text, p.category

@@ -94,7 +94,7 @@ fn band_from_js(band: Option<String>) -> Result<Option<AgeBand>, JsError> {
     match band {
         None => Ok(None),
         Some(b) if b.is_empty() => Ok(None),
-        Some(b) => AgeBand::parse(&b).map(Some).ok_or_else(|| {
+        Some(b) => b.parse::<AgeBand>().map(Some).map_err(|_| {
             JsError::new(&format!(
                 "unknown age band {b:?}; use under-6, 6-10, 11-14 or 15-17"
             ))
@@ -202,7 +202,7 @@ impl WasmEngine {
     #[wasm_bindgen(js_name = policyBand)]
     pub fn policy_band(&self) -> String {
         trap_point("");
-        self.inner.policy().band().key().to_string()
+        self.inner.policy().band().as_str().to_string()
     }
 
     /// The merged action table, JSON `{category: {band: action}}`.

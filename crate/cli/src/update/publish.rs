@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use lachan_core::pdq::{HashIndex, HashIndexBuilder};
 use lachan_core::{Bundle, BundleBuilder, Engine};
+use lachan_pdq::{HashIndex, HashIndexBuilder};
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest, ManifestSource};
@@ -218,7 +218,7 @@ pub fn read_hash_lists(
     for path in files {
         let raw = super::read(path)?;
         let (text, problems, _) = crate::lines::decode(&raw);
-        let list = lachan_core::pdq::parse_hash_list(&text);
+        let list = lachan_pdq::parse_hash_list(&text);
         let mut found: Vec<(usize, String)> = problems;
         found.extend(list.errors.iter().map(|e| (e.line, e.reason.clone())));
         found.sort_by_key(|f| f.0);
