@@ -287,13 +287,16 @@ async function firefoxRun(report, server, xpi) {
       return `warning.html (a=${s.a}), 0 requests`;
     });
     await report.check(B, 'management.getSelf(): installType admin, mayDisable false; uninstallSelf refused', async () => {
-      // The page is on warning.html (an extension page) after the check above.
-      const r = await page.evaluate(async () => {
-        const mg = /** @type {any} */ (globalThis).browser.management;
+      // The page is on warning.html (an extension page) after the check above;
+      // once in a full run Firefox answered from a context without the
+      // extension API (still loading), so the API is waited for, not assumed.
+      const r = await poll(() => page.evaluate(async () => {
+        const mg = /** @type {any} */ (globalThis).browser?.management;
+        if (!mg) return null;
         const self = await mg.getSelf();
         const un = await mg.uninstallSelf({ showConfirmDialog: false }).then(() => 'removed', (/** @type {any} */ e) => String(e?.message ?? e));
         return { installType: self.installType, mayDisable: self.mayDisable, un };
-      });
+      }).catch(() => null), 'the extension page\'s management API');
       if (r.installType !== 'admin' || r.mayDisable !== false || r.un === 'removed') throw new Error(JSON.stringify(r));
       return `installType ${r.installType}, mayDisable ${r.mayDisable}; uninstallSelf: "${r.un}"`;
     });
