@@ -73,10 +73,14 @@ export async function renderHelp() {
     for (const a of document.querySelectorAll('a[href^="tel:"]')) /** @type {HTMLAnchorElement} */ (a).href = tel;
   }
   $('channels').replaceChildren(...(contacts.channel ?? []).map(channelItem));
-  // The cached copy first (instant), then managed storage itself (slow on first read).
-  /** @type {Partial<import('../shared/settings.js').LocalStore>} */
-  const { managedCache } = await api.storage.local.get('managedCache');
-  renderCounsellor(managedCache?.counsellor);
-  const managed = await optional(() => api.storage.managed.get('counsellor'), {});
-  renderCounsellor(/** @type {any} */ (managed).counsellor);
+  // Resolved once 111 and its channels are shown; the school counsellor
+  // follows: the cached copy first (instant), then managed storage itself
+  // (slow on first read).
+  (async () => {
+    /** @type {Partial<import('../shared/settings.js').LocalStore>} */
+    const { managedCache } = await api.storage.local.get('managedCache');
+    renderCounsellor(managedCache?.counsellor);
+    const managed = await optional(() => api.storage.managed.get('counsellor'), {});
+    renderCounsellor(/** @type {any} */ (managed).counsellor);
+  })().catch((e) => console.error('lachan: counsellor', e));
 }

@@ -217,7 +217,8 @@ async function main() {
   // A URL-prefix rule's redirect cannot carry the URL: the worker knows
   // which page this frame was opening.
   if (!params.url) params.url = (await api.runtime.sendMessage(blockedNavigationRequest()).catch(() => null))?.url ?? '';
-  renderHelp().catch((e) => console.error('lachan: help block', e));
+  // Ready (body[data-ready]) means the 111 channels are there too.
+  const help = renderHelp().catch((e) => console.error('lachan: help block', e));
   // The parents' 30-day summary counts this stop (category and action only),
   // once per visit: reloading the warning page or coming back to it is the
   // same stop, and so is the same host again within minutes (the worker
@@ -250,6 +251,7 @@ async function main() {
     if (v.source) subject.source = v.source;
   }
   if (v && !('error' in v) && (v.override === 'approved' || v.override === 'paused')) showApproved(params.url, v.override);
+  await help;
   document.body.dataset.ready = 'true';
 }
 
