@@ -13,14 +13,20 @@ export const MAX_TEXT_CHARS = 512 * 1024;
 /** @typedef {{action: 'allow' | 'warn' | 'block', category: string | null, support: boolean,
  *   score: number, limit: number, band: string, words: string[], continuable: boolean}} TextAnswer */
 
-/** The action the policy gives `category` in its band, when it names one. @param {any} engine @param {string} category */
-function policyAction(engine, category) {
+/** The action the policy gives a category in its band, when it names one:
+ * the table read once for all the categories of one answer. @param {any} engine
+ * @returns {(category: string) => string | null} */
+function policyActions(engine) {
+  /** @type {any} */
+  let table = null;
+  let band = '';
   try {
-    const table = JSON.parse(engine.policyTable());
-    return table?.[category]?.[engine.policyBand()] ?? null;
+    table = JSON.parse(engine.policyTable());
+    band = String(engine.policyBand() ?? '');
   } catch {
-    return null;
+    // No table: every category is as the verdict says.
   }
+  return (category) => table?.[category]?.[band] ?? null;
 }
 
 /** Scores `text` for the policy's band. Over the band's limit is `warn`
@@ -39,8 +45,9 @@ export async function scoreText(text, page) {
   stats.textChecks++;
   stats.textChars += text.length;
   stats.textLastAt = Date.now();
+  const policy = v.category ? policyActions(engine)(v.category) : null;
   let action = v.action;
-  if (action === 'warn' && !v.support && v.category && policyAction(engine, v.category) === 'allow') action = 'allow';
+  if (action === 'warn' && !v.support && policy === 'allow') action = 'allow';
   // A parent's pause lifts the page-text shield too; self-harm support stays.
   if (!v.support && pausedNow()) action = 'allow';
   if (action !== 'allow') stats.textOver++;
@@ -51,7 +58,7 @@ export async function scoreText(text, page) {
   // where the policy blocks the category in this band, nor for grooming (the
   // warning is the point) or self-harm (support, not a wall).
   const continuable = action === 'warn' && !v.support && Boolean(v.category) && v.category !== 'grooming'
-    && policyAction(engine, v.category) !== 'block';
+    && policy !== 'block';
   return { action, category: v.category ?? null, support: Boolean(v.support), score: v.score, limit: v.limit, band: v.band, words, continuable };
 }
 
@@ -65,7 +72,7 @@ const HIDE_BANDS = new Set(['under-6', '6-10']);
  * A parent's pause, or a policy that allows the post's category, masks
  * nothing. Null when the engine cannot decide: the page-level check still
  * reads the same words.
- * @param {string[]} texts @returns {Promise<{masks: boolean[], categories: (string | null)[], hide: boolean, band: string} | null>} */
+ * @param {string[]} texts @returns {Promise<{masks: boolean[], hide: boolean} | null>} */
 export async function checkPosts(texts) {
   const { engine } = await engineReady();
   const posts = texts.slice(0, MAX_POSTS).map((t) => t.slice(0, MAX_POST_CHARS));
@@ -73,12 +80,12 @@ export async function checkPosts(texts) {
   if (typeof raw !== 'string') return null;
   /** @type {{mask: boolean, category: string | null}[]} */
   const v = JSON.parse(raw);
-  const band = String(engine.policyBand() ?? '');
   const paused = pausedNow();
-  const masks = v.map((p) => p.mask && !paused && !(p.category && policyAction(engine, p.category) === 'allow'));
+  const policy = policyActions(engine);
+  const masks = v.map((p) => p.mask && !paused && !(p.category && policy(p.category) === 'allow'));
   stats.postChecks += posts.length;
   stats.postsMasked += masks.filter(Boolean).length;
-  return { masks, categories: v.map((p) => (p.mask ? p.category ?? null : null)), hide: HIDE_BANDS.has(band), band };
+  return { masks, hide: HIDE_BANDS.has(String(engine.policyBand() ?? '')) };
 }
 
 /** @type {Promise<{tel: string, channels: {id: string, name: string, url: string, verified: boolean}[]}> | null} */

@@ -91,7 +91,7 @@ export const imageStatsRequest = () => ({ type: 'imageStats' });
  *   score, limit, band[, help: {tel, channels}][, redirect]}
  * @typedef {{type: 'posts', texts: string[]}} Posts
  *   page content script → background: judge each post on its own (posts.js)
- *   → {masks: boolean[], categories, hide (under 11: hide, else blur), band}
+ *   → {masks: boolean[], hide (under 11: hide, else blur)}
  *   or {error}
  * @typedef {{type: 'leavePage'}} LeavePage
  *   in-page shield's "Go back" with no history → background: the tab opens start.html → {ok}
