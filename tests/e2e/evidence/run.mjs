@@ -21,12 +21,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poll } from '../lib/checks.mjs';
-import { launchChromium } from '../lib/chromium.mjs';
-import { launchFirefox } from '../lib/firefox.mjs';
-import { Report } from '../lib/report.mjs';
 import { axeCheck, openExtensionPage, runnerOptions } from '../lib/pages.mjs';
-import { buildTextE2e } from '../text/build.mjs';
-import { startPages } from '../text/pages.mjs';
+import { runTextSession } from '../text/session.mjs';
+/** @typedef {import('../lib/report.mjs').Report} Report */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -283,41 +280,8 @@ async function runEvidenceChecks(d, report, port) {
   for (const p of [wp, chat, evidencePage, helper]) if (p) await d.close(p);
 }
 
-const report = new Report();
-const t0 = performance.now();
 mkdirSync(ARTIFACTS, { recursive: true });
-let ext;
-try {
-  ext = buildTextE2e(ROOT, { skipWasm });
-} catch (e) {
-  console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
-  console.log('\n0 passed, 1 failed');
-  process.exit(1);
-}
-const server = await startPages();
-console.log(`evidence e2e server on 0.0.0.0:${server.port}; build ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-try {
-  for (const [name, launch] of /** @type {const} */ ([
-    ['chromium', () => launchChromium({ extDir: ext.chromium, extensionId: ext.chromiumId, lang })],
-    ['firefox', () => launchFirefox({ extDir: ext.firefox, geckoId: ext.geckoId, port: server.port, lang })],
-  ])) {
-    if (!want(name)) continue;
-    /** @type {any} */
-    let driver = null;
-    const ok = await report.check(name, 'launch with the extension (text e2e bundle)', async () => {
-      driver = await launch();
-      return `${Math.round(driver.launchMs)} ms`;
-    }, 60_000);
-    if (!ok || !driver) continue;
-    try {
-      await runEvidenceChecks(driver, report, server.port);
-    } finally {
-      await /** @type {any} */ (driver).shutdown().catch((/** @type {Error} */ e) => console.error(`shutdown ${name}: ${e.message}`));
-    }
-  }
-} finally {
-  await server.close();
-}
-report.printTables();
-console.log(`\nscreenshots: ${ARTIFACTS}; total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-process.exit(report.summary() ? 1 : 0);
+await runTextSession({
+  root: ROOT, title: 'evidence e2e', artifacts: ARTIFACTS, skipWasm, lang, want,
+  checks: (driver, report, server) => runEvidenceChecks(driver, report, server.port),
+});

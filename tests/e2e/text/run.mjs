@@ -15,11 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AXE_PATH, poll, sleep } from '../lib/checks.mjs';
-import { launchChromium } from '../lib/chromium.mjs';
-import { launchFirefox } from '../lib/firefox.mjs';
-import { Report } from '../lib/report.mjs';
-import { buildTextE2e } from './build.mjs';
-import { startPages } from './pages.mjs';
+import { runTextSession } from './session.mjs';
+/** @typedef {import('../lib/report.mjs').Report} Report */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
@@ -393,41 +390,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     lang: { type: 'string', default: 'vi' }, 'skip-wasm-build': { type: 'boolean', default: false } } });
   const lang = opt.lang === 'en' ? 'en' : 'vi';
   const want = (/** @type {string} */ x) => opt.browser === 'all' || opt.browser === x;
-  const report = new Report();
-  const t0 = performance.now();
-  let ext;
-  try {
-    ext = buildTextE2e(ROOT, { skipWasm: Boolean(opt['skip-wasm-build']) });
-  } catch (e) {
-    console.error(`build failed: ${/** @type {any} */ (e).stderr ?? /** @type {Error} */ (e).message}`);
-    console.log('\n0 passed, 1 failed');
-    process.exit(1);
-  }
-  const server = await startPages();
-  console.log(`text e2e server on 0.0.0.0:${server.port}; build ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  try {
-    for (const [name, launch] of /** @type {const} */ ([
-      ['chromium', () => launchChromium({ extDir: ext.chromium, extensionId: ext.chromiumId, lang })],
-      ['firefox', () => launchFirefox({ extDir: ext.firefox, geckoId: ext.geckoId, port: server.port, lang })],
-    ])) {
-      if (!want(name)) continue;
-      /** @type {any} */
-      let driver = null;
-      const ok = await report.check(name, 'launch with the extension (text e2e bundle)', async () => {
-        driver = await launch();
-        return `${Math.round(driver.launchMs)} ms`;
-      }, 60_000);
-      if (!ok || !driver) continue;
-      try {
-        await runTextChecks({ driver, report, port: server.port, big: !opt['no-big'], hits: server.hits });
-      } finally {
-        await /** @type {any} */ (driver).shutdown().catch((/** @type {Error} */ e) => console.error(`shutdown ${name}: ${e.message}`));
-      }
-    }
-  } finally {
-    await server.close();
-  }
-  report.printTables();
-  console.log(`\nscreenshots: ${ARTIFACTS}; total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  process.exit(report.summary() ? 1 : 0);
+  await runTextSession({
+    root: ROOT, title: 'text e2e', artifacts: ARTIFACTS, skipWasm: Boolean(opt['skip-wasm-build']), lang, want,
+    checks: (driver, report, server) => runTextChecks({ driver, report, port: server.port, big: !opt['no-big'], hits: server.hits }),
+  });
 }
