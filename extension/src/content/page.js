@@ -77,7 +77,6 @@ const posts = {
   pending: [],
   finder: PostFinder((el) => { posts.pending.push(el); }),
   sending: false,
-  masked: 0,
 };
 
 /** Sends the posts found so far, a batch at a time, and masks what the
@@ -97,10 +96,7 @@ async function flushPosts() {
       const hide = res.hide === true;
       res.masks.forEach((m, i) => {
         const post = batch[i];
-        if (m && post) {
-          maskPost(post, { hide, t });
-          posts.masked++;
-        }
+        if (m && post) maskPost(post, { hide, t });
       });
     }
   } catch (e) {
