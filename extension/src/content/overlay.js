@@ -21,6 +21,7 @@
 import { api, t } from '../shared/platform.js';
 import { isEvidenceReveal, openEvidence } from '../shared/messages.js';
 import { CAPTURE_CATEGORIES } from '../shared/evidence.js';
+import { categoryWords } from '../warning/details.js';
 
 /** @typedef {import('../shared/messages.js').HelpData} HelpData */
 /** @typedef {{kind: 'warn' | 'support', category: string, help: HelpData | undefined, onBack: () => void, words?: string[],
@@ -146,7 +147,7 @@ function moreActions(o) {
  * a child reads this too). @param {ShieldOptions} o */
 function whyDetails(o) {
   const band = o.band ? t(`band_${o.band.replace(/-/g, '_')}`) : '';
-  const cat = t(`parentCat_${o.category}`) !== `parentCat_${o.category}` ? t(`parentCat_${o.category}`) : t(`catName_${catKey(o.category)}`);
+  const cat = categoryWords(o.category, t);
   return h('details', { class: 'why' }, h('summary', {}, t('overlayWhyHeading')),
     h('p', {}, t('overlayWhyText', [cat, String(o.score ?? 0), String(o.limit ?? 0), band])));
 }
