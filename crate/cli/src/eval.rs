@@ -39,6 +39,9 @@ pub struct EvalOptions {
     /// tuning quarter's blocked benign sites (the reported half is never
     /// listed, so nothing is tuned on it).
     pub examples: usize,
+    /// Where to write the model scores of the held-out hosts and the tuning
+    /// quarter (never the reported half).
+    pub scores: Option<std::path::PathBuf>,
 }
 
 fn draw(seed: u64, key: &str) -> u64 {
@@ -173,6 +176,7 @@ pub fn eval(opts: &EvalOptions, out: &mut dyn Write) -> Result<Vec<Row>, String>
         .collect();
     let mut rows = Vec::new();
     let mut tuning = String::new();
+    let mut dump = String::new();
     for split in ["random", "brand"] {
         let held: Vec<(&String, &(String, String))> = listed
             .iter()
@@ -205,6 +209,22 @@ pub fn eval(opts: &EvalOptions, out: &mut dyn Write) -> Result<Vec<Row>, String>
                 sets.entry(format!("{cat}, known brand"))
                     .or_default()
                     .push(d);
+            }
+        }
+        if opts.scores.is_some() {
+            let named: Vec<(&str, &str)> = sets
+                .iter()
+                .flat_map(|(s, hs)| hs.iter().map(move |h| (s.as_str(), *h)))
+                .chain(tune_benign.iter().map(|h| ("tuning benign", h.as_str())))
+                .collect();
+            for (set, h) in named {
+                let (c, p) = engine.host_model_score(h).unwrap_or(("-", 0.0));
+                let v = check(&engine, h);
+                dump.push_str(&format!(
+                    "{split}\t{set}\t{h}\t{c}\t{p:.8}\t{:?}\t{}\n",
+                    v.action,
+                    kind_word(v.match_kind)
+                ));
             }
         }
         for (set, hosts) in &sets {
@@ -270,6 +290,9 @@ pub fn eval(opts: &EvalOptions, out: &mut dyn Write) -> Result<Vec<Row>, String>
                 q(0.999).unwrap_or(0.0),
             );
         }
+    }
+    if let Some(path) = &opts.scores {
+        std::fs::write(path, dump).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if opts.json {
         writeln!(out, "{}", serde_json::to_string(&rows).unwrap_or_default())

@@ -177,6 +177,12 @@ enum Command {
         /// the reported half).
         #[arg(long, value_name = "N", default_value_t = 0)]
         examples: usize,
+        /// Write the model's score of every held-out host and of the tuning
+        /// quarter's benign sites to FILE (tab-separated: split, set, host,
+        /// category, score, action and rule kind at 6-10), for choosing score
+        /// bands.
+        #[arg(long, value_name = "FILE")]
+        scores: Option<PathBuf>,
     },
     /// Open a bundle, verify its checksum and print what it holds.
     ///
@@ -363,6 +369,7 @@ fn main() -> ExitCode {
             held,
             json,
             examples,
+            scores,
         } => {
             let build = BuildOptions {
                 registry: registry.unwrap_or_else(|| root.join(REGISTRY_REL)),
@@ -381,6 +388,7 @@ fn main() -> ExitCode {
                 held_percent: held.min(100),
                 json,
                 examples,
+                scores,
             };
             match lachan::eval::eval(&opts, &mut stdout) {
                 Ok(_) => ExitCode::SUCCESS,

@@ -186,7 +186,7 @@ fn build_reports_counts_and_rejected_lines_then_check_and_verify() {
     let s = text(&o.stdout);
     for want in [
         "OK (checksum verified)",
-        "format version 2",
+        &format!("format version {}", lachan_core::FORMAT_VERSION),
         "keys",
         "Categories (22)",
         "fx-ut1-gambling",

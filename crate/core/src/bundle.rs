@@ -53,7 +53,7 @@ use crate::policy::AgeBand;
 pub const MAGIC: [u8; 8] = *b"\x89LCB\r\n\x1a\n";
 /// The bundle format this build reads and writes. Bump it (and note it in
 /// CHANGELOG.md) whenever the layout or a section's meaning changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Longest URL-prefix rule, in bytes of its text: a longer line is a
 /// broken list, not a rule.
 pub const MAX_URL_RULE_LEN: usize = 2048;

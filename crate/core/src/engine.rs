@@ -526,10 +526,15 @@ impl Engine {
                 action = action.min(Action::Warn);
             }
             if let NameHit::Model { score, .. } = hit {
+                let key = self
+                    .bundle
+                    .categories()
+                    .get(category as usize)
+                    .map_or("", |c| c.key.as_str());
                 let by_score = self
                     .policy
                     .model()
-                    .map_or(Action::Allow, |m| m.action(score, band));
+                    .map_or(Action::Allow, |m| m.action(score, key, band));
                 action = action.min(by_score);
             }
             if action > Action::Allow && best.is_none_or(|b| action > b.action) {
@@ -544,7 +549,7 @@ impl Engine {
         best
     }
 
-    /// The host-name model's most likely harmful category and probability
+    /// The host-name model's most likely harmful category and its score
     /// for a canonical domain name, ignoring lists and exemptions: for
     /// choosing and checking the policy's score bands (`lachan eval`).
     pub fn host_model_score(&self, host: &str) -> Option<(&str, f32)> {
@@ -555,8 +560,11 @@ impl Engine {
             .names
             .get_or_init(|| Names::open(&self.bundle))
             .as_ref()?;
-        let (c, s) = names.model_score(host)?;
-        Some((self.bundle.categories().get(c as usize)?.key.as_str(), s))
+        let (c, margin) = names.model_score(host)?;
+        Some((
+            self.bundle.categories().get(c as usize)?.key.as_str(),
+            crate::names::model::score(margin),
+        ))
     }
 
     fn category_id(&self, key: &str) -> Option<u16> {

@@ -71,15 +71,18 @@ pub(crate) struct CustomEntry {
 }
 
 /// How the host-name model's score for a host on no list becomes an
-/// action (a layer's `model` table): a probability of at least `high` takes
-/// `high_action` for the band, at least `low` takes `low_action`. Never
+/// action (a layer's `model` table): a score of at least `high` (one for
+/// every category, or one per category: a category without one has no high
+/// band) takes `high_action` for the band, at least `low` takes
+/// `low_action`. Never
 /// stricter than the category's own action in the band. A brand or
 /// look-alike hit takes its category's action only where the model scores
 /// the host at least `confirm`; below, it warns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelPolicy {
-    /// The high band's lower edge, in thousandths (950 = 0.95).
-    pub high: u16,
+    /// The high band's lower edge per category key, in thousandths (950 =
+    /// 0.95); the key `*` stands for every category.
+    pub high: BTreeMap<String, u16>,
     /// The low band's lower edge, in thousandths.
     pub low: u16,
     /// Action per band for a high score.
@@ -92,10 +95,11 @@ pub struct ModelPolicy {
 }
 
 impl ModelPolicy {
-    /// The action for a score in a band.
-    pub fn action(&self, score: f32, band: AgeBand) -> Action {
+    /// The action for a score of a category in a band.
+    pub fn action(&self, score: f32, category: &str, band: AgeBand) -> Action {
         let per_mille = (score * 1000.0) as u16;
-        if per_mille >= self.high {
+        let high = self.high.get(category).or_else(|| self.high.get("*"));
+        if high.is_some_and(|h| per_mille >= *h) {
             self.high_action[band as usize]
         } else if per_mille >= self.low {
             self.low_action[band as usize]
@@ -164,7 +168,7 @@ impl PolicyLayer {
                 "categories" => layer.actions = v.categories(val, known_categories),
                 "allow" => layer.allow = v.custom_list(key, val),
                 "block" => layer.block = v.custom_list(key, val),
-                "model" => layer.model = v.model(val),
+                "model" => layer.model = v.model(val, known_categories),
                 // Settings other parts of the product own (locks, contacts,
                 // UI switches) pass through without a warning.
                 _ => {}
@@ -223,7 +227,15 @@ impl PolicyLayer {
             obj.insert(
                 "model".into(),
                 serde_json::json!({
-                    "high": f64::from(m.high) / 1000.0,
+                    "high": match m.high.get("*") {
+                        Some(h) if m.high.len() == 1 => Value::from(f64::from(*h) / 1000.0),
+                        _ => m
+                            .high
+                            .iter()
+                            .map(|(k, h)| (k.clone(), Value::from(f64::from(*h) / 1000.0)))
+                            .collect::<serde_json::Map<_, _>>()
+                            .into(),
+                    },
                     "low": f64::from(m.low) / 1000.0,
                     "high_action": per_band(&m.high_action),
                     "low_action": per_band(&m.low_action),
@@ -369,9 +381,10 @@ impl Validator {
     }
 
     /// `model = { high = 0.95, low = 0.8, high_action = …, low_action = …,
-    /// confirm = 0.02 }`; the model acts only when every part is valid (a
-    /// bad `confirm` is reported and taken as 0).
-    fn model(&mut self, val: &Value) -> Option<ModelPolicy> {
+    /// confirm = 0.02 }`, `high` also as a table of category keys; the model
+    /// acts only when every part is valid (a bad `confirm` is reported and
+    /// taken as 0, an unknown category in `high` is reported and ignored).
+    fn model(&mut self, val: &Value, known_categories: &[&str]) -> Option<ModelPolicy> {
         let Some(obj) = val.as_object() else {
             self.warn(
                 "model",
@@ -389,7 +402,29 @@ impl Validator {
                 }
             }
         };
-        let high = edge(self, "high");
+        let high = match obj.get("high").and_then(Value::as_object) {
+            Some(per) => {
+                let mut out = BTreeMap::new();
+                for (cat, x) in per {
+                    let path = format!("model.high.{cat}");
+                    if !known_categories.contains(&cat.as_str()) {
+                        self.warn(path, "unknown category; ignored");
+                        continue;
+                    }
+                    match x.as_f64() {
+                        Some(x) if (0.0..=1.0).contains(&x) => {
+                            out.insert(cat.clone(), (x * 1000.0).round() as u16);
+                        }
+                        _ => {
+                            self.warn(path, "expected a probability from 0 to 1");
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
+            None => edge(self, "high").map(|h| BTreeMap::from([("*".to_string(), h)])),
+        };
         let low = edge(self, "low");
         let confirm = if obj.contains_key("confirm") {
             edge(self, "confirm").unwrap_or(0)
@@ -414,7 +449,7 @@ impl Validator {
             }
         }
         let (high, low, high_action, low_action) = (high?, low?, high_action?, low_action?);
-        if low > high {
+        if high.values().any(|h| low > *h) {
             self.warn(
                 "model.low",
                 "must not be above model.high; the model is off",
@@ -872,6 +907,31 @@ mod tests {
     }
 
     #[test]
+    fn model_high_band_per_category() {
+        let (l, w) = layer(
+            "defaults",
+            r#"{"model":{"high":{"gambling":0.9,"adult":0.98,"nope":0.5},"low":0.8,"high_action":"block","low_action":"warn"}}"#,
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "model.high.nope");
+        let m = l.model.clone().expect("model bands");
+        assert_eq!(m.action(0.95, "gambling", AgeBand::Age6To10), Action::Block);
+        assert_eq!(m.action(0.95, "adult", AgeBand::Age6To10), Action::Warn);
+        // A category without a high band only ever warns.
+        assert_eq!(m.action(0.999, "dating", AgeBand::Age6To10), Action::Warn);
+        let (again, w) = PolicyLayer::from_value("defaults", &l.to_value(), CATS).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(again.model, l.model);
+        // A low edge above any high edge turns the model off.
+        let (l, w) = layer(
+            "defaults",
+            r#"{"model":{"high":{"gambling":0.7},"low":0.8,"high_action":"block","low_action":"warn"}}"#,
+        );
+        assert!(l.model.is_none());
+        assert!(w.iter().any(|w| w.path == "model.low"), "{w:?}");
+    }
+
+    #[test]
     fn model_bands_are_validated_and_survive_a_round_trip() {
         let (l, w) = layer(
             "defaults",
@@ -879,10 +939,10 @@ mod tests {
         );
         assert!(w.is_empty(), "{w:?}");
         let m = l.model.clone().expect("model bands");
-        assert_eq!((m.high, m.low, m.confirm), (990, 970, 20));
-        assert_eq!(m.action(0.995, AgeBand::Age6To10), Action::Block);
-        assert_eq!(m.action(0.98, AgeBand::Age6To10), Action::Warn);
-        assert_eq!(m.action(0.5, AgeBand::Under6), Action::Allow);
+        assert_eq!((m.high["*"], m.low, m.confirm), (990, 970, 20));
+        assert_eq!(m.action(0.995, "adult", AgeBand::Age6To10), Action::Block);
+        assert_eq!(m.action(0.98, "adult", AgeBand::Age6To10), Action::Warn);
+        assert_eq!(m.action(0.5, "adult", AgeBand::Under6), Action::Allow);
         let (again, w) = PolicyLayer::from_value("defaults", &l.to_value(), CATS).unwrap();
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(again.model, l.model);

@@ -339,7 +339,7 @@ pub fn add_sections(
             Some((id as u16, c.as_str()))
         })
         .collect();
-    let (model, facts) = train::train(&listed, inp.sources, &benign, &categories, inp)?;
+    let (model, facts) = train::train(&listed, inp.sources, &benign, &dict, &categories, inp)?;
     notes.push(facts);
     builder.set_section(MODEL_TAG, model);
     Ok((notes, benign))

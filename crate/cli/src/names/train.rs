@@ -8,7 +8,7 @@
 //! the benign sites, plus up to [`OTHER_PER_SOURCE`] hosts of each list of
 //! another category (games, social networks, news…: not harmful in the way
 //! the model judges). The benign class weighs as much as all harmful ones together.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lachan_core::names::host_features;
 use lachan_core::names::model::{encode, BENIGN};
@@ -33,6 +33,7 @@ pub(super) fn train(
     listed: &[&SourceHosts],
     all: &[SourceHosts],
     benign: &[String],
+    dict: &HashSet<String>,
     categories: &[(u16, &str)],
     inp: &Inputs<'_>,
 ) -> Result<(Vec<u8>, String), String> {
@@ -53,6 +54,7 @@ pub(super) fn train(
     for d in benign {
         add(d, 0, &mut examples);
     }
+    let mut harmful_labels: Vec<&str> = Vec::new();
     for s in all {
         let class = categories.iter().position(|(_, c)| *c == s.category);
         match (s.kind, class) {
@@ -63,6 +65,11 @@ pub(super) fn train(
                     let n = per.entry(d).or_default();
                     if *n < PER_DOMAIN {
                         *n += 1;
+                        if *n == 1 {
+                            if let Some(l) = inp.psl.label(h) {
+                                harmful_labels.push(l);
+                            }
+                        }
                         add(h, c + 1, &mut examples);
                     }
                 }
@@ -76,6 +83,10 @@ pub(super) fn train(
             }
             _ => {}
         }
+    }
+    let made = word_hosts(&harmful_labels, benign, dict, psl);
+    for h in &made {
+        add(h, 0, &mut examples);
     }
     if counts.contains(&0) {
         return Err(format!(
@@ -140,9 +151,10 @@ pub(super) fn train(
     ids.extend(categories.iter().map(|c| c.0));
     let bytes = encode(LOG2_BUCKETS, &ids, &bias, scale, &q);
     let note = format!(
-        "host-name model: {} examples (benign {}, {}), {} KiB",
+        "host-name model: {} examples (benign {}, of them {} made of ordinary words; {}), {} KiB",
         examples.len(),
         counts[0],
+        made.len(),
         categories
             .iter()
             .zip(&counts[1..])
@@ -152,4 +164,99 @@ pub(super) fn train(
         bytes.len() / 1024
     );
     Ok((bytes, note))
+}
+
+/// Most made-up benign hosts (see [`word_hosts`]).
+const WORD_HOSTS: usize = 30000;
+/// Harmful labels sampled to find the words the lists lean on.
+const WORD_SAMPLE: usize = 200_000;
+
+/// Made-up benign host names of ordinary words: one or two dictionary
+/// words (English, Vietnamese without marks) under a suffix the benign
+/// sites use. A few thousand real benign sites cannot teach the model that
+/// `bankofamerica` or `laodong` say nothing harmful; without these, every
+/// n-gram that benign sites happen not to show leans towards the block
+/// lists. Words the block lists use more than the benign sites do
+/// (`porn`, `casino`, `bet`, `sex`, `nhacai`) are left out, so the
+/// harmful words keep their weight.
+fn word_hosts(
+    harmful: &[&str],
+    benign: &[String],
+    dict: &HashSet<String>,
+    psl: &lachan_core::names::SuffixList,
+) -> Vec<String> {
+    let words: Vec<&str> = {
+        let mut w: Vec<&str> = dict
+            .iter()
+            .map(String::as_str)
+            .filter(|w| (3..=12).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase()))
+            .collect();
+        w.sort_unstable();
+        w
+    };
+    let known: HashSet<&str> = words.iter().copied().collect();
+    let count = |labels: &mut dyn Iterator<Item = &str>| -> (HashMap<&str, u32>, usize) {
+        let mut c: HashMap<&str, u32> = HashMap::new();
+        let mut n = 0;
+        for l in labels {
+            n += 1;
+            let b = l.as_bytes();
+            for i in 0..b.len() {
+                for len in 3..=12.min(b.len() - i) {
+                    if let Some(w) = known.get(&l[i..i + len]) {
+                        *c.entry(w).or_default() += 1;
+                    }
+                }
+            }
+        }
+        (c, n)
+    };
+    let step = (harmful.len() / WORD_SAMPLE).max(1);
+    let (hc, hn) = count(&mut harmful.iter().step_by(step).copied());
+    let benign_labels: Vec<(&str, &str)> = benign
+        .iter()
+        .filter_map(|d| psl.registrable(d).map(|r| (r.label(d), r.suffix(d))))
+        .collect();
+    let (bc, bn) = count(&mut benign_labels.iter().map(|x| x.0));
+    if hn == 0 || bn == 0 {
+        return Vec::new();
+    }
+    // A word is ordinary unless the lists use it at least twice as often as
+    // the benign sites (with one made-up benign use, so that a word neither
+    // set has seen counts as ordinary).
+    let (ordinary, leaning): (Vec<&str>, Vec<&str>) = words.iter().partition(|w| {
+        let h = f64::from(hc.get(*w).copied().unwrap_or(0)) / hn as f64;
+        let b = (f64::from(bc.get(*w).copied().unwrap_or(0)) + 1.0) / bn as f64;
+        h <= 2.0 * b
+    });
+    let leaning: HashSet<&str> = leaning.into_iter().collect();
+    if ordinary.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(WORD_HOSTS);
+    let mut state = 0x5eed_u64;
+    let mut next = |n: usize| {
+        state = mix(state);
+        (state % n as u64) as usize
+    };
+    let mut tries = 0;
+    while out.len() < WORD_HOSTS && tries < WORD_HOSTS * 4 {
+        tries += 1;
+        let a = ordinary[next(ordinary.len())];
+        let label = match next(10) {
+            0..=3 => a.to_string(),
+            4 => format!("{a}-{}", ordinary[next(ordinary.len())]),
+            _ => format!("{a}{}", ordinary[next(ordinary.len())]),
+        };
+        // Two ordinary words may join into a leaning one (`nha` + `cai`).
+        let joined = label.replace('-', "");
+        if (0..joined.len()).any(|i| {
+            (3..=12.min(joined.len() - i)).any(|len| leaning.contains(&joined[i..i + len]))
+        }) {
+            continue;
+        }
+        let suffix = benign_labels[next(benign_labels.len())].1;
+        out.push(format!("{label}.{suffix}"));
+    }
+    out
 }

@@ -49,7 +49,7 @@ pub(crate) enum NameHit {
         end: usize,
         exact: bool,
     },
-    /// The model's most likely harmful category and its probability.
+    /// The model's most likely harmful category and its score.
     Model { category: u16, score: f32 },
 }
 
@@ -127,8 +127,12 @@ impl Names {
                 exact: h.exact,
             })
         });
-        let model = self.model.as_ref().and_then(|m| {
-            let (category, score) = m.score(host, reg)?;
+        // A tenant of a cloud or hosting platform (`d1y0….cloudfront.net`)
+        // has a name the platform made, not one an operator chose: the
+        // model, which reads operators' names, does not judge it.
+        let model = self.model.as_ref().filter(|_| !reg.private).and_then(|m| {
+            let (category, margin) = m.margin(host, reg)?;
+            let score = model::score(margin);
             Some(NameHit::Model { category, score })
         });
         (look, brand, model)
@@ -139,10 +143,11 @@ impl Names {
         self.model.is_some()
     }
 
-    /// The model's score alone, exemptions ignored (for evaluation).
+    /// The model's log-odds alone, exemptions ignored (for evaluation);
+    /// `None` where the model does not judge (a platform's tenant).
     pub(crate) fn model_score(&self, host: &str) -> Option<(u16, f32)> {
-        let reg = self.psl.registrable(host)?;
-        self.model.as_ref()?.score(host, reg)
+        let reg = self.psl.registrable(host).filter(|r| !r.private)?;
+        self.model.as_ref()?.margin(host, reg)
     }
 
     pub(crate) fn protected(&self, index: usize) -> &ProtectedName {
@@ -214,6 +219,28 @@ mod tests {
         assert_eq!(label("www.ck").as_deref(), Some("www"));
         assert_eq!(label("x.unknowntld").as_deref(), Some("x"));
         assert_eq!(label("com.vn"), None);
+    }
+
+    #[test]
+    fn private_rules_are_marked() {
+        let list = "com\n// ===BEGIN PRIVATE DOMAINS===\ncloudfront.net\n*.elb.example\n// ===END PRIVATE DOMAINS===\nnet\n";
+        let (bytes, _) = psl::build(list).unwrap();
+        let l = SuffixList::from_bytes(bytes).unwrap();
+        let private = |h: &str| {
+            l.registrable(h)
+                .map(|r| (r.label(h).to_string(), r.private))
+        };
+        assert_eq!(
+            private("d1y002.cloudfront.net"),
+            Some(("d1y002".into(), true))
+        );
+        assert_eq!(
+            private("a.b.us-east-1.elb.example"),
+            Some(("b".into(), true))
+        );
+        assert_eq!(private("shop.com"), Some(("shop".into(), false)));
+        // `net` is an ICANN rule even though it comes after the section.
+        assert_eq!(private("cloud.net"), Some(("cloud".into(), false)));
     }
 
     #[test]

@@ -21,6 +21,7 @@ const TAG_SUB: u8 = 3;
 const TAG_SHAPE: u8 = 4;
 const TAG_WORD: u8 = 5;
 const TAG_NUMBER: u8 = 6;
+const TAG_PATTERN: u8 = 7;
 
 #[inline]
 fn fnv(tag: u8, parts: &[&[u8]]) -> u32 {
@@ -55,6 +56,10 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
     let mut digits = 0usize;
     let mut hyphens = 0usize;
     let mut run_start = 0usize;
+    // The label's runs as classes and lengths (`y2072` → `a1 9 4`, `348368`
+    // → `9 6`): numbered operators reuse a few shapes, in any digits.
+    let mut pattern = [0u8; 8];
+    let mut runs = 0usize;
     for i in 0..=n {
         let end = i == n || {
             let (a, b) = (label[i], label[run_start]);
@@ -66,6 +71,11 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
         }
         if end {
             let run = &label[run_start..i];
+            if !run.is_empty() && runs < 4 {
+                pattern[2 * runs] = if run[0].is_ascii_digit() { b'9' } else { b'a' };
+                pattern[2 * runs + 1] = b'0' + run.len().min(9) as u8;
+                runs += 1;
+            }
             if run.first().is_some_and(u8::is_ascii_digit) {
                 let shown: &[u8] = if run.len() <= 4 { run } else { b"5+" };
                 f(fnv(TAG_NUMBER, &[shown]));
@@ -80,6 +90,11 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
     f(fnv(TAG_SHAPE, &[b"dig", &[bucket(digits, &[1, 3, 5])]]));
     f(fnv(TAG_SHAPE, &[b"hyp", &[bucket(hyphens, &[1, 2])]]));
     f(fnv(TAG_SUFFIX, &[reg.suffix(host).as_bytes()]));
+    f(fnv(TAG_PATTERN, &[&pattern[..2 * runs]]));
+    f(fnv(
+        TAG_PATTERN,
+        &[&pattern[..2 * runs], reg.suffix(host).as_bytes()],
+    ));
     if reg.label_start > 0 {
         let subs = &host.as_bytes()[..reg.label_start - 1];
         let near = subs.rsplit(|&b| b == b'.').next().unwrap_or(subs);
@@ -149,9 +164,10 @@ impl Model {
         })
     }
 
-    /// The most likely harmful class and its softmax probability (whatever
-    /// the benign class scores: the policy's bands decide what it means).
-    pub(crate) fn score(&self, host: &str, reg: Registrable) -> Option<(u16, f32)> {
+    /// The most likely harmful class and its log-odds against the other
+    /// classes (whatever the benign class scores: the policy's bands decide
+    /// what it means).
+    pub(crate) fn margin(&self, host: &str, reg: Registrable) -> Option<(u16, f32)> {
         let n = self.classes;
         let weights = &self.weights.as_ref()[self.at..];
         let mut sums = [0i32; MAX_CLASSES];
@@ -165,21 +181,40 @@ impl Model {
         for ((l, b), s) in logits.iter_mut().zip(&self.bias).zip(&sums).take(n) {
             *l = b + self.scale * *s as f32;
         }
-        let max = logits[..n]
-            .iter()
-            .copied()
-            .fold(f32::NEG_INFINITY, f32::max);
-        let mut total = 0f32;
-        let mut best: Option<(u16, f32)> = None;
-        for (l, &category) in logits.iter().zip(&self.categories).take(n) {
-            let e = (l - max).exp();
-            total += e;
-            if category != BENIGN && best.is_none_or(|(_, b)| e > b) {
-                best = Some((category, e));
+        // The most likely harmful class, and its log-odds against all the
+        // other classes together (the benign one included): a margin keeps
+        // its resolution where a softmax probability rounds to 1.
+        let mut best = None::<usize>;
+        for c in 0..n {
+            if self.categories[c] != BENIGN && best.is_none_or(|b| logits[c] > logits[b]) {
+                best = Some(c);
             }
         }
-        best.map(|(c, e)| (c, e / total))
+        let b = best?;
+        let rest_max = (0..n)
+            .filter(|c| *c != b)
+            .map(|c| logits[c])
+            .fold(f32::NEG_INFINITY, f32::max);
+        let rest: f32 = (0..n)
+            .filter(|c| *c != b)
+            .map(|c| (logits[c] - rest_max).exp())
+            .sum();
+        let margin = logits[b] - (rest_max + rest.ln());
+        Some((self.categories[b], margin))
     }
+}
+
+/// Log-odds per unit of the score's logit. The raw log-odds of a linear
+/// model run past 30 on names the benign sites never showed, where a
+/// plain sigmoid rounds to 1 and no policy band could tell them apart;
+/// scaled by 4 they spread over the whole range (a score of 0.9 is
+/// log-odds 8.8).
+const TEMPERATURE: f32 = 4.0;
+
+/// The score (0 to 1) of a log-odds margin: what the policy's bands and
+/// the verdict's reason speak of.
+pub fn score(margin: f32) -> f32 {
+    1.0 / (1.0 + (-margin / TEMPERATURE).exp())
 }
 
 /// Writes the section. `weights` is `buckets × classes`, bucket-major.

@@ -17,13 +17,23 @@ const NORMAL: u64 = 1;
 const WILDCARD: u64 = 2;
 /// An exception rule `!a.X`, stored under `a.X`.
 const EXCEPTION: u64 = 4;
+/// The rule is in the list's private section (`cloudfront.net`,
+/// `appspot.com`): names under it are a platform's tenants. Lists compiled
+/// before this flag existed simply have none.
+const PRIVATE: u64 = 8;
 
 /// Compiles the text of `public_suffix_list.dat` (ICANN and private
 /// sections: a site on `pages.dev` or `blogspot.com` is its own operator)
 /// into the section bytes. Returns the bytes and the number of rules.
 pub fn build(list: &str) -> Result<(Vec<u8>, usize), String> {
     let mut rules: std::collections::BTreeMap<Vec<u8>, u64> = Default::default();
+    let mut private = 0;
     for line in list.lines() {
+        if line.contains("===BEGIN PRIVATE DOMAINS===") {
+            private = PRIVATE;
+        } else if line.contains("===END PRIVATE DOMAINS===") {
+            private = 0;
+        }
         let rule = line.split_whitespace().next().unwrap_or("");
         if rule.is_empty() || rule.starts_with("//") {
             continue;
@@ -41,7 +51,7 @@ pub fn build(list: &str) -> Result<(Vec<u8>, usize), String> {
         };
         *rules
             .entry(host.as_str().bytes().rev().collect())
-            .or_default() |= flag;
+            .or_default() |= flag | private;
     }
     if rules.is_empty() {
         return Err("the public suffix list has no rules".into());
@@ -61,6 +71,10 @@ pub struct Registrable {
     pub label_start: usize,
     /// Byte offset of the public suffix (`com.vn`), after the dot.
     pub suffix_start: usize,
+    /// The suffix is a private rule of the list (a cloud or hosting
+    /// platform's domain): the registrable label is a tenant's name, often
+    /// made by a machine.
+    pub private: bool,
 }
 
 impl Registrable {
@@ -107,6 +121,8 @@ impl PublicSuffixes {
         // Suffix length in labels: 1 by the default rule `*`.
         let mut suffix_labels = 1usize;
         let mut exception: Option<usize> = None;
+        let mut private = false;
+        let mut exception_private = false;
         for i in (0..h.len()).rev() {
             if alive {
                 match raw.step(addr, h[i]) {
@@ -135,19 +151,28 @@ impl PublicSuffixes {
             }
             if let Some(f) = raw.final_output(addr) {
                 let flags = out.wrapping_add(f);
+                let is_private = flags & PRIVATE != 0;
                 if flags & EXCEPTION != 0 {
                     exception = Some(nlabels - 1);
+                    exception_private = is_private;
                 }
-                if flags & NORMAL != 0 {
-                    suffix_labels = suffix_labels.max(nlabels);
+                if flags & NORMAL != 0 && nlabels >= suffix_labels {
+                    suffix_labels = nlabels;
+                    private = is_private;
                 }
-                if flags & WILDCARD != 0 {
-                    suffix_labels = suffix_labels.max(nlabels + 1);
+                if flags & WILDCARD != 0 && nlabels + 1 >= suffix_labels {
+                    suffix_labels = nlabels + 1;
+                    private = is_private;
                 }
             }
         }
         // An exception removes its own first label; a damaged list could
         // name a one-label exception: the suffix is never shorter than one.
+        let private = if exception.is_some() {
+            exception_private
+        } else {
+            private
+        };
         let suffix_labels = exception.unwrap_or(suffix_labels).max(1);
         if suffix_labels >= nlabels || suffix_labels >= starts.len() {
             return None;
@@ -157,6 +182,7 @@ impl PublicSuffixes {
         Some(Registrable {
             label_start,
             suffix_start,
+            private,
         })
     }
 }
