@@ -12,7 +12,8 @@
 //! `con cho`), so it learns what only the accents tell apart. `lachan
 //! build` trains it from labelled comments (ViHOS, MIT) and sets one
 //! probability threshold per age band from out-of-fold scores: each band
-//! allows a share of clean comments to be masked ([`CLEAN_SHARE`]); the
+//! allows a share of clean comments to be masked ([`CLEAN_SHARE`]), and the
+//! calibration aims at a fixed fraction of it ([`CLEAN_MARGIN`]); the
 //! figures reported on held-out comments are never used to set them.
 use crate::normalize::normalize_all;
 use crate::{AgeBand, Category, Error, PhraseSet};
@@ -25,8 +26,17 @@ const WHAT: &str = "comment model";
 pub const LOG2_BUCKETS: u32 = 16;
 
 /// Per band (under-6, 6-10, 11-14, 15-17), the share of clean comments the
-/// calibration lets the model and the phrases mask together, in per mille.
-pub const CLEAN_SHARE: [u32; 4] = [60, 40, 15, 10];
+/// model and the phrases may mask together on comments they were not built
+/// from, in per mille.
+pub const CLEAN_SHARE: [u32; 4] = [60, 40, 20, 15];
+
+/// The calibration aims at `1 / CLEAN_MARGIN` of [`CLEAN_SHARE`] on the
+/// training comments. Out-of-fold scores estimate the share well on comments
+/// like the training ones, but the phrase lists were reviewed on that corpus
+/// and other pages' comments differ, so a share measured there is an
+/// optimistic estimate of the share elsewhere; the margin is a fixed rule,
+/// not fitted to any held-out figure.
+pub const CLEAN_MARGIN: u32 = 2;
 
 /// The categories whose phrases mask a post on their own.
 pub const MASKED: [Category; 2] = [Category::Bullying, Category::Adult];
@@ -235,7 +245,7 @@ pub struct Trained {
 /// own posts counted [`OWN_POST_WEIGHT`] times, and sets each band's
 /// threshold from five-fold out-of-fold probabilities of the examples: the
 /// lowest threshold at which the phrases and the model together mask at
-/// most [`CLEAN_SHARE`] of the clean examples. The own posts are always on
+/// most [`CLEAN_SHARE`] / [`CLEAN_MARGIN`] of the clean examples. The own posts are always on
 /// the training side: they are few and chosen, so they teach but do not
 /// calibrate. Deterministic.
 pub fn train_comment_model(
@@ -293,7 +303,8 @@ pub fn train_comment_model(
     clean.sort_by(|a, b| b.total_cmp(a));
     let by_phrase = (0..n).filter(|i| !labels[*i] && phrase[*i]).count();
     for (b, share) in CLEAN_SHARE.iter().enumerate() {
-        let allowed = (neg * *share as usize / 1000).saturating_sub(by_phrase);
+        let allowed =
+            (neg * *share as usize / (1000 * CLEAN_MARGIN as usize)).saturating_sub(by_phrase);
         // The threshold sits just above the first clean probability past
         // the allowance, never below one half.
         // (Probabilities are positive, so the next float up is one bit more.)
