@@ -45,6 +45,7 @@ fn main() {
     // Per band: clean masked, offensive masked, out-of-fold recall summed.
     let mut masked = [[0usize; 2]; 4];
     let mut oof_recall = [0u32; 4];
+    let mut oof_clean = [0u32; 4];
     let (mut clean, mut offensive) = (0usize, 0usize);
     for k in 0..FIFTHS {
         let fit: Vec<(&str, bool)> = (0..n)
@@ -65,8 +66,9 @@ fn main() {
                 }
             }
         }
-        for (b, r) in t.recall.iter().enumerate() {
-            oof_recall[b] += r;
+        for b in 0..4 {
+            oof_recall[b] += t.recall[b];
+            oof_clean[b] += t.clean_masked[b];
         }
     }
     println!(
@@ -75,10 +77,11 @@ fn main() {
     );
     for (b, band) in AgeBand::ALL.iter().enumerate() {
         println!(
-            "  {:<7} clean masked: budget {:.1}%, calibrated to {:.2}%, fifths set aside {:.2}%   recall: out-of-fold {:.1}%, fifths set aside {:.1}%",
+            "  {:<7} clean masked: budget {:.1}%, calibrated to {:.2}% (out of fold {:.2}%), fifths set aside {:.2}%   recall: out-of-fold {:.1}%, fifths set aside {:.1}%",
             band.as_str(),
             CLEAN_SHARE[b] as f64 / 10.0,
             CLEAN_SHARE[b] as f64 / 10.0 / f64::from(CLEAN_MARGIN),
+            f64::from(oof_clean[b]) / 10.0 / FIFTHS as f64,
             100.0 * masked[b][0] as f64 / clean.max(1) as f64,
             oof_recall[b] as f64 / 10.0 / FIFTHS as f64,
             100.0 * masked[b][1] as f64 / offensive.max(1) as f64

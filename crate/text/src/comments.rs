@@ -239,6 +239,9 @@ pub struct Trained {
     pub counts: (usize, usize),
     /// Out-of-fold recall per band, in per mille, with the phrases.
     pub recall: [u32; 4],
+    /// Out-of-fold share of clean examples masked per band, in per mille,
+    /// with the phrases.
+    pub clean_masked: [u32; 4],
 }
 
 /// Trains the model on `(text, offensive)` examples, plus the project's
@@ -294,6 +297,7 @@ pub fn train_comment_model(
     }
     let mut thresholds = [1.0f32; 4];
     let mut recall = [0u32; 4];
+    let mut clean_masked = [0u32; 4];
     // Clean examples no phrase masks, by falling probability: the model may
     // add masks down to the band's share.
     let mut clean: Vec<f32> = (0..n)
@@ -317,6 +321,8 @@ pub fn train_comment_model(
             .filter(|i| labels[*i] && (phrase[*i] || oof[*i] >= t))
             .count();
         recall[b] = (caught * 1000 / pos) as u32;
+        let masked = by_phrase + clean.iter().filter(|p| **p >= t).count();
+        clean_masked[b] = (masked * 1000 / neg) as u32;
     }
     let mut rows: Vec<usize> = (0..n).collect();
     rows.extend(&own_rows);
@@ -333,6 +339,7 @@ pub fn train_comment_model(
         model,
         counts: (pos, neg),
         recall,
+        clean_masked,
     })
 }
 
@@ -507,6 +514,37 @@ mod tests {
         for w in AgeBand::ALL.windows(2) {
             assert!(m.threshold(w[0]) <= m.threshold(w[1]));
         }
+    }
+
+    #[test]
+    fn calibration_masks_at_most_its_share_of_clean_examples() {
+        // Clean comments written like offensive ones, for some insults more
+        // often than others: their out-of-fold probabilities are high and
+        // spread, and only the threshold keeps them from being masked.
+        let insults = ["óc lợn", "mặt lợn", "não bò", "thằng hâm", "đồ điên"];
+        let mut ex = examples();
+        for (j, w) in insults.iter().enumerate() {
+            for i in 0..80 {
+                ex.push((format!("video {i} {w}"), true));
+            }
+            for i in 0..(3 << j) {
+                ex.push((format!("video {} {w}", 100 + i), false));
+            }
+        }
+        let refs: Vec<(&str, bool)> = ex.iter().map(|(t, y)| (t.as_str(), *y)).collect();
+        let t = train_comment_model(&refs, &[], &set()).unwrap();
+        for (b, band) in AgeBand::ALL.iter().enumerate() {
+            let share = CLEAN_SHARE[b] / CLEAN_MARGIN;
+            assert!(
+                t.clean_masked[b] <= share,
+                "{band:?}: {} ‰ of clean examples masked out of fold, {share} ‰ allowed",
+                t.clean_masked[b]
+            );
+        }
+        // The noise decided: the strictest band's threshold is above the
+        // floor and below the most lenient one's.
+        let th = AgeBand::ALL.map(|b| t.model.threshold(b));
+        assert!(th[0] > 0.5 && th[0] < th[3], "{th:?}");
     }
 
     #[test]
