@@ -65,13 +65,14 @@ fn main() {
         let own: Vec<(&str, bool)> = own.iter().map(|(t, y)| (t.as_str(), *y)).collect();
         let t = lachan_text::train_comment_model(&ex, &own, &set).expect("train");
         println!(
-            "comment model trained on {} and {} own posts ({} offensive, {} clean, own posts counted {}×); out-of-fold recall per band {:?} per mille; thresholds {:?}",
+            "comment model trained on {} and {} own posts ({} offensive, {} clean, own posts counted {}×); out-of-fold recall per band {:?} and clean masked {:?} per mille; thresholds {:?}",
             paths[0],
             own.len(),
             t.counts.0,
             t.counts.1,
             lachan_text::OWN_POST_WEIGHT,
             t.recall,
+            t.clean_masked,
             AgeBand::ALL.map(|b| (t.model.threshold(b) * 1000.0).round() / 1000.0)
         );
         t.model

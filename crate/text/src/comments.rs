@@ -12,7 +12,8 @@
 //! `con cho`), so it learns what only the accents tell apart. `lachan
 //! build` trains it from labelled comments (ViHOS, MIT) and sets one
 //! probability threshold per age band from out-of-fold scores: each band
-//! allows a share of clean comments to be masked ([`CLEAN_SHARE`]); the
+//! allows a share of clean comments to be masked ([`CLEAN_SHARE`]), and the
+//! calibration aims at a fixed fraction of it ([`CLEAN_MARGIN`]); the
 //! figures reported on held-out comments are never used to set them.
 use crate::normalize::normalize_all;
 use crate::{AgeBand, Category, Error, PhraseSet};
@@ -25,8 +26,17 @@ const WHAT: &str = "comment model";
 pub const LOG2_BUCKETS: u32 = 16;
 
 /// Per band (under-6, 6-10, 11-14, 15-17), the share of clean comments the
-/// calibration lets the model and the phrases mask together, in per mille.
-pub const CLEAN_SHARE: [u32; 4] = [60, 40, 15, 10];
+/// model and the phrases may mask together on comments they were not built
+/// from, in per mille.
+pub const CLEAN_SHARE: [u32; 4] = [60, 40, 20, 15];
+
+/// The calibration aims at `1 / CLEAN_MARGIN` of [`CLEAN_SHARE`] on the
+/// training comments. Out-of-fold scores estimate the share well on comments
+/// like the training ones, but the phrase lists were reviewed on that corpus
+/// and other pages' comments differ, so a share measured there is an
+/// optimistic estimate of the share elsewhere; the margin is a fixed rule,
+/// not fitted to any held-out figure.
+pub const CLEAN_MARGIN: u32 = 2;
 
 /// The categories whose phrases mask a post on their own.
 pub const MASKED: [Category; 2] = [Category::Bullying, Category::Adult];
@@ -229,13 +239,16 @@ pub struct Trained {
     pub counts: (usize, usize),
     /// Out-of-fold recall per band, in per mille, with the phrases.
     pub recall: [u32; 4],
+    /// Out-of-fold share of clean examples masked per band, in per mille,
+    /// with the phrases.
+    pub clean_masked: [u32; 4],
 }
 
 /// Trains the model on `(text, offensive)` examples, plus the project's
 /// own posts counted [`OWN_POST_WEIGHT`] times, and sets each band's
 /// threshold from five-fold out-of-fold probabilities of the examples: the
 /// lowest threshold at which the phrases and the model together mask at
-/// most [`CLEAN_SHARE`] of the clean examples. The own posts are always on
+/// most [`CLEAN_SHARE`] / [`CLEAN_MARGIN`] of the clean examples. The own posts are always on
 /// the training side: they are few and chosen, so they teach but do not
 /// calibrate. Deterministic.
 pub fn train_comment_model(
@@ -284,6 +297,7 @@ pub fn train_comment_model(
     }
     let mut thresholds = [1.0f32; 4];
     let mut recall = [0u32; 4];
+    let mut clean_masked = [0u32; 4];
     // Clean examples no phrase masks, by falling probability: the model may
     // add masks down to the band's share.
     let mut clean: Vec<f32> = (0..n)
@@ -293,7 +307,8 @@ pub fn train_comment_model(
     clean.sort_by(|a, b| b.total_cmp(a));
     let by_phrase = (0..n).filter(|i| !labels[*i] && phrase[*i]).count();
     for (b, share) in CLEAN_SHARE.iter().enumerate() {
-        let allowed = (neg * *share as usize / 1000).saturating_sub(by_phrase);
+        let allowed =
+            (neg * *share as usize / (1000 * CLEAN_MARGIN as usize)).saturating_sub(by_phrase);
         // The threshold sits just above the first clean probability past
         // the allowance, never below one half.
         // (Probabilities are positive, so the next float up is one bit more.)
@@ -306,6 +321,8 @@ pub fn train_comment_model(
             .filter(|i| labels[*i] && (phrase[*i] || oof[*i] >= t))
             .count();
         recall[b] = (caught * 1000 / pos) as u32;
+        let masked = by_phrase + clean.iter().filter(|p| **p >= t).count();
+        clean_masked[b] = (masked * 1000 / neg) as u32;
     }
     let mut rows: Vec<usize> = (0..n).collect();
     rows.extend(&own_rows);
@@ -322,6 +339,7 @@ pub fn train_comment_model(
         model,
         counts: (pos, neg),
         recall,
+        clean_masked,
     })
 }
 
@@ -496,6 +514,37 @@ mod tests {
         for w in AgeBand::ALL.windows(2) {
             assert!(m.threshold(w[0]) <= m.threshold(w[1]));
         }
+    }
+
+    #[test]
+    fn calibration_masks_at_most_its_share_of_clean_examples() {
+        // Clean comments written like offensive ones, for some insults more
+        // often than others: their out-of-fold probabilities are high and
+        // spread, and only the threshold keeps them from being masked.
+        let insults = ["óc lợn", "mặt lợn", "não bò", "thằng hâm", "đồ điên"];
+        let mut ex = examples();
+        for (j, w) in insults.iter().enumerate() {
+            for i in 0..80 {
+                ex.push((format!("video {i} {w}"), true));
+            }
+            for i in 0..(3 << j) {
+                ex.push((format!("video {} {w}", 100 + i), false));
+            }
+        }
+        let refs: Vec<(&str, bool)> = ex.iter().map(|(t, y)| (t.as_str(), *y)).collect();
+        let t = train_comment_model(&refs, &[], &set()).unwrap();
+        for (b, band) in AgeBand::ALL.iter().enumerate() {
+            let share = CLEAN_SHARE[b] / CLEAN_MARGIN;
+            assert!(
+                t.clean_masked[b] <= share,
+                "{band:?}: {} ‰ of clean examples masked out of fold, {share} ‰ allowed",
+                t.clean_masked[b]
+            );
+        }
+        // The noise decided: the strictest band's threshold is above the
+        // floor and below the most lenient one's.
+        let th = AgeBand::ALL.map(|b| t.model.threshold(b));
+        assert!(th[0] > 0.5 && th[0] < th[3], "{th:?}");
     }
 
     #[test]

@@ -61,7 +61,7 @@ mod tables;
 pub use bytes::FORMAT_VERSION;
 pub use comments::{
     comment_features, parse_labelled_csv, parse_labelled_tsv, train_comment_model, CommentModel,
-    CommentVerdict, Trained, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
+    CommentVerdict, Trained, CLEAN_MARGIN, CLEAN_SHARE, MASKED, OWN_POST_WEIGHT,
 };
 pub use context::{PageContext, SiteKind, Sites, LOWERED, SITE_ARTICLE_KEEP, SITE_KEEP};
 pub use error::{Error, ErrorKind};

@@ -2,8 +2,9 @@
 //! benign pages about prevention, news, health and history must pass at
 //! 11-14 and 15-17 (≤ 5 % flagged at 6-10), harmful ones must never pass at
 //! 6-10, and grooming must pass at no band. The lists are tuned on the
-//! `tune` half, which must meet these; the `held` half is measured and
-//! printed, never tuned on. Prints the table (run with
+//! `tune` part, which must meet these; `held` and `held2` (written later,
+//! after the last list change) are measured and printed, never tuned on.
+//! Prints the table (run with
 //! `cargo test -p lachan-text --release --test passages -- --nocapture`).
 
 mod common;
@@ -32,6 +33,9 @@ impl Passage {
     }
 }
 
+/// The tuned part first, then the held-out ones.
+const HALVES: [&str; 3] = ["tune", "held", "held2"];
+
 fn passages() -> Vec<Passage> {
     include_str!("passages.tsv")
         .lines()
@@ -40,7 +44,7 @@ fn passages() -> Vec<Passage> {
             let c: Vec<&str> = l.splitn(5, '\t').collect();
             assert_eq!(c.len(), 5, "bad line: {l}");
             assert!(c[0] == "benign" || c[0] == "harmful", "bad kind: {l}");
-            assert!(c[2] == "tune" || c[2] == "held", "bad half: {l}");
+            assert!(HALVES.contains(&c[2]), "bad half: {l}");
             Passage {
                 harmful: c[0] == "harmful",
                 category: c[1].into(),
@@ -67,26 +71,29 @@ fn passages_per_band() {
     // The words alone, for comparison; the assertions hold what ships: the
     // words in their page's context.
     let _ = table(&set, None, &all);
-    let failures = table(&set, Some(&sites), &all);
-    let tuned = |p: &&Passage| !p.harmful && p.half == "tune";
-    let benign = all.iter().filter(tuned).count();
-    let at_6_10 = all
-        .iter()
-        .filter(tuned)
-        .filter(|p| {
-            p.score(&set, Some(&sites))
-                .decide(AgeBand::Age6To10)
-                .is_some()
-        })
-        .count();
-    let mut failures = failures;
-    if at_6_10 * 20 > benign {
-        failures.push(format!(
-            "tune: {at_6_10} of {benign} benign passages flagged at 6-10 (over 5 %)"
-        ));
+    let mut failures = table(&set, Some(&sites), &all);
+    for half in HALVES {
+        let benign: Vec<&Passage> = all
+            .iter()
+            .filter(|p| !p.harmful && p.half == half)
+            .collect();
+        let at_6_10 = benign
+            .iter()
+            .filter(|p| {
+                p.score(&set, Some(&sites))
+                    .decide(AgeBand::Age6To10)
+                    .is_some()
+            })
+            .count();
+        if at_6_10 * 20 > benign.len() {
+            failures.push(format!(
+                "{half} Age6To10: {at_6_10} of {} benign passages flagged (over 5 %)",
+                benign.len()
+            ));
+        }
     }
     let (held, tune): (Vec<String>, Vec<String>) =
-        failures.into_iter().partition(|f| f.starts_with("held"));
+        failures.into_iter().partition(|f| !f.starts_with("tune "));
     for f in &held {
         println!("held-out miss: {f}");
     }
@@ -101,7 +108,7 @@ fn table(set: &PhraseSet, sites: Option<&Sites>, all: &[Passage]) -> Vec<String>
     } else {
         "words only"
     };
-    for half in ["tune", "held"] {
+    for half in HALVES {
         for harmful in [false, true] {
             let group: Vec<&Passage> = all
                 .iter()
