@@ -24,9 +24,13 @@ const TAG_NUMBER: u8 = 6;
 const TAG_PATTERN: u8 = 7;
 
 #[inline]
+fn fnv_start(tag: u8) -> u32 {
+    (0x811c_9dc5 ^ u32::from(tag)).wrapping_mul(0x0100_0193)
+}
+
+#[inline]
 fn fnv(tag: u8, parts: &[&[u8]]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5 ^ u32::from(tag);
-    h = h.wrapping_mul(0x0100_0193);
+    let mut h = fnv_start(tag);
     for p in parts {
         for &b in *p {
             h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
@@ -48,9 +52,17 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
     buf[1..=n].copy_from_slice(&label[..n]);
     buf[n + 1] = b'$';
     let marked = &buf[..n + 2];
-    for g in 3..=5 {
-        for w in marked.windows(g) {
-            f(fnv(TAG_GRAM, &[w]));
+    // The 3-, 4- and 5-grams starting at one byte share their first bytes:
+    // one FNV state per start, finished after 3, 4 and 5 bytes (the same
+    // hashes as `fnv(TAG_GRAM, &[gram])`, in another order, which a sum of
+    // weights does not see).
+    for i in 0..marked.len().saturating_sub(2) {
+        let mut h = fnv_start(TAG_GRAM);
+        for (k, &b) in marked[i..].iter().take(5).enumerate() {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+            if k >= 2 {
+                f(h ^ (h >> 15));
+            }
         }
     }
     let mut digits = 0usize;
@@ -104,6 +116,35 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
         if near != b"www" {
             f(fnv(TAG_SUB, &[near]));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rolling n-grams are exactly the hashes of each gram alone.
+    #[test]
+    fn rolling_grams_match_each_gram_hashed_alone() {
+        let host = "sk.jun88-vip.com.vn";
+        let reg = Registrable {
+            label_start: 3,
+            suffix_start: 13,
+            private: false,
+        };
+        let mut got = Vec::new();
+        host_features(host, reg, |h| got.push(h));
+        let marked = b"^jun88-vip$";
+        let mut want: Vec<u32> = (3..=5)
+            .flat_map(|g| marked.windows(g).map(|w| fnv(TAG_GRAM, &[w])))
+            .collect();
+        want.sort_unstable();
+        let mut grams: Vec<u32> = got
+            .into_iter()
+            .filter(|h| want.binary_search(h).is_ok())
+            .collect();
+        grams.sort_unstable();
+        assert_eq!(grams, want);
     }
 }
 
