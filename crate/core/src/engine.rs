@@ -522,7 +522,7 @@ impl Engine {
             // A brand or a look-alike alone is a name that chance can
             // spell; it blocks only where the model also finds the host
             // harmful enough, and warns otherwise.
-            if !matches!(hit, NameHit::Model { .. }) && !confirmed(model, confirm) {
+            if !matches!(hit, NameHit::Model { .. }) && !confirmed(model, confirm, category) {
                 action = action.min(Action::Warn);
             }
             if let NameHit::Model { score, .. } = hit {
@@ -606,7 +606,7 @@ fn path_covers(prefix: &str, path: &str) -> bool {
 
 /// Whether the model's score backs a name hit: `confirm` in thousandths
 /// (0: every hit stands on its own).
-fn confirmed(model: Option<NameHit>, confirm: u16) -> bool {
+fn confirmed(model: Option<NameHit>, confirm: u16, category: u16) -> bool {
     confirm == 0
-        || matches!(model, Some(NameHit::Model { score, .. }) if score * 1000.0 >= f32::from(confirm))
+        || matches!(model, Some(NameHit::Model { score, category: c }) if c == category && score * 1000.0 >= f32::from(confirm))
 }
