@@ -119,35 +119,6 @@ pub fn host_features(host: &str, reg: Registrable, mut f: impl FnMut(u32)) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The rolling n-grams are exactly the hashes of each gram alone.
-    #[test]
-    fn rolling_grams_match_each_gram_hashed_alone() {
-        let host = "sk.jun88-vip.com.vn";
-        let reg = Registrable {
-            label_start: 3,
-            suffix_start: 13,
-            private: false,
-        };
-        let mut got = Vec::new();
-        host_features(host, reg, |h| got.push(h));
-        let marked = b"^jun88-vip$";
-        let mut want: Vec<u32> = (3..=5)
-            .flat_map(|g| marked.windows(g).map(|w| fnv(TAG_GRAM, &[w])))
-            .collect();
-        want.sort_unstable();
-        let mut grams: Vec<u32> = got
-            .into_iter()
-            .filter(|h| want.binary_search(h).is_ok())
-            .collect();
-        grams.sort_unstable();
-        assert_eq!(grams, want);
-    }
-}
-
 /// Most classes a model may have (benign + categories).
 const MAX_CLASSES: usize = 16;
 
@@ -276,4 +247,33 @@ pub fn encode(log2: u32, categories: &[u16], bias: &[f32], scale: f32, weights: 
     }
     out.extend(weights.iter().map(|w| *w as u8));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rolling n-grams are exactly the hashes of each gram alone.
+    #[test]
+    fn rolling_grams_match_each_gram_hashed_alone() {
+        let host = "sk.jun88-vip.com.vn";
+        let reg = Registrable {
+            label_start: 3,
+            suffix_start: 13,
+            private: false,
+        };
+        let mut got = Vec::new();
+        host_features(host, reg, |h| got.push(h));
+        let marked = b"^jun88-vip$";
+        let mut want: Vec<u32> = (3..=5)
+            .flat_map(|g| marked.windows(g).map(|w| fnv(TAG_GRAM, &[w])))
+            .collect();
+        want.sort_unstable();
+        let mut grams: Vec<u32> = got
+            .into_iter()
+            .filter(|h| want.binary_search(h).is_ok())
+            .collect();
+        grams.sort_unstable();
+        assert_eq!(grams, want);
+    }
 }
